@@ -96,3 +96,13 @@ RAW_FIELDS: tuple[str, ...] = tuple(_names[: _names.index(_NORMALISED_START)])
 NORMALISED_FIELDS: tuple[str, ...] = tuple(
     _names[_names.index(_NORMALISED_START) : _names.index(_FETCH_START)]
 )
+
+
+@dataclass
+class Gone:
+    """A known publication whose page now answers 404 or 410: marked, never deleted."""
+
+    url: str  # canonical
+    site: str
+    status: int
+    fetched_at: str | None = None
