@@ -1,0 +1,254 @@
+"""The navigation every think-tank spider shares: listing → article → next listing page.
+
+A site's spider sets its name, home origin, listing paths and extraction functions, and
+overrides the named hooks only. Spiders navigate; they never parse fields themselves
+(extraction does) nor clean values (pipelines do).
+
+Arguments every spider takes (``scrapy crawl NAME -a key=value``):
+
+- ``base_url``: crawl a mirror of the site at this origin (e.g. ``http://127.0.0.1:8000``);
+  links that point at the site's own hosts are followed on the mirror. Stored URLs stay
+  canonical.
+- ``since=YYYY-MM-DD``: stop paginating a listing once its items are older than that date.
+- ``full=1``: read every listing page, ignoring what the archive already holds.
+- ``refresh=1``: re-fetch publications already archived too (to catch edits).
+- ``overlap=N``: how many listing pages holding already-archived publications to read
+  before an incremental crawl stops paginating (default 1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator, Iterable
+from typing import Any, ClassVar
+from urllib.parse import urlsplit, urlunsplit
+
+import scrapy
+from scrapy.http import Response
+
+from thinkscrape.items import Gone, Publication
+from thinkscrape.normalize.dates import parse_date
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+
+
+def _flag(value: Any) -> bool:
+    return str(value).strip().lower() in TRUE_WORDS
+
+
+class ThinkTankSpider(scrapy.Spider):
+    # --- what a site's spider sets ---------------------------------------------------
+    home: ClassVar[str] = ""  # canonical origin, e.g. "https://www.cnas.org"
+    site_hosts: ClassVar[tuple[str, ...]] = ()  # every host that serves the site
+    listing_paths: ClassVar[tuple[str, ...]] = ()  # listing indexes: the crawl's frontier
+    date_order: ClassVar[str] = "MDY"  # how the site writes numeric dates
+    languages: ClassVar[tuple[str, ...]] = ("en",)
+    # share of stored publications that must have each field (checked after the crawl)
+    coverage_floors: ClassVar[dict[str, float]] = {}
+
+    # 404/410 on a known publication mark it gone instead of being ignored
+    gone_statuses: ClassVar[tuple[int, ...]] = (404, 410)
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        since: str | None = None,
+        full: str | None = None,
+        refresh: str | None = None,
+        overlap: str | int = 1,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.base_url = base_url.rstrip("/") if base_url else None
+        self.since = dt.date.fromisoformat(since) if since else None
+        self.full = _flag(full)
+        self.refresh = _flag(refresh)
+        self.overlap = max(int(overlap), 1)
+        fetch_host = urlsplit(self.base_url or self.home).hostname or ""
+        self.allowed_domains = [fetch_host] if self.base_url else list(self.site_hosts)
+        self.known_urls: set[str] = set()
+        # listing index → pages read so far that held archived publications
+        self._overlap_seen: dict[str, int] = {}
+
+    # --- hooks a site's spider provides ----------------------------------------------
+    def canonical_url(self, url: str) -> str | None:
+        """The canonical URL of a page of this site, or None if it is not one."""
+        raise NotImplementedError
+
+    def extract_listing(self, url: str, html: str) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def extract_article(self, url: str, html: str) -> dict[str, Any]:
+        raise NotImplementedError
+
+    # --- URLs --------------------------------------------------------------------------
+    def fetch_url(self, url: str) -> str:
+        """Where to fetch a site URL: on the mirror when crawling one, else as given."""
+        if not self.base_url:
+            return url
+        parts = urlsplit(url)
+        if parts.hostname not in self.site_hosts:
+            return url
+        mirror = urlsplit(self.base_url)
+        return urlunsplit((mirror.scheme, mirror.netloc, parts.path, parts.query, ""))
+
+    def site_url_of(self, response_url: str) -> str:
+        """The site's own URL for a fetched page: the mirror's origin swapped for the home.
+
+        Extraction resolves relative links against this, so they point at the site.
+        """
+        if self.base_url and response_url.startswith(self.base_url):
+            return self.home + response_url[len(self.base_url) :]
+        return response_url
+
+    def canonical_of(self, response_url: str) -> str | None:
+        """Canonical URL of a fetched page, whichever host served it."""
+        return self.canonical_url(self.site_url_of(response_url))
+
+    # --- crawl -------------------------------------------------------------------------
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        self.known_urls = self.load_known_urls()
+        for path in self.listing_paths:
+            url = self.fetch_url(self.home + path)
+            yield scrapy.Request(url, callback=self.parse_listing, cb_kwargs={"index": path})
+
+    def load_known_urls(self) -> set[str]:
+        """Canonical URLs already archived for this site (empty on a full crawl)."""
+        if self.full:
+            return set()
+        from thinkscrape.archive.schema import open_db
+        from thinkscrape.archive.store import Archive
+
+        path = self.settings.get("THINKSCRAPE_DB")
+        if not path:
+            return set()
+        db = open_db(path)
+        try:
+            return Archive(db).known_urls(self.name)
+        finally:
+            db.close()
+
+    def parse_listing(self, response: Response, index: str) -> Iterable[scrapy.Request]:
+        listing = self.extract_listing(self.site_url_of(response.url), response.text)
+        cards = {card["url"]: card for card in listing["cards"]}
+        stats = self.crawler.stats
+        stats.inc_value("thinkscrape/listing/pages")
+        if not listing["publication_links"]:
+            # A listing page with nothing on it is how a markup change first shows.
+            stats.inc_value("thinkscrape/listing/empty_pages")
+            self.logger.warning("Listing page with no publication links: %s", response.url)
+
+        known_here = 0
+        for url in listing["publication_links"]:
+            if self.since and self._older_than_since(cards.get(url)):
+                stats.inc_value("thinkscrape/listing/skipped_before_since")
+                continue
+            if url in self.known_urls:
+                known_here += 1
+                if not self.refresh:
+                    stats.inc_value("thinkscrape/listing/skipped_known")
+                    continue
+            card = cards.get(url)
+            if card is not None:
+                card = {**card, "listing_url": self.canonical_of(response.url) or response.url}
+            yield self.article_request(url, card)
+
+        if self.should_paginate(listing, index, known_here):
+            for page_url in listing["pagination"]:
+                yield scrapy.Request(
+                    self.fetch_url(page_url),
+                    callback=self.parse_listing,
+                    cb_kwargs={"index": index},
+                )
+
+    def should_paginate(self, listing: dict[str, Any], index: str, known_here: int) -> bool:
+        """Whether to follow this listing page's pagination links."""
+        if self.since and self._all_older_than_since(listing["cards"]):
+            self.crawler.stats.inc_value("thinkscrape/listing/stopped_since")
+            return False
+        if self.full or known_here == 0:
+            return True
+        self._overlap_seen[index] = self._overlap_seen.get(index, 0) + 1
+        if self._overlap_seen[index] >= self.overlap:
+            self.crawler.stats.inc_value("thinkscrape/listing/stopped_known")
+            return False
+        return True
+
+    def _card_date(self, card: dict[str, Any] | None) -> dt.date | None:
+        if not card or not card.get("date_raw"):
+            return None
+        reference = dt.datetime.now(dt.UTC)
+        parsed = parse_date(
+            card["date_raw"],
+            reference=reference,
+            date_order=self.date_order,
+            languages=self.languages,
+        )
+        return dt.date.fromisoformat(parsed.iso) if parsed else None
+
+    def _older_than_since(self, card: dict[str, Any] | None) -> bool:
+        when = self._card_date(card)
+        return when is not None and self.since is not None and when < self.since
+
+    def _all_older_than_since(self, cards: list[dict[str, Any]]) -> bool:
+        dates = [d for d in map(self._card_date, cards) if d is not None]
+        return bool(dates) and max(dates) < self.since
+
+    def article_request(self, url: str, card: dict[str, Any] | None) -> scrapy.Request:
+        return scrapy.Request(
+            self.fetch_url(url),
+            callback=self.parse_article,
+            cb_kwargs={"card": card},
+            meta={"handle_httpstatus_list": list(self.gone_statuses)},
+        )
+
+    def parse_article(
+        self, response: Response, card: dict[str, Any] | None = None
+    ) -> Iterable[Publication | Gone]:
+        url = self.canonical_of(response.url)
+        fetched_at = _fetched_at(response)
+        if url is None:
+            self.crawler.stats.inc_value("thinkscrape/article/not_canonical")
+            self.logger.warning("Not a page of %s, skipped: %s", self.name, response.url)
+            return
+        if response.status in self.gone_statuses:
+            if url in self.known_urls:
+                yield Gone(url=url, site=self.name, status=response.status, fetched_at=fetched_at)
+            else:
+                self.crawler.stats.inc_value("thinkscrape/article/missing")
+                self.logger.warning("Listed publication answers %s: %s", response.status, url)
+            return
+        if not _is_text(response):
+            self.crawler.stats.inc_value("thinkscrape/article/not_html")
+            self.logger.warning("Not an HTML page, skipped: %s", response.url)
+            return
+        fields = self.extract_article(url, response.text)
+        yield Publication(
+            **fields,
+            listing=card,
+            fetched_at=fetched_at,
+            status=response.status,
+            capture=response.meta.get("capture"),
+        )
+
+
+def _is_text(response: Response) -> bool:
+    return isinstance(response, scrapy.http.TextResponse)
+
+
+def _fetched_at(response: Response) -> str:
+    """The response's own date (its Date header) where it has one, else now, in UTC.
+
+    Relative dates on the page are resolved against this, so a replayed page gives the
+    same result years later.
+    """
+    header = response.headers.get(b"Date")
+    if header:
+        from email.utils import parsedate_to_datetime
+
+        try:
+            when = parsedate_to_datetime(header.decode("latin-1"))
+            return when.astimezone(dt.UTC).isoformat(timespec="seconds")
+        except (TypeError, ValueError):
+            pass
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
