@@ -1,0 +1,1 @@
+"""Speed and memory figures, each measured against a reference in the same run."""
