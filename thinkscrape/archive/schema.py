@@ -1,0 +1,250 @@
+"""The archive's database schema, and the only place that changes it.
+
+Every table, index, full-text index and view is created by a numbered migration in
+``migrations`` (sqlite-utils' ``Migrations``), so an archive written by any earlier
+version is brought up to date by ``open_db`` and a migration never runs twice.
+A schema change is a new function appended at the end; applied migrations are never edited.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlite_utils
+from sqlite_utils.migrations import Migrations
+
+# A second writer (a crawl, a re-normalisation) waits this long for the lock before failing.
+BUSY_TIMEOUT_MS = 30_000
+
+# Columns indexed for full-text search; kept in sync with ``publications`` by triggers.
+FTS_COLUMNS = ("title", "subtitle", "summary", "body")
+
+migrations = Migrations("thinkscrape")
+
+
+def open_db(path: str | Path) -> sqlite_utils.Database:
+    """Open (creating if needed) the archive at ``path`` and apply pending migrations.
+
+    ``":memory:"`` gives a private in-memory archive, for tests.
+    """
+    if str(path) == ":memory:":
+        db = sqlite_utils.Database(memory=True)
+    else:
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite_utils.Database(path)
+        # WAL lets researchers read the archive while a crawl writes to it.
+        db.enable_wal()
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    db.execute("PRAGMA foreign_keys = ON")
+    migrate(db)
+    return db
+
+
+def migrate(db: sqlite_utils.Database) -> None:
+    """Apply every migration ``db`` has not had yet (a no-op on an up-to-date archive)."""
+    migrations.apply(db)
+
+
+@migrations(name="m001_tables")
+def m001_tables(db: sqlite_utils.Database) -> None:
+    db["crawls"].create(
+        {
+            "id": int,
+            "spider": str,
+            "started": str,
+            "finished": str,
+            "finish_reason": str,
+            "items_stored": int,
+            "items_dropped": int,
+            "errors": int,
+            "stats": str,
+            "args": str,
+            "coverage": str,
+            "status": str,
+            "exit_code": int,
+        },
+        pk="id",
+    )
+    db["publications"].create(
+        {
+            "id": int,
+            "url": str,
+            "site": str,
+            "type": str,
+            "series": str,
+            "title": str,
+            "subtitle": str,
+            "published": str,
+            "published_precision": str,
+            "published_raw": str,
+            "published_ambiguous": int,
+            "date_disagreement": str,
+            "summary": str,
+            "body": str,
+            "outlet": str,
+            "full_article_url": str,
+            "full_article_domain": str,
+            "pdf_url": str,
+            "topics": str,
+            "raw": str,
+            "content_hash": str,
+            "fetched_at": str,
+            "first_seen": str,
+            "last_seen": str,
+            "gone_at": str,
+            "first_crawl_id": int,
+            "last_crawl_id": int,
+        },
+        pk="id",
+        not_null=["url", "site", "title"],
+        defaults={"published_ambiguous": 0},
+        foreign_keys=[("first_crawl_id", "crawls", "id"), ("last_crawl_id", "crawls", "id")],
+    )
+    db["publications"].create_index(["url"], unique=True)
+    for column in ("site", "type", "published", "outlet"):
+        db["publications"].create_index([column])
+
+    db["authors"].create(
+        {
+            "id": int,
+            "name": str,
+            "honorific": str,
+            "suffix": str,
+            "profile_url": str,
+            "name_key": str,
+        },
+        pk="id",
+    )
+    # A unique index allows any number of NULLs: many authors have no profile page.
+    db["authors"].create_index(["profile_url"], unique=True)
+    db["authors"].create_index(["name_key"])
+
+    db["author_aliases"].create(
+        {"author_id": int, "alias": str},
+        pk=("author_id", "alias"),
+        foreign_keys=[("author_id", "authors", "id")],
+    )
+    db["publication_authors"].create(
+        {"publication_id": int, "author_id": int, "position": int, "role": str},
+        pk=("publication_id", "position"),
+        foreign_keys=[("publication_id", "publications", "id"), ("author_id", "authors", "id")],
+    )
+    db["publication_authors"].create_index(["author_id"])
+
+    db["links"].create(
+        {"publication_id": int, "url": str, "domain": str, "text": str, "kind": str},
+        pk=("publication_id", "url", "kind"),
+        foreign_keys=[("publication_id", "publications", "id")],
+    )
+    db["provenance"].create(
+        {"publication_id": int, "field": str, "source": str, "raw": str},
+        pk=("publication_id", "field"),
+        foreign_keys=[("publication_id", "publications", "id")],
+    )
+    db["publication_versions"].create(
+        {
+            "id": int,
+            "publication_id": int,
+            "content_hash": str,
+            "valid_from": str,
+            "valid_to": str,
+            "data": str,
+        },
+        pk="id",
+        foreign_keys=[("publication_id", "publications", "id")],
+    )
+    db["publication_versions"].create_index(["publication_id"])
+
+    db["captures"].create(
+        {
+            "id": int,
+            "publication_id": int,
+            "url": str,
+            "warc_file": str,
+            "offset": int,
+            "length": int,
+            "record_id": str,
+            "payload_digest": str,
+            "fetched_at": str,
+            "status": int,
+            "crawl_id": int,
+        },
+        pk="id",
+        foreign_keys=[("publication_id", "publications", "id"), ("crawl_id", "crawls", "id")],
+    )
+    db["captures"].create_index(["warc_file", "offset"], unique=True)
+    db["captures"].create_index(["url"])
+    db["captures"].create_index(["publication_id"])
+
+    db["http_validators"].create(
+        {"url": str, "etag": str, "last_modified": str, "status": int, "checked": str},
+        pk="url",
+    )
+
+
+@migrations(name="m002_full_text_search")
+def m002_full_text_search(db: sqlite_utils.Database) -> None:
+    # Porter stemming so a search for "sanction" also finds "sanctions" and "sanctioned".
+    db["publications"].enable_fts(
+        FTS_COLUMNS, fts_version="FTS5", create_triggers=True, tokenize="porter"
+    )
+
+
+# Names in byline order, one subquery per publication: group_concat's own order is
+# unspecified, so the names are ordered first and aggregated after.
+_ORDERED_AUTHOR_NAMES = """
+    SELECT a.name FROM publication_authors pa JOIN authors a ON a.id = pa.author_id
+    WHERE pa.publication_id = p.id ORDER BY pa.position
+"""
+
+# The views as m003 creates them. To change one later, add a migration that calls
+# ``db.create_view(name, new_sql, replace=True)``; editing this text changes no archive.
+VIEWS = {
+    # An outlet's domain is the one its full-article links point to most often.
+    "outlets": """
+SELECT
+  p.outlet AS outlet,
+  (
+    SELECT d.full_article_domain FROM publications d
+    WHERE d.outlet = p.outlet AND d.full_article_domain IS NOT NULL
+    GROUP BY d.full_article_domain ORDER BY count(*) DESC, d.full_article_domain LIMIT 1
+  ) AS domain,
+  count(*) AS publications
+FROM publications p
+WHERE p.outlet IS NOT NULL
+GROUP BY p.outlet
+ORDER BY publications DESC, p.outlet
+""",
+    "publications_flat": f"""
+SELECT
+  p.id, p.url, p.site, p.type, p.series, p.title, p.subtitle, p.published,
+  CAST(substr(p.published, 1, 4) AS INTEGER) AS year,
+  p.outlet, p.full_article_domain, p.full_article_url, p.pdf_url,
+  (SELECT group_concat(name, '; ') FROM ({_ORDERED_AUTHOR_NAMES})) AS authors,
+  (SELECT json_group_array(name) FROM ({_ORDERED_AUTHOR_NAMES})) AS authors_json,
+  p.summary
+FROM publications p
+""",
+    "author_outlets": """
+SELECT
+  a.id AS author_id,
+  a.name AS author,
+  p.outlet AS outlet,
+  count(DISTINCT p.id) AS publications,
+  min(p.published) AS first_published,
+  max(p.published) AS last_published
+FROM authors a
+JOIN publication_authors pa ON pa.author_id = a.id
+JOIN publications p ON p.id = pa.publication_id
+WHERE p.outlet IS NOT NULL
+GROUP BY a.id, p.outlet
+ORDER BY a.name, publications DESC, p.outlet
+""",
+}
+
+
+@migrations(name="m003_views")
+def m003_views(db: sqlite_utils.Database) -> None:
+    for name, sql in VIEWS.items():
+        db.create_view(name, sql.strip())
