@@ -1,0 +1,776 @@
+"""Extraction for the Center for a New American Security (www.cnas.org).
+
+Pure functions of (url, html) returning plain data; nothing here knows of Scrapy. Every
+selector follows what public scrapers of the real site agree on (the Craft CMS markup:
+``#content > article > header``, ``div.article__header__title-group``, the date paragraph
+``p.sans-serif.fz11.bold.uppercase.margin-bottom-1em``, ``a.contributor`` /
+``span.contributor``, ``div.wrapper.wysiwyg.margin-vertical``, ``a.button.margin-top-1em``),
+with a fallback wherever the markup may differ. The "More from CNAS" related list is never
+read for an article's own date, byline, outlet or PDF.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+from parsel import Selector
+
+from thinkscrape.extract.common import (
+    block_page_reason,
+    block_texts,
+    collapse_whitespace,
+    first_meta,
+    has_class,
+    join_paragraphs,
+    json_ld_objects,
+    meta_tags,
+    node_text,
+)
+
+SITE = "cnas"
+HOME = "https://www.cnas.org"
+HOSTS = frozenset({"www.cnas.org", "cnas.org", "104.239.228.80"})
+
+# --- URLs -----------------------------------------------------------------------------
+
+# A slug as Craft writes it: lower-case words, digits and, on some older pages, dots.
+_SLUG = r"[A-Za-z0-9][A-Za-z0-9._~%-]*"
+# section path -> publication type
+_SECTION_TYPES = {
+    "publications/reports": "report",
+    "publications/commentary": "commentary",
+    "publications/cnas-insights": "commentary",
+    "publications/congressional-testimony": "testimony",
+    "publications/podcast": "podcast",
+    "publications/video": "video",
+    "publications/transcript": "transcript",
+    "publications/blog": "blog",
+    "press/press-release": "press-release",
+    "press/in-the-news": "in-the-news",
+}
+_PUBLICATION_PATH_RE = re.compile(
+    r"^/(?P<section>"
+    + "|".join(re.escape(s) for s in _SECTION_TYPES)
+    + r")/(?P<slug>"
+    + _SLUG
+    + r")$"
+)
+# Series live in the slug of commentary pages ("sharper-nato-75", "cnas-insights-unpacking-…")
+# and, for newer CNAS Insights, in a section of their own.
+_SERIES_PREFIXES = (("sharper", "Sharper"), ("cnas-insights", "CNAS Insights"))
+
+LISTING_SECTIONS = ("reports", "articles-multimedia", "press")
+_LISTING_PATH_RE = re.compile(
+    r"^/(?P<section>" + "|".join(LISTING_SECTIONS) + r")(?:/p(?P<page>\d+))?/?$"
+)
+
+
+def _origin(url: str) -> str | None:
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        return None
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+
+
+def canonical_url(url: str, mirror_origin: str | None = None) -> str | None:
+    """``https://www.cnas.org/<path>`` for any URL of the site, else None.
+
+    The bare host, the IP mirror, http, query strings (preview tokens, e-mail campaign
+    tags, listing filters), fragments and a trailing slash all reduce to one URL. With
+    ``mirror_origin`` (e.g. ``"http://127.0.0.1:8000"``) URLs on that local mirror count as
+    the site's too; the mirror's ``index.html`` file names are dropped.
+    """
+    if not url:
+        return None
+    url = url.strip()
+    if url.startswith("//"):
+        url = "https:" + url
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+    except ValueError:  # a malformed port or IPv6 literal
+        return None
+    on_mirror = mirror_origin is not None and _origin(url) == _origin(mirror_origin)
+    if parts.scheme.lower() not in ("http", "https") or not (host in HOSTS or on_mirror):
+        return None
+    path = parts.path or "/"
+    if on_mirror and path.endswith("/index.html"):
+        path = path[: -len("index.html")]
+    path = re.sub(r"/{2,}", "/", path).rstrip("/")
+    return HOME + (path or "/")
+
+
+def _path_of(url: str, mirror_origin: str | None) -> str | None:
+    canonical = canonical_url(url, mirror_origin)
+    if canonical is None:
+        return None
+    return canonical[len(HOME) :] or "/"
+
+
+def classify(url: str, mirror_origin: str | None = None) -> tuple[str, str | None] | None:
+    """(type, series) for a publication page, None for any other page (events, people,
+    research programmes, listings, other sites)."""
+    path = _path_of(url, mirror_origin)
+    if path is None:
+        return None
+    match = _PUBLICATION_PATH_RE.match(path)
+    if not match:
+        return None
+    section, slug = match["section"], match["slug"].lower()
+    if section == "publications/cnas-insights":
+        return "commentary", "CNAS Insights"
+    series = None
+    if section == "publications/commentary":
+        for prefix, name in _SERIES_PREFIXES:
+            if slug == prefix or slug.startswith(prefix + "-"):
+                series = name
+                break
+    return _SECTION_TYPES[section], series
+
+
+def is_listing_url(url: str, mirror_origin: str | None = None) -> bool:
+    """Whether this is a listing index (/reports, /articles-multimedia, /press) or one of its
+    /p{N} pages, filters in the query string or not."""
+    parts = urlsplit(url)
+    if canonical_url(url, mirror_origin) is None:
+        return False
+    return _LISTING_PATH_RE.match(parts.path or "/") is not None
+
+
+def listing_page_number(url: str) -> int:
+    """The page number of a listing URL: N for /p{N}, 1 for the bare index."""
+    match = _LISTING_PATH_RE.match(urlsplit(url).path or "/")
+    if match and match["page"] is not None:
+        return int(match["page"])
+    return 1
+
+
+def _listing_section(url: str) -> str | None:
+    match = _LISTING_PATH_RE.match(urlsplit(url).path or "/")
+    return match["section"] if match else None
+
+
+# --- page text patterns -----------------------------------------------------------------
+
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+# "February 06, 2019" on detail pages, "January 6, 2019" on cards, "December 2023" in Sharper
+DATE_RE = re.compile(rf"^(?:{_MONTHS})\.?\s+(?:\d{{1,2}},?\s+)?\d{{4}}$", re.IGNORECASE)
+BYLINE_RE = re.compile(r"^(?:By|Testimony by|Featuring)\b", re.IGNORECASE)
+_FEATURING_RE = re.compile(r"^Featuring\b:?\s*(?P<rest>.*)$", re.IGNORECASE)
+_JOURNALIST_RE = re.compile(r"^Journalists?\b:?\s*(?P<name>.+)$", re.IGNORECASE)
+_SOURCE_RE = re.compile(r"^Source\s*:\s*(?P<outlet>.+)$", re.IGNORECASE)
+_TESTIMONY_RE = re.compile(r"^Testimony by\s+(?P<name>[^,]+)", re.IGNORECASE)
+_IMAGE_CREDIT_RE = re.compile(r"^Image credit\b", re.IGNORECASE)
+_SHOWING_RE = re.compile(r"Showing\s+(\d+)\s*[-–—]\s*(\d+)\s+of\s+(\d+)", re.IGNORECASE)
+_TITLE_SUFFIX_RE = re.compile(r"\s+[|–-]\s+(?:CNAS|Center for a New American Security)$")
+
+# Type labels as cards show them ("Reports", "Commentary", "Video", ...), lower case.
+CARD_TYPE_LABELS = frozenset(
+    {
+        "report",
+        "reports",
+        "commentary",
+        "podcast",
+        "podcasts",
+        "video",
+        "videos",
+        "transcript",
+        "transcripts",
+        "congressional testimony",
+        "testimony",
+        "blog",
+        "blog post",
+        "press release",
+        "press releases",
+        "in the news",
+        "cnas insights",
+        "article",
+        "articles",
+    }
+)
+
+# Any element that is or sits inside the related list ("More from CNAS").
+_RELATED_HEADING = (
+    "(self::h2 or self::h3 or self::h4 or self::p or self::div or self::span)"
+    " and not(*[not(self::span or self::strong or self::em)])"
+    " and translate(normalize-space(.), 'MOREFROMCNAS', 'morefromcnas') = 'more from cnas'"
+)
+
+
+def _related_nodes(scope: Selector) -> set[Any]:
+    """The lxml elements of every "More from CNAS" / related block, to be left out."""
+    roots: set[Any] = set()
+    for block in scope.xpath(
+        ".//*[contains(translate(@class, 'RELATED', 'related'), 'related')]"
+        " | .//*[contains(translate(@id, 'RELATED', 'related'), 'related')]"
+    ):
+        roots.add(block.root)
+    for heading in scope.xpath(f".//*[{_RELATED_HEADING}]"):
+        # the heading's own section: the nearest ancestor that holds more than the heading
+        for ancestor in heading.root.iterancestors():
+            if ancestor.tag in ("body", "html", "article", "main"):
+                break
+            text = collapse_whitespace("".join(ancestor.itertext()))
+            if text.lower() != "more from cnas":
+                roots.add(ancestor)
+                break
+    return roots
+
+
+def _outside(node: Selector, excluded: set[Any]) -> bool:
+    element = node.root
+    if element in excluded:
+        return False
+    return not any(ancestor in excluded for ancestor in element.iterancestors())
+
+
+# --- article pages ----------------------------------------------------------------------
+
+
+def _article_scope(sel: Selector) -> Selector:
+    for query in ('//*[@id="content"]//article[1]', "//article[.//h1][1]", "//main[1]"):
+        found = sel.xpath(query)
+        if found:
+            return found[0]
+    return sel
+
+
+def _article_header(scope: Selector) -> Selector | None:
+    title_group = f".//*[{has_class('article__header__title-group')}]"
+    for query in (
+        f".//header[{title_group[2:]} or .//h1]",
+        f"{title_group}/ancestor::header[1]",
+        f"{title_group}/..",
+    ):
+        found = scope.xpath(query)
+        if found:
+            return found[0]
+    return None
+
+
+def _title_and_subtitle(header: Selector | None) -> tuple[str | None, str | None]:
+    if header is None:
+        return None, None
+    group = header.xpath(f".//*[{has_class('article__header__title-group')}]")
+    title_node = (group or header).xpath(".//h1")
+    title = node_text(title_node[0]) if title_node else None
+    subtitle = None
+    if group:
+        if not title:
+            # no h1: the group's first line is the title, the next the subtitle
+            lines = [node_text(child) for child in group[0].xpath("./*")]
+            lines = [line for line in lines if line]
+            title = lines[0] if lines else None
+            subtitle = lines[1] if len(lines) > 1 else None
+        else:
+            after = group[0].xpath(".//h1/following-sibling::*")
+            subtitle = next((node_text(n) for n in after if node_text(n)), None)
+    elif title_node:
+        after = title_node[0].xpath("following-sibling::*[1][self::h2 or self::p]")
+        if after and not DATE_RE.match(node_text(after[0])):
+            text = node_text(after[0])
+            if text and not BYLINE_RE.match(text):
+                subtitle = text
+    return title or None, subtitle or None
+
+
+def _header_lines(header: Selector | None) -> list[Selector]:
+    """Elements of the header that carry text of their own (one per visible line)."""
+    if header is None:
+        return []
+    return header.xpath(
+        ".//*[not(self::script or self::style or self::button)"
+        " and text()[normalize-space()]"
+        " and not(ancestor::*[self::p or self::h1 or self::h2 or self::h3 or self::li]"
+        "         [text()[normalize-space()]])]"
+    )
+
+
+def _header_date(header: Selector | None) -> str | None:
+    if header is None:
+        return None
+    # The date paragraph, wherever the image credit puts it.
+    for node in header.xpath(f".//p[{has_class('margin-bottom-1em')}]"):
+        text = node_text(node)
+        if DATE_RE.match(text):
+            return text
+    # Any line of the header that is a date alone, except the second "date" paragraph
+    # after the title, whose meaning is unknown (it is not the publication date).
+    for node in _header_lines(header):
+        if node.xpath(f"self::*[{has_class('date')} and {has_class('margin-top-1em')}]"):
+            continue
+        text = node_text(node)
+        if DATE_RE.match(text):
+            return text
+    return None
+
+
+def _byline_line(header: Selector | None) -> Selector | None:
+    if header is None:
+        return None
+    for node in _header_lines(header):
+        if BYLINE_RE.match(node_text(node)):
+            return node
+    holder = header.xpath(f".//*[{has_class('contributor')}]/ancestor::p[1]")
+    return holder[0] if holder else None
+
+
+def _profile_url(node: Selector, page_url: str) -> str | None:
+    href = node.xpath("ancestor-or-self::a[@href][1]/@href").get()
+    if not href or href.strip().lower().startswith(("javascript:", "#", "mailto:")):
+        return None
+    return urljoin(page_url, href.strip())
+
+
+def _contributors(
+    header: Selector | None,
+    scope: Selector,
+    excluded: set[Any],
+    page_url: str,
+    page_type: str | None,
+) -> list[dict[str, Any]]:
+    people: list[dict[str, Any]] = []
+    marked = (
+        f".//*[(self::a or self::span) and {has_class('contributor')}"
+        f" and not(.//*[{has_class('contributor')}])]"
+    )
+    # a contributor link that wraps a contributor span is read once, as the span
+    nodes = header.xpath(marked) if header is not None else []
+    if not nodes:
+        nodes = [n for n in scope.xpath(marked) if _outside(n, excluded)]
+    for node in nodes:
+        name = node_text(node, strip_zero_width=False)
+        if not name:
+            continue
+        line = node.xpath(
+            "ancestor::*[self::p or self::div or self::li][text()[normalize-space()]][1]"
+        )
+        line_text = node_text(line[0]) if line else ""
+        if _FEATURING_RE.match(line_text):
+            role = "featured"
+        elif _JOURNALIST_RE.match(line_text):
+            role = "journalist"
+        else:
+            role = "author"
+        people.append({"name": name, "profile_url": _profile_url(node, page_url), "role": role})
+
+    names = {person["name"] for person in people}
+    for node in _header_lines(header):
+        text = node_text(node)
+        featuring = _FEATURING_RE.match(text)
+        journalist = _JOURNALIST_RE.match(text)
+        testimony = _TESTIMONY_RE.match(text)
+        if featuring and featuring["rest"] and not people:
+            people.append({"name": featuring["rest"], "profile_url": None, "role": "featured"})
+        elif journalist and journalist["name"] not in names:
+            people.append({"name": journalist["name"], "profile_url": None, "role": "journalist"})
+        elif testimony and not people:
+            # "Testimony by <Name>, <Role>, <Affiliation>": only the name is a person
+            people.append(
+                {"name": testimony["name"].strip(), "profile_url": None, "role": "author"}
+            )
+    return people
+
+
+def _topics(header: Selector | None) -> list[str]:
+    if header is None:
+        return []
+    topics: list[str] = []
+    for link in header.xpath(".//a[contains(@href, '/research/')]"):
+        text = node_text(link)
+        if text and text not in topics:
+            topics.append(text)
+    return topics
+
+
+def _body_containers(scope: Selector, excluded: set[Any]) -> list[Selector]:
+    wysiwyg = f"{has_class('wysiwyg')}"
+    for query in (
+        f".//div[{wysiwyg} and not(ancestor::div[{wysiwyg}])]",
+        './/*[@id="mainbar-toc"]/div | .//*[@id="mainbar"]/div',
+        './/*[@id="mainbar-toc"] | .//*[@id="mainbar"]',
+    ):
+        found = [
+            node
+            for node in scope.xpath(query)
+            if _outside(node, excluded) and not node.xpath("ancestor::header")
+        ]
+        if found:
+            return found
+    return []
+
+
+def _link_context(link: Selector) -> str:
+    holder = link.xpath(
+        "ancestor::*[self::p or self::li or self::blockquote or self::h2 or self::h3"
+        " or self::h4 or self::h5 or self::h6 or self::td or self::figcaption or self::dd][1]"
+    )
+    return node_text(holder[0] if holder else link.xpath(".."))
+
+
+def _links(containers: list[Selector], excluded: set[Any]) -> list[dict[str, Any]]:
+    links = []
+    for container in containers:
+        for link in container.xpath(".//a[@href]"):
+            if not _outside(link, excluded):
+                continue
+            links.append(
+                {
+                    "url": link.attrib["href"],
+                    "text": node_text(link),
+                    "context": _link_context(link),
+                }
+            )
+    return links
+
+
+def _is_pdf_href(href: str) -> bool:
+    lowered = href.strip().lower()
+    if "print(" in lowered or lowered.startswith("javascript:"):
+        return False
+    try:
+        path = urlsplit(lowered).path
+    except ValueError:
+        return False
+    return path.endswith(".pdf") or "files.cnas.org/documents/" in lowered
+
+
+def _pdf_href(scope: Selector, header: Selector | None, excluded: set[Any]) -> str | None:
+    # The download button first (a.button.margin-top-1em), then any PDF link in the header.
+    buttons = [
+        n for n in scope.xpath(f".//a[@href and {has_class('button')}]") if _outside(n, excluded)
+    ]
+    header_links = header.xpath(".//a[@href]") if header is not None else []
+    for link in [*buttons, *header_links]:
+        href = link.attrib["href"]
+        if _is_pdf_href(href):
+            return href.strip()
+    return None
+
+
+def _source_line(
+    header: Selector | None, scope: Selector, excluded: set[Any]
+) -> tuple[str | None, str | None]:
+    for node in _header_lines(header):
+        match = _SOURCE_RE.match(node_text(node))
+        if match:
+            return match["outlet"], "article_header"
+    for node in scope.xpath(".//p | .//div[not(*)] | .//span[not(*)]"):
+        if not _outside(node, excluded):
+            continue
+        match = _SOURCE_RE.match(node_text(node))
+        if match:
+            return match["outlet"], "body_sentence"
+    return None, None
+
+
+def _json_ld_date(sel: Selector) -> str | None:
+    for obj in json_ld_objects(sel):
+        value = obj.get("datePublished")
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    return None
+
+
+def _strip_title_suffix(title: str) -> str:
+    return _TITLE_SUFFIX_RE.sub("", title).strip()
+
+
+def empty_article(url: str) -> dict[str, Any]:
+    """The raw half with nothing found: what a non-article page gives."""
+    kind = classify(url)
+    return {
+        "url": canonical_url(url) or url,
+        "site": SITE,
+        "type": kind[0] if kind else None,
+        "series": kind[1] if kind else None,
+        "title": None,
+        "subtitle": None,
+        "summary": None,
+        "body": None,
+        "topics": [],
+        "published_raw": None,
+        "byline_raw": None,
+        "contributors": [],
+        "source_line": None,
+        "links_raw": [],
+        "pdf_href": None,
+        "sources": {"type": "url"} if kind else {},
+    }
+
+
+def extract_article(url: str, html: str) -> dict[str, Any]:
+    """The raw half of a ``Publication`` (every RAW_FIELDS key except ``listing``).
+
+    Never raises on an odd page: what is missing is None or []. A page that is not an
+    article (a block page, or neither a body nor a date) has ``title`` None so the
+    pipeline drops it with a reason.
+    """
+    result = empty_article(url)
+    if not html or block_page_reason(html):
+        return result
+    sel = Selector(text=html)
+    page_url = result["url"]
+    sources: dict[str, str] = result["sources"]
+    if result["series"]:
+        sources["series"] = "url"
+
+    scope = _article_scope(sel)
+    excluded = _related_nodes(scope)
+    header = _article_header(scope)
+    if header is not None and not _outside(header, excluded):
+        header = None
+    tags = meta_tags(sel)
+
+    # title: header h1 → title group → .page-title → og:title → <title>
+    title, subtitle = _title_and_subtitle(header)
+    if title:
+        sources["title"] = "article_header"
+    else:
+        page_title = sel.xpath(f"//*[{has_class('page-title')}]")
+        title = node_text(page_title[0]) if page_title else None
+        if title:
+            sources["title"] = "article_header"
+        else:
+            _, meta_title = first_meta(tags, "og:title", "twitter:title")
+            meta_title = meta_title or node_text(sel.xpath("//title"))
+            title = _strip_title_suffix(meta_title) if meta_title else None
+            if title:
+                sources["title"] = "meta"
+    if subtitle:
+        sources["subtitle"] = "article_header"
+
+    # date: the header's date paragraph → article:published_time → JSON-LD datePublished
+    published = _header_date(header)
+    if published:
+        sources["published_raw"] = "article_header"
+    else:
+        _, published = first_meta(tags, "article:published_time", "datepublished")
+        if published:
+            sources["published_raw"] = "meta"
+        else:
+            published = _json_ld_date(sel)
+            if published:
+                sources["published_raw"] = "json_ld"
+
+    byline_node = _byline_line(header)
+    byline = node_text(byline_node) if byline_node is not None else None
+    if byline:
+        sources["byline_raw"] = "article_header"
+    contributors = _contributors(header, scope, excluded, page_url, result["type"])
+    if contributors:
+        sources["contributors"] = "article_header"
+
+    containers = _body_containers(scope, excluded)
+    paragraphs = block_texts(containers, skip=_IMAGE_CREDIT_RE)
+    body = join_paragraphs(paragraphs)
+
+    # summary: og:description → meta description → the body's first paragraph
+    _, summary = first_meta(tags, "og:description", "description", "twitter:description")
+    if summary:
+        sources["summary"] = "meta"
+    elif paragraphs:
+        summary = paragraphs[0]
+        sources["summary"] = "body_sentence"
+
+    source_line, source_where = _source_line(header, scope, excluded)
+    if source_line:
+        sources["source_line"] = source_where
+    topics = _topics(header)
+    if topics:
+        sources["topics"] = "article_header"
+    pdf_href = _pdf_href(scope, header, excluded)
+    if pdf_href:
+        sources["pdf_href"] = (
+            "article_header"
+            if header is not None and header.xpath(".//a[@href=$h]", h=pdf_href)
+            else "body_sentence"
+        )
+
+    if body is None and published is None:
+        # not an article: an error page, a landing page, an empty shell
+        title = None
+        sources.pop("title", None)
+
+    result.update(
+        title=title,
+        subtitle=subtitle,
+        summary=summary,
+        body=body,
+        topics=topics,
+        published_raw=published,
+        byline_raw=byline or None,
+        contributors=contributors,
+        source_line=source_line,
+        links_raw=_links(containers, excluded),
+        pdf_href=pdf_href,
+        sources=sources,
+    )
+    return result
+
+
+# --- listing pages ----------------------------------------------------------------------
+
+
+def _publication_url(href: str | None, page_url: str) -> str | None:
+    if not href:
+        return None
+    canonical = canonical_url(urljoin(page_url, href.strip()))
+    if canonical is None or classify(canonical) is None:
+        return None
+    return canonical
+
+
+def _title_links(sel: Selector, page_url: str) -> list[Selector]:
+    """The title link of each card: ``a.sans-serif.fz16.bold.margin-top-half-em``, else every
+    link to a publication inside the page's content, outside header, nav and footer."""
+    links = [
+        a
+        for a in sel.xpath(
+            f"//a[@href and {has_class('fz16')} and {has_class('margin-top-half-em')}]"
+        )
+        if _publication_url(a.attrib["href"], page_url)
+    ]
+    if links:
+        return links
+    scope = sel.xpath('//*[@id="content"] | //main')
+    scope = scope[0] if scope else sel
+    return [
+        a
+        for a in scope.xpath(
+            ".//a[@href][not(ancestor::nav or ancestor::footer or ancestor::header)]"
+        )
+        if _publication_url(a.attrib["href"], page_url) and node_text(a)
+    ]
+
+
+_CARD_CEILING_TAGS = frozenset({"ul", "ol", "main", "body", "html", "nav", "header", "footer"})
+
+
+def _card_root(link: Selector, title_elements: set[Any]) -> Any:
+    """The largest ancestor of a title link that holds no other card's title link."""
+    card = link.root
+    for ancestor in link.root.iterancestors():
+        # never past the list holding the cards or the page's own title
+        if ancestor.tag in _CARD_CEILING_TAGS or ancestor.get("id") in ("content", "mainbar"):
+            break
+        if any(True for _ in ancestor.iter("h1")):
+            break
+        others = {el for el in ancestor.iter("a") if el in title_elements and el is not link.root}
+        if others:
+            break
+        card = ancestor
+    return card
+
+
+def _card_lines(card: Selector) -> list[tuple[Selector, str]]:
+    """(element, text) for each element of the card with text of its own, outermost first."""
+    lines: list[tuple[Selector, str]] = []
+    taken: list[Any] = []
+    for node in card.xpath(
+        "descendant-or-self::*[not(self::script or self::style) and text()[normalize-space()]]"
+    ):
+        if any(ancestor in taken for ancestor in node.root.iterancestors()):
+            continue
+        taken.append(node.root)
+        text = node_text(node)
+        if text:
+            lines.append((node, text))
+    return lines
+
+
+def _read_card(link: Selector, card_root: Any, page_url: str) -> dict[str, Any]:
+    card = Selector(root=card_root)
+    url = _publication_url(link.attrib["href"], page_url)
+    title = node_text(link) or None
+    fields: dict[str, Any] = {
+        "url": url,
+        "title": title,
+        "type": None,
+        "outlet": None,
+        "date_raw": None,
+        "byline_raw": None,
+        "summary": None,
+    }
+    before_title = True
+    for node, text in _card_lines(card):
+        is_title = node.root is link.root or any(
+            ancestor is link.root for ancestor in node.root.iterancestors()
+        )
+        if is_title or (title and text == title):
+            before_title = False
+            continue
+        if fields["date_raw"] is None and DATE_RE.match(text):
+            fields["date_raw"] = text
+        elif fields["byline_raw"] is None and BYLINE_RE.match(text):
+            fields["byline_raw"] = text
+        elif fields["type"] is None and text.lower() in CARD_TYPE_LABELS:
+            fields["type"] = text
+        elif before_title and fields["date_raw"] is None:
+            # between the type and the date sits the outlet; programme labels (links to
+            # /research/, "A / B" lists) come first on newer cards and are not outlets
+            research = node.xpath("descendant-or-self::a[contains(@href, '/research/')]")
+            if fields["outlet"] is None and not research and " / " not in text:
+                fields["outlet"] = text
+        elif (
+            not before_title
+            and fields["summary"] is None
+            and not text.lower().startswith(("read more", "continue reading"))
+        ):
+            fields["summary"] = text
+    return fields
+
+
+def extract_listing(url: str, html: str) -> dict[str, Any]:
+    """Cards, pagination links, every publication link and the "Showing X-Y of N" header of
+    a listing page (/reports, /articles-multimedia, /press and their /p{N} pages)."""
+    result: dict[str, Any] = {
+        "cards": [],
+        "pagination": [],
+        "publication_links": [],
+        "showing": None,
+    }
+    if not html or block_page_reason(html):
+        return result
+    sel = Selector(text=html)
+
+    links = _title_links(sel, url)
+    title_elements = {a.root for a in links}
+    seen_cards: set[str] = set()
+    for link in links:
+        card = _read_card(link, _card_root(link, title_elements), url)
+        if card["url"] in seen_cards:
+            continue
+        seen_cards.add(card["url"])
+        result["cards"].append(card)
+
+    for a in sel.xpath("//a[@href]"):
+        canonical = _publication_url(a.attrib["href"], url)
+        if canonical and canonical not in result["publication_links"]:
+            result["publication_links"].append(canonical)
+
+    section = _listing_section(url)
+    pager = (
+        "ancestor::*[contains(translate(@class, 'PAGINATOR', 'paginator'), 'paginat')"
+        " or contains(translate(@class, 'PAGER', 'pager'), 'pager')]"
+    )
+    for a in sel.xpath("//a[@href]"):
+        href = a.attrib["href"].strip()
+        if not href or href.startswith(("#", "javascript:")):
+            continue
+        absolute = urljoin(url, href)
+        if not is_listing_url(absolute):
+            continue
+        in_pager = bool(a.xpath(pager))
+        numbered = _LISTING_PATH_RE.match(urlsplit(absolute).path)["page"] is not None
+        same_index = _listing_section(absolute) == section
+        if (in_pager or numbered) and same_index and absolute not in result["pagination"]:
+            result["pagination"].append(absolute)
+
+    showing = _SHOWING_RE.search(node_text(sel.xpath("//body")) or "")
+    if showing:
+        first, last, total = (int(n) for n in showing.groups())
+        result["showing"] = {"first": first, "last": last, "total": total}
+    return result

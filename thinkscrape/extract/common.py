@@ -1,0 +1,215 @@
+"""Small helpers shared by the extractors: text clean-up, <meta> tags, JSON-LD, block pages.
+
+Everything here is a pure function of a parsel ``Selector`` or a string; nothing fetches.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from parsel import Selector, SelectorList
+from w3lib.html import remove_tags
+
+# Zero-width characters that real CMS output leaves inside names and titles (U+200B..U+200D,
+# U+2060 word joiner, U+FEFF byte-order mark used as a zero-width no-break space).
+ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
+_ZERO_WIDTH_RE = re.compile(f"[{ZERO_WIDTH}]")
+# str.split() already treats NBSP and the other Unicode spaces as whitespace.
+
+# Elements whose text forms a paragraph of its own when a body is flattened to plain text.
+BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption")
+
+
+def collapse_whitespace(text: str | None, *, strip_zero_width: bool = True) -> str:
+    """Collapse every run of whitespace (NBSP, CR, LF, tabs included) to one space.
+
+    Zero-width characters are dropped unless ``strip_zero_width`` is False (contributor names
+    are kept as written; the people normaliser strips them).
+    """
+    if not text:
+        return ""
+    if strip_zero_width:
+        text = _ZERO_WIDTH_RE.sub("", text)
+    return " ".join(text.split())
+
+
+def strip_zero_width(text: str) -> str:
+    return _ZERO_WIDTH_RE.sub("", text)
+
+
+def node_text(node: Selector | SelectorList | None, *, strip_zero_width: bool = True) -> str:
+    """The visible text of a node, whitespace collapsed ("" for a missing node).
+
+    Text nodes are joined without a separator so inline markup (``<a>word</a>,``) does not
+    gain spaces; ``<br>`` is counted as a space so lines it separates stay apart.
+    """
+    if node is None:
+        return ""
+    nodes = node if isinstance(node, SelectorList) else [node]
+    parts: list[str] = []
+    for one in nodes:
+        for piece in one.xpath(".//text()[not(ancestor::script or ancestor::style)] | .//br"):
+            if isinstance(piece.root, str):
+                parts.append(piece.root)
+            else:
+                parts.append(" ")
+    return collapse_whitespace("".join(parts), strip_zero_width=strip_zero_width)
+
+
+def first_text(node: Selector | SelectorList, *queries: str) -> str | None:
+    """Text of the first element matched by the first XPath query that finds non-empty text."""
+    for query in queries:
+        for found in node.xpath(query):
+            text = node_text(found)
+            if text:
+                return text
+    return None
+
+
+def block_texts(
+    containers: Iterable[Selector], *, skip: re.Pattern[str] | None = None
+) -> list[str]:
+    """Paragraph texts of the given containers in document order.
+
+    A block that holds other blocks (an ``li`` wrapping ``p``s) is not counted twice: only the
+    innermost blocks are read. Text written directly in a container, outside any block, is
+    kept as its own paragraph. Paragraphs matching ``skip`` are left out.
+    """
+    inner_block = " or ".join(f"self::{tag}" for tag in BLOCK_TAGS)
+    paragraphs: list[str] = []
+    for container in containers:
+        query = f".//*[({inner_block}) and not(.//*[{inner_block}])] | ./text()[normalize-space()]"
+        for block in container.xpath(query):
+            text = (
+                collapse_whitespace(block.root) if isinstance(block.root, str) else node_text(block)
+            )
+            if text and not (skip and skip.search(text)):
+                paragraphs.append(text)
+    return paragraphs
+
+
+def join_paragraphs(paragraphs: Iterable[str]) -> str | None:
+    """Paragraphs separated by one blank line, or None when there is no text at all."""
+    kept = [p for p in paragraphs if p]
+    return "\n\n".join(kept) if kept else None
+
+
+def has_class(name: str) -> str:
+    """XPath predicate body: the element's class attribute holds the token ``name``."""
+    return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
+
+
+# --- <meta> ---------------------------------------------------------------------------
+
+
+def meta_tags(sel: Selector) -> dict[str, list[str]]:
+    """Every ``<meta>`` with a name, property or itemprop, keyed in lower case, values in order.
+
+    og:, article:, citation_, twitter: and plain names (author, description) all end up here.
+    """
+    tags: dict[str, list[str]] = {}
+    for meta in sel.xpath("//meta[@content]"):
+        content = collapse_whitespace(meta.attrib.get("content"))
+        if not content:
+            continue
+        for attr in ("property", "name", "itemprop"):
+            key = meta.attrib.get(attr)
+            if key:
+                tags.setdefault(key.strip().lower(), []).append(content)
+    return tags
+
+
+def first_meta(tags: dict[str, list[str]], *keys: str) -> tuple[str, str] | tuple[None, None]:
+    """(key, value) of the first key present among ``keys``, else (None, None)."""
+    for key in keys:
+        values = tags.get(key)
+        if values:
+            return key, values[0]
+    return None, None
+
+
+# --- JSON-LD --------------------------------------------------------------------------
+
+_CDATA_RE = re.compile(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$")
+
+
+def _parse_json_ld_block(text: str) -> list[Any]:
+    """Parse one ld+json script; tolerate CDATA wrappers, trailing junk and several objects."""
+    text = _CDATA_RE.sub("", text.strip())
+    decoder = json.JSONDecoder(strict=False)
+    found: list[Any] = []
+    position = 0
+    while position < len(text):
+        while position < len(text) and text[position] in " \t\r\n;,":
+            position += 1
+        if position >= len(text):
+            break
+        try:
+            value, position = decoder.raw_decode(text, position)
+        except json.JSONDecodeError:
+            break  # a malformed block keeps whatever parsed before the error
+        found.append(value)
+    return found
+
+
+def _flatten(value: Any) -> Iterator[dict[str, Any]]:
+    if isinstance(value, list):
+        for entry in value:
+            yield from _flatten(entry)
+    elif isinstance(value, dict):
+        yield value
+        if "@graph" in value:
+            yield from _flatten(value["@graph"])
+
+
+def json_ld_objects(sel: Selector) -> list[dict[str, Any]]:
+    """Every JSON-LD object on the page, ``@graph`` members and top-level lists flattened."""
+    objects: list[dict[str, Any]] = []
+    for script in sel.xpath(
+        "//script[translate(@type, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+        " = 'application/ld+json']/text()"
+    ).getall():
+        for value in _parse_json_ld_block(script):
+            objects.extend(_flatten(value))
+    return objects
+
+
+def json_ld_types(obj: dict[str, Any]) -> set[str]:
+    kind = obj.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return {str(k).lower() for k in kinds if k}
+
+
+def plain_text(value: Any) -> str:
+    """A JSON-LD string value as plain text: tags removed (some sites put HTML in names)."""
+    if not isinstance(value, str):
+        return ""
+    return collapse_whitespace(remove_tags(value).replace("&amp;", "&"))
+
+
+# --- block pages ----------------------------------------------------------------------
+
+# Markers of interstitial pages that stand in for the real page (bot challenges, WAF blocks).
+_BLOCK_MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("cloudflare-challenge", re.compile(r"window\._cf_chl_opt|/cdn-cgi/challenge-platform/")),
+    ("cloudflare-block", re.compile(r"Attention Required! \| Cloudflare|cf-error-details")),
+    (
+        "captcha",
+        re.compile(
+            r"<title>[^<]*(?:captcha|Are you a robot|Access Denied)[^<]*</title>", re.IGNORECASE
+        ),
+    ),
+    ("incapsula", re.compile(r"_Incapsula_Resource|Incapsula incident ID")),
+)
+
+
+def block_page_reason(html: str) -> str | None:
+    """Why this response is a block or challenge page rather than content, else None."""
+    head = html[:200_000]
+    for reason, marker in _BLOCK_MARKERS:
+        if marker.search(head):
+            return reason
+    return None
