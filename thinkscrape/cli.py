@@ -1,0 +1,334 @@
+"""The ``thinkscrape`` command: try the crawler on a bundled sample and query the archive.
+
+Every subcommand is a thin layer over `thinkscrape.query`; errors reach the user as
+messages, never tracebacks. The database option also reads ``THINKSCRAPE_DB``, the same
+name as the Scrapy setting, so one export serves both.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import json
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import click
+
+from thinkscrape import query
+from thinkscrape.items import PUBLICATION_TYPES
+
+DEFAULT_DB = "data/thinktanks.db"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_ROOT = PROJECT_ROOT / "data" / "samples" / "cnas"
+METADATA_PATH = Path(__file__).resolve().parent / "datasette" / "metadata.json"
+# The database name metadata.json is written for; `browse` re-keys it to the real file.
+METADATA_DB_NAME = "thinktanks"
+
+
+def db_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--db",
+        "db_path",
+        default=DEFAULT_DB,
+        show_default=True,
+        envvar="THINKSCRAPE_DB",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="The SQLite archive (also read from THINKSCRAPE_DB).",
+    )(fn)
+
+
+def open_archive(db_path: Path):
+    try:
+        return query.open_archive(db_path)
+    except query.QueryError as error:
+        raise click.ClickException(str(error)) from error
+
+
+@contextlib.contextmanager
+def user_errors() -> Iterator[None]:
+    """Turn a QueryError raised inside the block into a click error message."""
+    try:
+        yield
+    except query.QueryError as error:
+        raise click.ClickException(str(error)) from error
+
+
+@click.group()
+@click.version_option(package_name="thinkscrape")
+def cli() -> None:
+    """Crawl think-tank websites into a SQLite archive, then search, export and browse it."""
+
+
+# --- demo -----------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def sample_source(port: int = 0) -> Iterator[str]:
+    """Base URL of the bundled offline sample of cnas.org, served while the block runs."""
+    if not (SAMPLE_ROOT / "robots.txt").is_file():
+        raise click.ClickException(
+            f"The bundled sample is missing (looked in {SAMPLE_ROOT}). The demo needs a "
+            "checkout of the repository installed with `pip install -e .`."
+        )
+    try:
+        from thinkscrape.mirror import serve_mirror
+    except ImportError as error:
+        raise click.ClickException(f"The sample server is unavailable: {error}") from error
+    with serve_mirror(SAMPLE_ROOT, port=port) as server:
+        yield server.base_url
+
+
+def crawl_command(base_url: str, db_path: Path) -> list[str]:
+    """`scrapy crawl cnas` as a user would type it, pointed at ``base_url``."""
+    return [
+        sys.executable,
+        "-m",
+        "scrapy",
+        "crawl",
+        "cnas",
+        "-a",
+        f"base_url={base_url}",
+        "-s",
+        f"THINKSCRAPE_DB={db_path}",
+        # The sample is served from this machine: politeness delays would only slow it.
+        "-s",
+        "DOWNLOAD_DELAY=0",
+        "-s",
+        "AUTOTHROTTLE_ENABLED=False",
+        "-s",
+        "LOG_LEVEL=WARNING",
+    ]
+
+
+@cli.command()
+@click.option(
+    "--db",
+    "db_path",
+    default=DEFAULT_DB,
+    show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the demo archive.",
+)
+@click.option(
+    "--port",
+    default=0,
+    type=click.IntRange(0, 65535),
+    help="Port for the local sample server (default: any free port).",
+)
+def demo(db_path: Path, port: int) -> None:
+    """Crawl the bundled offline sample of cnas.org into an archive and count what landed.
+
+    Nothing leaves this machine: the sample is served on 127.0.0.1.
+    """
+    db_path = db_path.resolve()
+    with sample_source(port) as base_url:
+        click.echo(f"Crawling the bundled sample served at {base_url} into {db_path} ...")
+        result = subprocess.run(crawl_command(base_url, db_path), cwd=PROJECT_ROOT)
+    if result.returncode != 0:
+        raise click.ClickException(f"The crawl failed (exit code {result.returncode}).")
+    db = open_archive(db_path)
+    click.echo("\nRows per table:")
+    counts = query.table_counts(db)
+    width = max(map(len, counts), default=0)
+    for table, count in counts.items():
+        click.echo(f"  {table:<{width}}  {count:>7,}")
+    db_arg = "" if str(db_path) == str(Path(DEFAULT_DB).resolve()) else f" --db {db_path}"
+    click.echo(
+        "\nTry:\n"
+        f"  thinkscrape search 'north korea'{db_arg}\n"
+        f"  thinkscrape stats{db_arg}\n"
+        f"  thinkscrape browse{db_arg}\n"
+        f"  sqlite-utils {db_path} 'select year, type, count(*) from publications_flat "
+        "group by 1, 2' --table"
+    )
+
+
+# --- stats ----------------------------------------------------------------------------
+
+
+@cli.command()
+@db_option
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def stats(db_path: Path, as_json: bool) -> None:
+    """Publications by site, type and year, and the health of the latest crawls."""
+    figures = query.stats(open_archive(db_path))
+    if as_json:
+        click.echo(json.dumps(figures, indent=2, ensure_ascii=False))
+        return
+    click.echo(
+        f"{figures['publications']:,} publications ({figures['dated']:,} dated, "
+        f"{figures['earliest'] or '-'} to {figures['latest'] or '-'}; "
+        f"{figures['gone']:,} gone from the site)"
+    )
+    for title, key in (("By site", "site"), ("By type", "type"), ("By year", "year")):
+        click.echo(f"\n{title}:")
+        for row in figures[f"by_{key}"]:
+            click.echo(f"  {row[key] or '(none)':<16} {row['publications']:>7,}")
+    click.echo("\nLatest crawls:")
+    if not figures["crawls"]:
+        click.echo("  none recorded")
+    for crawl in figures["crawls"]:
+        click.echo(
+            f"  #{crawl['id']} {crawl['spider']} {crawl['started'] or '?'}  "
+            f"{crawl['status'] or '?'} ({crawl['finish_reason'] or 'no finish reason'}): "
+            f"{crawl['items_stored'] or 0} stored, {crawl['items_dropped'] or 0} dropped, "
+            f"{crawl['errors'] or 0} errors"
+        )
+
+
+# --- search ---------------------------------------------------------------------------
+
+BOLD, PLAIN = "\x1b[1m", "\x1b[0m"
+
+
+@cli.command()
+@click.argument("words")
+@click.option("--type", "type_", help=f"Only this type: {', '.join(PUBLICATION_TYPES)}.")
+@click.option("--since", metavar="YYYY-MM-DD", help="Published on or after this day.")
+@click.option("--until", metavar="YYYY-MM-DD", help="Published on or before this day.")
+@click.option("--author", metavar="NAME", help="Only publications with this author (any part).")
+@click.option("--site", help="Only this site (spider name), e.g. cnas.")
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
+@click.option("--json", "as_json", is_flag=True, help="Print results as a JSON array.")
+@db_option
+def search(
+    words: str,
+    type_: str | None,
+    since: str | None,
+    until: str | None,
+    author: str | None,
+    site: str | None,
+    limit: int,
+    as_json: bool,
+    db_path: Path,
+) -> None:
+    """Full-text search, best match first.
+
+    WORDS are all required; put a phrase in double quotes: 'sanctions "north korea"'.
+    """
+    db = open_archive(db_path)
+    # Bold marks the matched words on a terminal; click drops the codes when piped.
+    highlight = ("[", "]") if as_json else (BOLD, PLAIN)
+    with user_errors():
+        results = query.search(
+            db,
+            words,
+            type=type_,
+            since=since,
+            until=until,
+            author=author,
+            site=site,
+            limit=limit,
+            highlight=highlight,
+        )
+    if as_json:
+        click.echo(json.dumps(results, indent=2, ensure_ascii=False))
+        return
+    if not results:
+        click.echo("No matches.", err=True)
+    for result in results:
+        click.echo(
+            f"{result['published'] or 'undated':<10}  {result['type'] or '-'}  {result['title']}"
+        )
+        people = "; ".join(result["authors"])
+        byline = " · ".join(part for part in (people, result["outlet"]) if part)
+        if byline:
+            click.echo(f"            {byline}")
+        click.echo(f"            {result['url']}")
+        if result["snippet"]:
+            click.echo(f"            {result['snippet']}")
+        click.echo()
+
+
+# --- export ---------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "jsonl"]),
+    default="csv",
+    show_default=True,
+    help="csv for spreadsheets, pandas and R; jsonl keeps authors_json as a real array.",
+)
+@click.option(
+    "--where",
+    metavar="SQL",
+    help="Filter on publications_flat columns, e.g. \"year = '2018' and type = 'report'\".",
+)
+@click.option("--out", default="-", show_default=True, help="File to write ('-' for stdout).")
+@db_option
+def export(fmt: str, where: str | None, out: str, db_path: Path) -> None:
+    """One row per publication from the publications_flat view.
+
+    Authors come twice: "; "-joined in `authors`, and as a JSON array in `authors_json`.
+    """
+    db = open_archive(db_path)
+    write = query.write_csv if fmt == "csv" else query.write_jsonl
+    with user_errors():
+        # Fail on a bad --where before an output file is created or truncated.
+        query.export_cursor(db, where)
+        if out == "-":
+            count = write(db, sys.stdout, where)
+        else:
+            # newline="" lets the csv module write its own line endings.
+            with open(out, "w", encoding="utf-8", newline="") as handle:
+                count = write(db, handle, where)
+    if out != "-":
+        click.echo(f"Wrote {count:,} publications to {out}", err=True)
+
+
+# --- browse ---------------------------------------------------------------------------
+
+
+def datasette_metadata(db_path: Path) -> dict[str, Any]:
+    """The project's Datasette metadata, keyed by the name Datasette gives ``db_path``."""
+    metadata = json.loads(METADATA_PATH.read_text(encoding="utf-8"))
+    databases = metadata.get("databases", {})
+    if METADATA_DB_NAME in databases:
+        databases[Path(db_path).stem] = databases.pop(METADATA_DB_NAME)
+    return metadata
+
+
+def datasette_command(db_path: Path, metadata_path: Path, port: int) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "datasette",
+        "serve",
+        str(db_path),
+        "--metadata",
+        str(metadata_path),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
+
+
+@cli.command()
+@db_option
+@click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535))
+def browse(db_path: Path, port: int) -> None:
+    """Explore the archive in Datasette (facets, full-text search, ready-made queries)."""
+    if importlib.util.find_spec("datasette") is None:
+        raise click.ClickException(
+            "Datasette is not installed. Install the datasette extra: pip install -e '.[datasette]'"
+        )
+    open_archive(db_path)  # a clear message if the archive is missing
+    with tempfile.TemporaryDirectory(prefix="thinkscrape-") as tmp:
+        metadata_path = Path(tmp) / "metadata.json"
+        metadata_path.write_text(json.dumps(datasette_metadata(db_path)), encoding="utf-8")
+        click.echo(f"Serving {db_path} with Datasette (Ctrl+C to stop)", err=True)
+        try:
+            result = subprocess.run(datasette_command(db_path, metadata_path, port))
+        except KeyboardInterrupt:
+            return
+    if result.returncode not in (0, -2):
+        raise click.ClickException(f"Datasette stopped with exit code {result.returncode}.")

@@ -1,0 +1,297 @@
+"""The researcher's questions, as small SQL functions over the archive.
+
+Pure functions over a ``sqlite_utils.Database``: they return plain data and raise
+`QueryError` (a message meant for the user) on bad input; the `thinkscrape` command only
+formats what they return. The archive opened here is read-only, so nothing a query or a
+``--where`` fragment does can change what is archived.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import IO, Any
+from urllib.parse import quote
+
+import sqlite_utils
+
+from thinkscrape.items import PUBLICATION_TYPES
+
+# The view every flat export reads from (one row per publication; see archive/schema.py).
+FLAT_VIEW = "publications_flat"
+RECENT_CRAWLS = 10
+
+
+class QueryError(ValueError):
+    """Bad input from the user (missing archive, bad date, unknown type, bad SQL)."""
+
+
+# --- opening ------------------------------------------------------------------------
+
+
+def open_archive(path: str | Path) -> sqlite_utils.Database:
+    """Open an existing archive read-only, or explain why it cannot be queried."""
+    path = Path(path)
+    if not path.is_file():
+        raise QueryError(
+            f"No archive at {path}. Crawl first (`scrapy crawl cnas`) or try `thinkscrape demo`."
+        )
+    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
+    try:
+        db = sqlite_utils.Database(sqlite3.connect(uri, uri=True))
+        tables = set(db.table_names())
+    except sqlite3.DatabaseError as error:
+        raise QueryError(f"{path} is not a readable SQLite database: {error}") from error
+    if "publications" not in tables:
+        raise QueryError(f"{path} is not a thinkscrape archive (it has no publications table).")
+    return db
+
+
+# --- input checks ---------------------------------------------------------------------
+
+
+def check_day(value: str | None, option: str = "date") -> str | None:
+    """``value`` as an ISO day (YYYY-MM-DD), or a QueryError naming the option."""
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip()).isoformat()
+    except ValueError:
+        raise QueryError(f"{option} must be a date written YYYY-MM-DD, got {value!r}.") from None
+
+
+def check_type(value: str | None) -> str | None:
+    if value is None or value in PUBLICATION_TYPES:
+        return value
+    raise QueryError(f"Unknown type {value!r}; choose one of: {', '.join(PUBLICATION_TYPES)}.")
+
+
+def fts_query(text: str) -> str:
+    """Quote what a user typed so FTS5 reads it as plain terms (all must match).
+
+    Each word becomes a quoted FTS5 string, so punctuation ("U.S.-China") and operator
+    words (AND, NOT) are searched as text; a "quoted phrase" stays a phrase and a stray
+    quote is closed. sqlite-utils' `quote_fts` does exactly this.
+    """
+    quoted = sqlite_utils.Database(memory=True).quote_fts(text)
+    if not quoted.replace('"', "").strip():
+        raise QueryError("Give some words to search for.")
+    return quoted
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+# --- search ---------------------------------------------------------------------------
+
+
+def search(
+    db: sqlite_utils.Database,
+    query: str,
+    *,
+    type: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    author: str | None = None,
+    site: str | None = None,
+    limit: int = 20,
+    highlight: tuple[str, str] = ("[", "]"),
+) -> list[dict[str, Any]]:
+    """Full-text search, best match first (FTS5 bm25 rank).
+
+    Each result: id, published, type, site, title, authors (names in byline order), outlet,
+    url, snippet (matched words wrapped in ``highlight``) and rank (lower is better).
+    """
+    fts_table = db["publications"].detect_fts()
+    if not fts_table:
+        raise QueryError("This archive has no full-text index on publications.")
+    if limit < 1:
+        raise QueryError("--limit must be at least 1.")
+    params: dict[str, Any] = {
+        "q": fts_query(query),
+        "limit": limit,
+        "start": highlight[0],
+        "end": highlight[1],
+    }
+    filters = []
+    if type is not None:
+        params["type"] = check_type(type)
+        filters.append("p.type = :type")
+    if since is not None:
+        params["since"] = check_day(since, "--since")
+        filters.append("p.published >= :since")
+    if until is not None:
+        params["until"] = check_day(until, "--until")
+        filters.append("p.published <= :until")
+    if site is not None:
+        params["site"] = site
+        filters.append("p.site = :site")
+    if author is not None:
+        params["author"] = _like_pattern(author)
+        # Any spelling the archive has seen counts: the clean name or a raw alias.
+        filters.append(
+            """p.id in (
+                select pa.publication_id from publication_authors pa
+                join authors a on a.id = pa.author_id
+                where a.name like :author escape '\\'
+                   or a.id in (select author_id from author_aliases
+                               where alias like :author escape '\\'))"""
+        )
+    where = "".join(f"\n  and {condition}" for condition in filters)
+    fts = sqlite_utils.db.quote_identifier(fts_table)
+    sql = f"""
+select p.id, p.published, p.type, p.site, p.title, p.outlet, p.url,
+       snippet({fts}, -1, :start, :end, '…', 24) as snippet,
+       {fts}.rank as rank
+from {fts} join publications p on p.id = {fts}.rowid
+where {fts} match :q{where}
+order by {fts}.rank
+limit :limit"""
+    try:
+        rows = [dict(row) for row in _rows(db, sql, params)]
+    except sqlite3.OperationalError as error:
+        raise QueryError(f"Search failed: {error}") from error
+    authors = _authors_of(db, [row["id"] for row in rows])
+    for row in rows:
+        row["authors"] = authors.get(row["id"], [])
+    return [_ordered(row) for row in rows]
+
+
+_RESULT_ORDER = ("id", "published", "type", "site", "title", "authors", "outlet", "url")
+
+
+def _ordered(row: dict[str, Any]) -> dict[str, Any]:
+    keys = [*_RESULT_ORDER, *(key for key in row if key not in _RESULT_ORDER)]
+    return {key: row[key] for key in keys}
+
+
+def _authors_of(db: sqlite_utils.Database, ids: Sequence[int]) -> dict[int, list[str]]:
+    """Author names in byline order for a few publications, as the flat view lists them."""
+    if not ids:
+        return {}
+    marks = ", ".join("?" for _ in ids)
+    sql = f"select id, authors_json from {FLAT_VIEW} where id in ({marks})"
+    return {row["id"]: json.loads(row["authors_json"] or "[]") for row in _rows(db, sql, ids)}
+
+
+def _rows(db: sqlite_utils.Database, sql: str, params: Any = None) -> Iterator[dict[str, Any]]:
+    cursor = db.execute(sql, params or [])
+    columns = [description[0] for description in cursor.description]
+    for values in cursor:
+        yield dict(zip(columns, values, strict=True))
+
+
+# --- stats ----------------------------------------------------------------------------
+
+
+def table_counts(db: sqlite_utils.Database) -> dict[str, int]:
+    """Rows per table, leaving out the full-text index and its shadow tables."""
+    fts_tables = [name for name in db.table_names() if db[name].virtual_table_using]
+    counts = {}
+    for name in db.table_names():
+        if name in fts_tables or any(name.startswith(f"{fts}_") for fts in fts_tables):
+            continue
+        counts[name] = db[name].count
+    return counts
+
+
+def stats(db: sqlite_utils.Database, *, crawls: int = RECENT_CRAWLS) -> dict[str, Any]:
+    """Counts by site, type and year, and the health of the latest crawls."""
+
+    def grouped(expression: str, name: str) -> list[dict[str, Any]]:
+        sql = f"""
+select {expression} as {name}, count(*) as publications from publications
+group by 1 order by 1"""
+        return list(_rows(db, sql))
+
+    totals = next(
+        _rows(
+            db,
+            """
+select count(*) as publications, count(gone_at) as gone,
+       count(published) as dated, min(published) as earliest, max(published) as latest
+from publications""",
+        )
+    )
+    recent = list(
+        _rows(
+            db,
+            """
+select id, spider, started, finished, status, finish_reason, items_stored, items_dropped,
+       errors, exit_code
+from crawls order by started desc, id desc limit :n""",
+            {"n": crawls},
+        )
+    )
+    return {
+        **totals,
+        "by_site": grouped("site", "site"),
+        "by_type": grouped("type", "type"),
+        "by_year": grouped("substr(published, 1, 4)", "year"),
+        "crawls": recent,
+    }
+
+
+# --- export ---------------------------------------------------------------------------
+
+
+def export_cursor(
+    db: sqlite_utils.Database, where: str | None = None
+) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
+    """Column names and a streaming cursor over the flat view, optionally filtered by SQL."""
+    sql = f"select * from {FLAT_VIEW}"
+    if where and where.strip():
+        sql += f" where ({where})"
+    sql += " order by id"
+    try:
+        cursor = db.execute(sql)
+    except sqlite3.Error as error:
+        raise QueryError(f"Bad --where {where!r}: {error}") from error
+    columns = [description[0] for description in cursor.description]
+    return columns, _guarded(cursor, where)
+
+
+def _guarded(cursor: sqlite3.Cursor, where: str | None) -> Iterator[tuple[Any, ...]]:
+    # Some SQL errors (a bad function argument, say) only surface while stepping rows.
+    try:
+        yield from cursor
+    except sqlite3.Error as error:
+        raise QueryError(f"Export stopped on --where {where!r}: {error}") from error
+
+
+def iter_export(db: sqlite_utils.Database, where: str | None = None) -> Iterator[dict[str, Any]]:
+    """One dict per publication from the flat view, streamed; authors_json as a real list."""
+    columns, rows = export_cursor(db, where)
+    for values in rows:
+        row = dict(zip(columns, values, strict=True))
+        if "authors_json" in row:
+            row["authors_json"] = json.loads(row["authors_json"] or "[]")
+        yield row
+
+
+def write_csv(db: sqlite_utils.Database, out: IO[str], where: str | None = None) -> int:
+    """The flat view as CSV with a header row; returns the number of data rows."""
+    columns, rows = export_cursor(db, where)
+    writer = csv.writer(out)
+    writer.writerow(columns)
+    count = 0
+    for values in rows:
+        writer.writerow(values)
+        count += 1
+    return count
+
+
+def write_jsonl(db: sqlite_utils.Database, out: IO[str], where: str | None = None) -> int:
+    """The flat view as JSON lines (authors_json a real array); returns the row count."""
+    count = 0
+    for row in iter_export(db, where):
+        out.write(json.dumps(row, ensure_ascii=False))
+        out.write("\n")
+        count += 1
+    return count
