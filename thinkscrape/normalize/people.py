@@ -1,0 +1,225 @@
+"""People: bylines and contributor names -> clean names with their honorific, suffix and role.
+
+A byline is cleaned in a short sequence of named steps (invisible characters, spacing,
+quotes), its lead word read for the role ("By", "Featuring", "Journalist", "Testimony by"),
+then split on the separators sites use ("and", "&", commas, semicolons, line breaks). Each
+piece goes through ``clean_name``, which refuses what is not a person (a task-force heading,
+a role, an affiliation) and takes honorifics, ranks and suffixes off the name with
+nameparser's vocabulary. The name itself is never re-cased or reordered: it is the text as
+written, minus those words.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from nameparser import HumanName
+from nameparser.config import CONSTANTS, Constants
+
+ROLES = ("author", "featured", "journalist")
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str  # as written, without honorific or suffix: "Duyeon Kim"
+    # the piece of byline or link text it came from, invisible characters, spacing and double
+    # quotes cleaned: "Dr. Duyeon Kim"
+    name_raw: str
+    honorific: str | None  # "Dr.", "Lt. Gen.", "CDR"
+    suffix: str | None  # "Jr.", "III", "Ph.D."
+    role: str  # one of ROLES
+
+
+# --- nameparser, configured once ------------------------------------------------------------
+# nameparser's own titles, with the diplomatic and congressional abbreviations it lacks, and
+# without the words that are first names as often as titles in this field ("Judge Glock").
+_EXTRA_TITLES = {"amb", "ambassador", "sen", "brig", "rdml", "vadm", "radm", "lcdr", "ltjg"}
+_NOT_TITLES = {"judge", "bishop", "chair", "chairman", "director", "senior", "king", "prince"}
+_CONSTANTS = Constants(
+    titles=(set(CONSTANTS.titles) | _EXTRA_TITLES) - _NOT_TITLES,
+    suffix_acronyms=CONSTANTS.suffix_acronyms,
+    suffix_not_acronyms=CONSTANTS.suffix_not_acronyms,
+)
+
+# --- cleaning steps -------------------------------------------------------------------------
+# Zero-width characters and the BOM, found at the start of contributor link texts.
+_ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff]")
+# Curly apostrophes become straight ones so one person has one spelling ("O’Hanlon").
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+# Double quotes of any kind are not part of a name or a byline.
+_DOUBLE_QUOTES = re.compile('["\u201c\u201d\u201e\u00ab\u00bb]')
+# Any run of whitespace (NBSP and thin spaces included) within a line becomes one space.
+_SPACES = re.compile(r"[^\S\n]+")
+# Punctuation left at either end of a piece ("Ilan Goldenberg." / ", Kristine Lee").
+_EDGE_PUNCTUATION = " \t,;:.·•|-–—*"
+
+# --- lead words -----------------------------------------------------------------------------
+# "Testimony by A, Role, Affiliation": only the first comma-separated piece is the witness.
+_TESTIMONY = re.compile(r"^(?:joint\s+)?testimony\s+(?:by|of)\s+", re.I)
+# "Featuring A" on in-the-news pages.
+_FEATURING = re.compile(r"^featuring\s*:?\s+", re.I)
+# "Journalist: Y" and "Journalist Y".
+_JOURNALIST = re.compile(r"^(?:journalists?|reporters?|interviewer)\s*:?\s+", re.I)
+# "By A", "Written by A", "Authors: A".
+_BY = re.compile(r"^(?:(?:written\s+)?by\b\s*:?|authors?\s*:)\s*", re.I)
+
+# --- separators -----------------------------------------------------------------------------
+# ", and " / " and " / " & " / "," / ";" between names ("A, B, and C", "A, B & C").
+_SEPARATORS = re.compile(r"\s*(?:,\s*(?:and|&)\s+|\s(?:and|&)\s+|&|[,;])\s*", re.I)
+
+# --- what is not a person -------------------------------------------------------------------
+# Words of headings, roles and affiliations that stand where a byline would: "Task Force
+# Co-Chairs", "Adjunct Senior Fellow", "Center for a New American Security".
+_NOT_A_NAME = re.compile(
+    r"\b(?:task|force|co-?chairs?|chairs?|chairman|chairwoman|members?|commission|"
+    r"commissioners?|committee|subcommittee|center|centre|cnas|program|programme|initiative|"
+    r"institute|security|fellows?|director|senior|adjunct|president|vice|staff|editors?|"
+    r"editorial|board|team|university|foundation|council|department|office|project|studies|"
+    r"affairs|policy|research|national|american|international|associates?|contributors?|"
+    r"correspondent|analyst|experts?|guests?|moderator|host|former|authors?|journalists?|"
+    r"and|the|of|for)\b",
+    re.I,
+)
+_HAS_DIGIT = re.compile(r"\d")
+# A name has at most this many words once honorific and suffix are off.
+_MAX_NAME_WORDS = 6
+
+
+def _clean_text(raw: str) -> str:
+    text = unicodedata.normalize("NFC", _ZERO_WIDTH.sub("", raw))
+    text = _DOUBLE_QUOTES.sub("", text.translate(_APOSTROPHES))
+    lines = (_SPACES.sub(" ", line).strip() for line in text.splitlines())
+    return "\n".join(line for line in lines if line)
+
+
+def split_byline(raw: str | None) -> list[Person]:
+    """Every person a byline names, in its order; [] when it names none."""
+    if not raw:
+        return []
+    people: list[Person] = []
+    for line in _clean_text(raw).split("\n"):
+        people.extend(_split_line(line))
+    return people
+
+
+def _split_line(line: str) -> list[Person]:
+    role = "author"
+    if match := _TESTIMONY.match(line):
+        # The role and affiliation after the witness's name are not people.
+        witness = line[match.end() :].split(",")[0]
+        person = clean_name(witness, role="author")
+        return [person] if person else []
+    if match := _FEATURING.match(line):
+        role, line = "featured", line[match.end() :]
+    elif match := _JOURNALIST.match(line):
+        role, line = "journalist", line[match.end() :]
+    elif match := _BY.match(line):
+        line = line[match.end() :]
+
+    pieces = [piece for piece in _SEPARATORS.split(line) if piece.strip(_EDGE_PUNCTUATION)]
+    people: list[Person] = []
+    for piece in pieces:
+        # "A Smith, Jr.": a piece that is only a suffix belongs to the name before it.
+        if people and _is_only_suffix(piece):
+            last = people[-1]
+            suffix = piece.strip(_EDGE_PUNCTUATION.replace(".", "")).strip()
+            people[-1] = Person(
+                last.name,
+                f"{last.name_raw}, {piece.strip()}",
+                last.honorific,
+                ", ".join(filter(None, (last.suffix, suffix))),
+                last.role,
+            )
+            continue
+        person = clean_name(piece, role=role)
+        if person is not None:
+            people.append(person)
+    return people
+
+
+def _is_only_suffix(piece: str) -> bool:
+    words = piece.strip(_EDGE_PUNCTUATION.replace(".", "")).split()
+    return bool(words) and all(_is_suffix_word(word) for word in words)
+
+
+def _is_suffix_word(word: str) -> bool:
+    # nameparser's own test: lower case, periods dropped, looked up in its suffix sets.
+    key = word.lower().replace(".", "").strip("(),")
+    return key in _CONSTANTS.suffix_acronyms or key in _CONSTANTS.suffix_not_acronyms
+
+
+def clean_name(raw: str | None, *, role: str = "author") -> Person | None:
+    """One person's name with honorific and suffix set apart, or None if it is not a name."""
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {ROLES}, not {role!r}")
+    if not raw:
+        return None
+    name_raw = _clean_text(raw).replace("\n", " ").strip(" ,;")
+    text = name_raw.strip(_EDGE_PUNCTUATION.replace(".", ""))
+    # A sentence's closing period is not part of the name; the period of an initial ("B.")
+    # or a suffix ("Jr.") is.
+    if text.endswith(".") and " " in text:
+        last = text.rsplit(" ", 1)[1][:-1]
+        if len(last) > 1 and not _is_suffix_word(last):
+            text = text[:-1]
+    if not text:
+        return None
+    words = text.split(" ")
+    parsed = HumanName(text, constants=_CONSTANTS)
+
+    # Honorifics and ranks lead the name: take as many words as nameparser read as title,
+    # provided they really are the leading words (it never reorders what we keep).
+    honorific_words = parsed.title.split()
+    if honorific_words and words[: len(honorific_words)] == honorific_words:
+        words = words[len(honorific_words) :]
+    else:
+        honorific_words = []
+    # Suffixes trail it, possibly after a comma: "Robert Smith Jr.", "Jane Roe, Ph.D.".
+    suffix_words: list[str] = []
+    read_as_suffix = set(parsed.suffix.replace(",", " ").split())
+    while len(words) > 1 and words[-1].rstrip(",") in read_as_suffix:
+        suffix_words.insert(0, words.pop().rstrip(","))
+    if words:
+        words[-1] = words[-1].rstrip(",")
+
+    name = " ".join(words).strip(_EDGE_PUNCTUATION.replace(".", "")).strip()
+    if not _looks_like_a_name(name):
+        return None
+    return Person(
+        name=name,
+        name_raw=name_raw,
+        honorific=" ".join(honorific_words) or None,
+        suffix=", ".join(suffix_words) or None,
+        role=role,
+    )
+
+
+def _looks_like_a_name(name: str) -> bool:
+    words = name.split()
+    if not words or len(words) > _MAX_NAME_WORDS:
+        return False
+    if _HAS_DIGIT.search(name) or _NOT_A_NAME.search(name):
+        return False
+    # A name starts with a letter; "de Oliveira" may start in lower case, so no case test.
+    return words[0][0].isalpha() and any(len(word.strip(".")) > 1 for word in words)
+
+
+# --- identity -------------------------------------------------------------------------------
+_KEY_DROP = re.compile(r"['.]")  # "O'Hanlon" ~ "OHanlon", "Elsa B. Kania" ~ "Elsa B Kania"
+_KEY_SPACE = re.compile(r"[\W_]+")  # "Myong-Hyun" ~ "Myong Hyun"
+
+
+def name_key(name: str) -> str:
+    """The identity key of a person's name: one key however the name is spelled or titled.
+
+    Honorifics are dropped (they change over a career), accents and case folded, apostrophes
+    and periods removed and any other punctuation or spacing folded to one space.
+    """
+    person = clean_name(name)
+    text = person.name if person else _clean_text(name)
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    text = "".join(char for char in decomposed if not unicodedata.combining(char))
+    text = _KEY_DROP.sub("", text.translate(_APOSTROPHES))
+    return _KEY_SPACE.sub(" ", text).strip()
