@@ -1,0 +1,469 @@
+"""Turn items into archive rows: idempotent, versioned, one identity per author.
+
+``Archive.store`` upserts a publication by its canonical URL. Storing the same item again
+changes no row count; storing changed content keeps the previous version in
+``publication_versions``. Nothing is ever deleted: a vanished page only gets ``gone_at``.
+Everything a row needs comes from the item; this module never fetches and knows no Scrapy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import sqlite_utils
+
+from thinkscrape.items import Publication
+from thinkscrape.normalize.people import name_key
+
+logger = logging.getLogger(__name__)
+
+# Publication columns holding the publication's content, as normalised.
+CONTENT_COLUMNS = (
+    "type",
+    "series",
+    "title",
+    "subtitle",
+    "published",
+    "published_precision",
+    "published_raw",
+    "published_ambiguous",
+    "date_disagreement",
+    "summary",
+    "body",
+    "outlet",
+    "full_article_url",
+    "full_article_domain",
+    "pdf_url",
+    "topics",
+)
+# A change in any of these (or in the authors or links) is a new version. The raw date
+# text, fetch facts and provenance are not: "February 06, 2019" re-spelled "February 6,
+# 2019" is the same publication date.
+HASHED_COLUMNS = tuple(column for column in CONTENT_COLUMNS if column != "published_raw")
+# Content columns held as JSON text in the database.
+JSON_COLUMNS = ("date_disagreement", "topics")
+# What identifies a person on a byline, as far as versions are concerned; the raw
+# spelling is kept in author_aliases instead.
+AUTHOR_FIELDS = ("name", "honorific", "suffix", "profile_url", "role")
+LINK_FIELDS = ("url", "domain", "text", "kind")
+
+CAPTURE_FIELDS = (
+    "url",
+    "warc_file",
+    "offset",
+    "length",
+    "record_id",
+    "payload_digest",
+    "fetched_at",
+    "status",
+)
+
+
+class InvalidPublication(ValueError):
+    """An item the archive cannot hold (no URL, site or title); nothing was written."""
+
+
+def utc_now() -> str:
+    """The current time as the archive writes it: ISO 8601 UTC to the second."""
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+def to_json(value: Any) -> str:
+    """Stable JSON (sorted keys, no ASCII escaping) that never fails on Scrapy stats."""
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=_json_default)
+
+
+def _json_default(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, dt.timedelta):
+        return value.total_seconds()
+    if isinstance(value, set | frozenset | tuple):
+        return sorted(value, key=str)
+    return str(value)
+
+
+def content_hash(pub: Publication) -> str:
+    """SHA-256 over the normalised content, body, authors and links, as stable JSON."""
+    content = {column: getattr(pub, column) for column in HASHED_COLUMNS}
+    content["published_ambiguous"] = bool(pub.published_ambiguous)
+    content["authors"] = [{k: a.get(k) for k in AUTHOR_FIELDS} for a in _ordered(pub.authors)]
+    content["links"] = sorted(
+        ({k: link.get(k) for k in LINK_FIELDS} for link in pub.links),
+        key=lambda link: (link["url"] or "", link["kind"] or ""),
+    )
+    return hashlib.sha256(to_json(content).encode("utf-8")).hexdigest()
+
+
+def _ordered(authors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Authors in byline order: by their position where given, else as listed."""
+    indexed = enumerate(authors)
+    return [a for _, a in sorted(indexed, key=lambda ia: (_position(ia[1], ia[0]), ia[0]))]
+
+
+def _position(author: dict[str, Any], index: int) -> int:
+    position = author.get("position")
+    return position if isinstance(position, int) else index
+
+
+def _column_values(pub: Publication) -> dict[str, Any]:
+    values = {column: getattr(pub, column) for column in CONTENT_COLUMNS}
+    values["published_ambiguous"] = int(bool(pub.published_ambiguous))
+    for column in JSON_COLUMNS:
+        if values[column] is not None:
+            values[column] = to_json(values[column])
+    return values
+
+
+def _check(pub: Publication) -> None:
+    missing = [name for name in ("url", "site", "title") if not (getattr(pub, name) or "").strip()]
+    if missing:
+        raise InvalidPublication(
+            f"cannot archive {pub.url or '<no url>'}: missing {', '.join(missing)}"
+        )
+
+
+class Archive:
+    """The archive's write and lookup API over an open database (see ``schema.open_db``)."""
+
+    def __init__(self, db: sqlite_utils.Database, *, clock: Callable[[], str] = utc_now) -> None:
+        self.db = db
+        # When no fetch time is known (hand-made items, crawl bookkeeping), this says "now".
+        self.clock = clock
+
+    # --- crawls -----------------------------------------------------------------------
+    def start_crawl(self, spider: str, args: dict[str, Any], started: str | None = None) -> int:
+        """Open a ``crawls`` row with status 'running' and return its id."""
+        cursor = self.db.execute(
+            "INSERT INTO crawls (spider, started, args, status) VALUES (?, ?, ?, 'running')",
+            [spider, started or self.clock(), to_json(args)],
+        )
+        return cursor.lastrowid
+
+    def finish_crawl(
+        self,
+        crawl_id: int,
+        *,
+        finish_reason: str,
+        items_stored: int,
+        items_dropped: int,
+        errors: int,
+        stats: dict[str, Any],
+        coverage: dict[str, Any] | None = None,
+        status: str = "ok",
+        exit_code: int | None = None,
+    ) -> None:
+        """Close a crawl's row with its outcome and Scrapy stats (datetimes as ISO text)."""
+        self.db.execute(
+            """
+            UPDATE crawls SET finished = ?, finish_reason = ?, items_stored = ?,
+              items_dropped = ?, errors = ?, stats = ?, coverage = ?, status = ?, exit_code = ?
+            WHERE id = ?
+            """,
+            [
+                self.clock(),
+                finish_reason,
+                items_stored,
+                items_dropped,
+                errors,
+                to_json(stats),
+                None if coverage is None else to_json(coverage),
+                status,
+                exit_code,
+                crawl_id,
+            ],
+        )
+
+    # --- publications -----------------------------------------------------------------
+    def store(self, pub: Publication, crawl_id: int) -> tuple[int, str]:
+        """Upsert ``pub`` by URL; return (publication id, "new" | "changed" | "unchanged").
+
+        A previous version whose content differs is kept in ``publication_versions``.
+        The publication's authors, links and provenance are replaced together, atomically.
+        """
+        _check(pub)
+        seen = pub.fetched_at or self.clock()
+        new_hash = content_hash(pub)
+        with self.db.atomic():
+            existing = self._row("SELECT * FROM publications WHERE url = ?", [pub.url])
+            values = _column_values(pub)
+            values.update(
+                site=pub.site,
+                raw=to_json(pub.raw()),
+                content_hash=new_hash,
+                fetched_at=pub.fetched_at,
+                last_seen=seen,
+                last_crawl_id=crawl_id,
+                gone_at=None,  # seen again: whatever vanished has come back
+            )
+            if existing is None:
+                values.update(url=pub.url, first_seen=seen, first_crawl_id=crawl_id)
+                publication_id = self._insert("publications", values)
+                outcome = "new"
+            else:
+                publication_id = existing["id"]
+                outcome = "unchanged"
+                if existing["content_hash"] != new_hash:
+                    self._keep_version(existing, valid_to=seen)
+                    outcome = "changed"
+                self._update("publications", publication_id, values)
+            self._replace_children(publication_id, pub)
+            if pub.capture:
+                self.add_capture(
+                    {"url": pub.url, **pub.capture},
+                    crawl_id=crawl_id,
+                    publication_id=publication_id,
+                )
+            self.link_captures(pub.url, publication_id)
+        return publication_id, outcome
+
+    def store_many(self, pubs: Iterable[Publication], crawl_id: int) -> list[tuple[int, str]]:
+        """Store a batch in one transaction: all of it is committed, or none of it."""
+        with self.db.atomic():
+            return [self.store(pub, crawl_id) for pub in pubs]
+
+    def replace_normalised(self, pub: Publication) -> str:
+        """Rewrite an archived publication's normalised half from ``pub`` (re-normalisation).
+
+        Fetch facts (first/last seen, crawls, gone_at) are left as they are. A changed
+        content hash keeps the previous version, so no earlier reading is lost.
+        Returns "changed" or "unchanged".
+        """
+        _check(pub)
+        new_hash = content_hash(pub)
+        with self.db.atomic():
+            existing = self._row("SELECT * FROM publications WHERE url = ?", [pub.url])
+            if existing is None:
+                raise KeyError(f"not archived: {pub.url}")
+            outcome = "unchanged"
+            if existing["content_hash"] != new_hash:
+                self._keep_version(existing, valid_to=self.clock())
+                values = _column_values(pub)
+                values["content_hash"] = new_hash
+                self._update("publications", existing["id"], values)
+                outcome = "changed"
+            self._replace_children(existing["id"], pub)
+        return outcome
+
+    def mark_gone(self, url: str, *, when: str | None, crawl_id: int) -> bool:
+        """Record that an archived publication's page has vanished; never deletes it.
+
+        The first time it was found gone is kept. Returns False for a URL not archived.
+        """
+        cursor = self.db.execute(
+            "UPDATE publications SET gone_at = coalesce(gone_at, ?) WHERE url = ?",
+            [when or self.clock(), url],
+        )
+        if cursor.rowcount:
+            logger.info("Marked gone in crawl %s: %s", crawl_id, url)
+        return cursor.rowcount > 0
+
+    def known_urls(self, site: str) -> set[str]:
+        """Every archived publication URL of ``site``, gone ones included."""
+        rows = self.db.execute("SELECT url FROM publications WHERE site = ?", [site])
+        return {url for (url,) in rows}
+
+    def latest_published(self, site: str) -> str | None:
+        """The most recent publication date archived for ``site`` (ISO), if any."""
+        row = self.db.execute("SELECT max(published) FROM publications WHERE site = ?", [site])
+        return row.fetchone()[0]
+
+    # --- captures ---------------------------------------------------------------------
+    def add_capture(
+        self, capture: dict[str, Any], *, crawl_id: int | None, publication_id: int | None = None
+    ) -> None:
+        """Record where a response's bytes are kept. A record already known (same WARC
+        file and offset) is not duplicated; it only gains a publication it lacked."""
+        values = {field: capture.get(field) for field in CAPTURE_FIELDS}
+        self.db.execute(
+            """
+            INSERT INTO captures (url, warc_file, "offset", length, record_id, payload_digest,
+              fetched_at, status, crawl_id, publication_id)
+            VALUES (:url, :warc_file, :offset, :length, :record_id, :payload_digest,
+              :fetched_at, :status, :crawl_id, :publication_id)
+            ON CONFLICT (warc_file, "offset") DO UPDATE
+              SET publication_id = coalesce(captures.publication_id, excluded.publication_id)
+            """,
+            {**values, "crawl_id": crawl_id, "publication_id": publication_id},
+        )
+
+    def link_captures(self, url: str, publication_id: int) -> int:
+        """Attach the captures of ``url`` that have no publication yet; return how many."""
+        cursor = self.db.execute(
+            "UPDATE captures SET publication_id = ? WHERE url = ? AND publication_id IS NULL",
+            [publication_id, url],
+        )
+        return cursor.rowcount
+
+    # --- internals ----------------------------------------------------------------------
+    def _row(self, sql: str, params: list[Any]) -> dict[str, Any] | None:
+        cursor = self.db.execute(sql, params)
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        return dict(zip([d[0] for d in cursor.description], row, strict=True))
+
+    def _insert(self, table: str, values: dict[str, Any]) -> int:
+        columns = ", ".join(f'"{c}"' for c in values)
+        marks = ", ".join("?" for _ in values)
+        cursor = self.db.execute(
+            f'INSERT INTO "{table}" ({columns}) VALUES ({marks})', list(values.values())
+        )
+        return cursor.lastrowid
+
+    def _update(self, table: str, row_id: int, values: dict[str, Any]) -> None:
+        assignments = ", ".join(f'"{c}" = ?' for c in values)
+        self.db.execute(
+            f'UPDATE "{table}" SET {assignments} WHERE id = ?', [*values.values(), row_id]
+        )
+
+    def _keep_version(self, existing: dict[str, Any], *, valid_to: str) -> None:
+        """Copy the current (about to be replaced) content of a publication into
+        ``publication_versions``, valid from when it became current until ``valid_to``."""
+        publication_id = existing["id"]
+        previous_end = self.db.execute(
+            "SELECT max(valid_to) FROM publication_versions WHERE publication_id = ?",
+            [publication_id],
+        ).fetchone()[0]
+        data = {column: existing[column] for column in CONTENT_COLUMNS}
+        for column in JSON_COLUMNS:
+            if data[column] is not None:
+                data[column] = json.loads(data[column])
+        data["fetched_at"] = existing["fetched_at"]
+        data["authors"] = [
+            dict(zip(("name", "honorific", "suffix", "profile_url", "role"), row, strict=True))
+            for row in self.db.execute(
+                """
+                SELECT a.name, a.honorific, a.suffix, a.profile_url, pa.role
+                FROM publication_authors pa JOIN authors a ON a.id = pa.author_id
+                WHERE pa.publication_id = ? ORDER BY pa.position
+                """,
+                [publication_id],
+            )
+        ]
+        data["links"] = [
+            dict(zip(LINK_FIELDS, row, strict=True))
+            for row in self.db.execute(
+                "SELECT url, domain, text, kind FROM links WHERE publication_id = ?"
+                " ORDER BY url, kind",
+                [publication_id],
+            )
+        ]
+        self.db.execute(
+            """
+            INSERT INTO publication_versions
+              (publication_id, content_hash, valid_from, valid_to, data)
+            VALUES (?, ?, ?, ?, ?)
+            """,
+            [
+                publication_id,
+                existing["content_hash"],
+                previous_end or existing["first_seen"],
+                valid_to,
+                to_json(data),
+            ],
+        )
+
+    def _replace_children(self, publication_id: int, pub: Publication) -> None:
+        for table in ("publication_authors", "links", "provenance"):
+            self.db.execute(f"DELETE FROM {table} WHERE publication_id = ?", [publication_id])
+        byline = []
+        for author in _ordered(pub.authors):
+            author_id = self._resolve_author(author)
+            if author_id is None:
+                logger.warning("Author without a name skipped on %s: %r", pub.url, author)
+                continue
+            byline.append((publication_id, author_id, len(byline), author.get("role")))
+        self.db.conn.executemany(
+            "INSERT INTO publication_authors (publication_id, author_id, position, role)"
+            " VALUES (?, ?, ?, ?)",
+            byline,
+        )
+        self.db.conn.executemany(
+            "INSERT OR IGNORE INTO links (publication_id, url, domain, text, kind)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [
+                (publication_id, link["url"], link.get("domain"), link.get("text"), link["kind"])
+                for link in pub.links
+                if link.get("url") and link.get("kind")
+            ],
+        )
+        self.db.conn.executemany(
+            "INSERT INTO provenance (publication_id, field, source, raw) VALUES (?, ?, ?, ?)",
+            [
+                (publication_id, field, origin.get("source"), _as_text(origin.get("raw")))
+                for field, origin in pub.provenance.items()
+            ],
+        )
+
+    def _resolve_author(self, author: dict[str, Any]) -> int | None:
+        """The ``authors`` row for this person, created or completed as needed.
+
+        Identity is the profile URL first, else the name key. A name-only row gains the
+        profile URL when one appears for the same name; every raw spelling becomes an alias.
+        """
+        name = (author.get("name") or "").strip()
+        key = name_key(name) if name else ""
+        if not key:
+            return None
+        profile_url = author.get("profile_url") or None
+        row = None
+        if profile_url:
+            row = self._row("SELECT * FROM authors WHERE profile_url = ?", [profile_url])
+            if row is None:
+                row = self._row(
+                    "SELECT * FROM authors WHERE name_key = ? AND profile_url IS NULL"
+                    " ORDER BY id LIMIT 1",
+                    [key],
+                )
+        else:
+            # A name alone: the one row of that name if there is one; with several people
+            # of one name, the name-only row first, then the oldest.
+            row = self._row(
+                "SELECT * FROM authors WHERE name_key = ?"
+                " ORDER BY profile_url IS NOT NULL, id LIMIT 1",
+                [key],
+            )
+        honorific = author.get("honorific") or None
+        suffix = author.get("suffix") or None
+        if row is None:
+            author_id = self._insert(
+                "authors",
+                {
+                    "name": name,
+                    "honorific": honorific,
+                    "suffix": suffix,
+                    "profile_url": profile_url,
+                    "name_key": key,
+                },
+            )
+        else:
+            author_id = row["id"]
+            # Fill what the row lacks; never overwrite what an earlier byline gave.
+            missing = {
+                column: value
+                for column, value in (
+                    ("honorific", honorific),
+                    ("suffix", suffix),
+                    ("profile_url", profile_url),
+                )
+                if value and not row[column]
+            }
+            if missing:
+                self._update("authors", author_id, missing)
+        self.db.execute(
+            "INSERT OR IGNORE INTO author_aliases (author_id, alias) VALUES (?, ?)",
+            [author_id, (author.get("name_raw") or name).strip()],
+        )
+        return author_id
+
+
+def _as_text(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return to_json(value)
