@@ -1,0 +1,256 @@
+"""Links: canonical URLs, registered domains, link kinds and the "full article" sentence.
+
+Commentary on think-tank sites is often a teaser for a piece published elsewhere, closed
+by a sentence such as "Read the full article in Foreign Policy." ``find_full_article``
+reads that sentence with a small grammar (verb, optional determiner and adjective, noun,
+preposition, outlet) rather than a list of known strings, so new outlets and wordings are
+found without code changes.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+import tldextract
+from w3lib.url import safe_url_string, url_query_cleaner
+
+# --- canonical URLs -----------------------------------------------------------------------
+# Query parameters that say how a reader arrived, not what they read.
+_TRACKING_EXACT = frozenset(
+    {
+        "x-craft-preview",
+        "x-craft-live-preview",
+        "token",
+        "fbclid",
+        "gclid",
+        "dclid",
+        "msclkid",
+        "mc_cid",
+        "mc_eid",
+        "_hsenc",
+        "_hsmi",
+        "mkt_tok",
+        "igshid",
+        "yclid",
+        "ref_src",
+    }
+)
+_TRACKING_PREFIXES = ("utm_",)
+_SCHEMES = ("http", "https")
+# Characters that never belong in an href: whitespace inside, brackets left unbalanced.
+_INNER_SPACE = re.compile(r"\s")
+
+
+def canonicalize_url(href: str | None, base: str | None = None) -> str | None:
+    """The canonical absolute http(s) URL of an href, or None if it is not a web link.
+
+    Relative hrefs are resolved against ``base``; protocol-relative ones take https. The
+    fragment and tracking parameters go, the host is lower-cased, the rest of the query stays
+    in its order. javascript:, mailto:, tel:, empty and malformed hrefs give None.
+    """
+    if href is None:
+        return None
+    href = href.strip()
+    if not href:
+        return None
+    if href.startswith("//"):
+        href = "https:" + href
+    try:
+        if base:
+            href = urljoin(base.strip(), href)
+        parts = urlsplit(href)
+        host = parts.hostname  # lower-cased by urllib; raises on an unclosed IPv6 bracket
+        port = parts.port  # raises on a non-numeric port
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in _SCHEMES or not host or _INNER_SPACE.search(parts.netloc):
+        return None
+    netloc = host if port is None or _is_default_port(parts.scheme, port) else f"{host}:{port}"
+    if ":" in host:  # an IPv6 literal keeps its brackets
+        netloc = f"[{host}]" if port is None else f"[{host}]:{port}"
+    url = urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, ""))
+    drop = [key for key in _query_keys(parts.query) if _is_tracking(key)]
+    url = url_query_cleaner(url, drop, remove=True, unique=False) if drop else url
+    return safe_url_string(url)
+
+
+def _is_default_port(scheme: str, port: int) -> bool:
+    return (scheme.lower(), port) in (("http", 80), ("https", 443))
+
+
+def _query_keys(query: str) -> list[str]:
+    return [pair.split("=", 1)[0] for pair in query.split("&") if pair]
+
+
+def _is_tracking(key: str) -> bool:
+    key = key.lower()
+    return key in _TRACKING_EXACT or key.startswith(_TRACKING_PREFIXES)
+
+
+# --- domains ------------------------------------------------------------------------------
+@lru_cache(maxsize=1)
+def _extractor() -> tldextract.TLDExtract:
+    # The public suffix list bundled with tldextract, never fetched and never cached on disk:
+    # a crawl must not reach out to anything but the sites it archives.
+    return tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+
+def registered_domain(url: str | None) -> str | None:
+    """The registered domain of a URL ("foreignpolicy.com"), its IP address, or None."""
+    if not url:
+        return None
+    try:
+        host = urlsplit(url).hostname
+    except ValueError:
+        return None
+    if not host:
+        return None
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        pass
+    return _extractor()(host).top_domain_under_public_suffix or None
+
+
+# --- link kinds ---------------------------------------------------------------------------
+LINK_KINDS = ("full_article", "pdf", "internal", "external")
+
+
+def classify_link(url: str, *, site_domains: tuple[str, ...] = ("cnas.org",)) -> str:
+    """ "pdf" for a PDF file, "internal" for the site's own hosts, "external" otherwise."""
+    parts = urlsplit(url)
+    if parts.path.lower().endswith(".pdf"):
+        return "pdf"
+    host = (parts.hostname or "").lower()
+    if any(host == domain or host.endswith("." + domain) for domain in site_domains):
+        return "internal"
+    return "external"
+
+
+# --- the "full article" sentence -----------------------------------------------------------
+@dataclass(frozen=True)
+class FullArticle:
+    sentence: str  # as written in the body
+    outlet: str | None  # as written ("The Hill", "38 North"); None when the page names none
+    verb: str  # lower case: "read", "listen to", "continue reading", "published"
+    noun: str | None  # lower case: "article", "story"; None for "Read it here."
+    position: str  # "closing" (a pointer at the end) | "opening" ("originally published")
+
+
+# The grammar, one named piece at a time (case-insensitive; the outlet keeps its case).
+_VERB = r"(?P<verb>read|watch|listen\s+to|view|see|hear|continue\s+reading|find)"
+_DETERMINER = r"(?:the\s+|this\s+|our\s+)?"
+_EXTENT = r"(?:(?:full|complete|entire|whole|rest\s+of\s+the|original|full-length)\s+)?"
+_NOUN = (
+    r"(?P<noun>article|op-ed|op\s+ed|oped|piece|response|story|interview|episode|video|"
+    r"hearing|essay|column|commentary|report|post|blog\s+post|transcript|analysis|"
+    r"conversation|podcast|discussion|letter|review|editorial|feature|segment|remarks|"
+    r"testimony|paper|brief|profile|q&a|op-eds|articles|stories)"
+)
+_AND_MORE = r"(?:\s+and\s+more)?"
+_PREPOSITION = r"(?:in|at|on|from|via|over\s+at)"
+# The outlet runs to the end of the sentence, before an optional "website" and final stop.
+_OUTLET_TO_END = (
+    r"(?P<outlet>\S.*?)(?P<website>\s+(?i:website|web\s+site|site|online))?\s*[.!]?\s*$"
+)
+
+# "Read the full article in War on the Rocks." / "Read the Full Article at 38 North"
+_POINTER_AT = re.compile(
+    rf"(?:^|(?<=[.!?]\s))(?i:{_VERB}\s+{_DETERMINER}{_EXTENT}{_NOUN}{_AND_MORE}\s+"
+    rf"{_PREPOSITION})\s+{_OUTLET_TO_END}"
+)
+# "To read the full article, visit the Foreign Affairs website."
+_POINTER_VISIT = re.compile(
+    rf"(?:^|(?<=[.!?]\s))(?i:to\s+{_VERB}\s+{_DETERMINER}{_EXTENT}{_NOUN}{_AND_MORE},?\s+"
+    r"(?:please\s+)?(?:visit|go\s+to|head\s+to|see)\s+)(?:the\s+)?"
+    r"(?P<outlet>\S.*?)(?i:\s+(?:website|web\s+site|site|page))?\s*[.!]?\s*$"
+)
+# "Read the full interview here." / "Read it here." / "Watch the full hearing here."
+_POINTER_HERE = re.compile(
+    rf"(?:^|(?<=[.!?]\s))(?i:{_VERB}\s+(?:it|(?:{_DETERMINER}{_EXTENT}{_NOUN}))"
+    r"(?:\s+and\s+more)?\s+here)\s*[.!]?\s*$"
+)
+# "This article was originally published on Foreign Affairs." at the top of the body.
+_ORIGINALLY = re.compile(
+    rf"^(?i:(?:this|the\s+following)\s+{_NOUN}\s+(?:was\s+|is\s+)?"
+    r"(?:originally\s+|first\s+)?(?P<verb>published|appeared|ran)\s+"
+    r"(?:originally\s+)?(?:on|in|by|at)\s+)"
+    r"(?P<outlet>\S.*?)(?:\.(?=\s)|\s*[.!]?\s*$)"
+)
+_SOURCE_PREFIX = re.compile(r"^\s*source\s*:\s*", re.I)
+_SPACES = re.compile(r"[^\S\n]+")
+
+
+def find_full_article(body: str | None, source_line: str | None = None) -> FullArticle | None:
+    """The sentence that sends readers to the full piece elsewhere, or None.
+
+    A closing pointer is looked for from the last paragraph up; an opening "originally
+    published" line in the first paragraph. A "… here." pointer names no outlet: the page's
+    Source: line supplies it, or it stays None.
+    """
+    if not body:
+        return None
+    paragraphs = [
+        _SPACES.sub(" ", line).strip() for line in body.replace("\u00a0", " ").splitlines()
+    ]
+    paragraphs = [paragraph for paragraph in paragraphs if paragraph]
+    for paragraph in reversed(paragraphs):
+        found = _closing_pointer(paragraph, source_line)
+        if found is not None:
+            return found
+    if paragraphs:
+        return _opening_line(paragraphs[0])
+    return None
+
+
+def _closing_pointer(paragraph: str, source_line: str | None) -> FullArticle | None:
+    for pattern in (_POINTER_VISIT, _POINTER_AT):
+        if match := pattern.search(paragraph):
+            outlet = match["outlet"].strip()
+            if match.groupdict().get("website") and outlet.startswith("the "):
+                # "on the Foreign Affairs website": "the" belongs to "website", not the outlet.
+                outlet = outlet[4:]
+            return FullArticle(
+                sentence=paragraph[match.start() :].strip(),
+                outlet=outlet or None,
+                verb=_lower(match["verb"]),
+                noun=_lower(match["noun"]),
+                position="closing",
+            )
+    if match := _POINTER_HERE.search(paragraph):
+        return FullArticle(
+            sentence=paragraph[match.start() :].strip(),
+            outlet=_outlet_from_source(source_line),
+            verb=_lower(match["verb"]),
+            noun=_lower(match["noun"]),
+            position="closing",
+        )
+    return None
+
+
+def _opening_line(paragraph: str) -> FullArticle | None:
+    match = _ORIGINALLY.match(paragraph)
+    if not match:
+        return None
+    return FullArticle(
+        sentence=paragraph[: match.end()].strip(),
+        outlet=match["outlet"].strip(),
+        verb=_lower(match["verb"]),
+        noun=_lower(match["noun"]),
+        position="opening",
+    )
+
+
+def _outlet_from_source(source_line: str | None) -> str | None:
+    if not source_line:
+        return None
+    outlet = _SOURCE_PREFIX.sub("", _SPACES.sub(" ", source_line)).strip().rstrip(".")
+    return outlet or None
+
+
+def _lower(word: str | None) -> str | None:
+    return _SPACES.sub(" ", word).lower() if word else None
