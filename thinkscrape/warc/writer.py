@@ -119,6 +119,7 @@ class WarcWriter:
         self._size = 0
         self._records_in_file = 0
         self.files: list[Path] = []
+        self.bytes_written = 0  # compressed bytes, across every file
 
     # --- public API ---------------------------------------------------------------
     @property
@@ -163,9 +164,8 @@ class WarcWriter:
         )
         request_path = _request_target(url)
         request_headers = StatusAndHeaders(
-            f"{method} {request_path}",
+            f"{method} {request_path} {protocol}",
             _header_list(request.headers),
-            protocol=protocol,
             is_http_request=True,
         )
         request_record = self._builder.create_warc_record(
@@ -239,6 +239,7 @@ class WarcWriter:
             written = self._file.write(view)
             view = view[written:]
         self._size += len(data)
+        self.bytes_written += len(data)
 
     def _open_next(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
