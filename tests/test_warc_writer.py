@@ -97,8 +97,8 @@ def test_response_and_request_records_with_digests_and_link(tmp_path: Path) -> N
     assert request["type"] == "request"
     assert request["headers"]["WARC-Concurrent-To"] == response["headers"]["WARC-Record-ID"]
     assert request["http"].protocol == "GET"
-    path = "/publications/reports/rising-to-the-china-challenge"
-    assert request["http"].statusline == f"{path} HTTP/1.1"
+    target = "/publications/reports/rising-to-the-china-challenge"
+    assert request["http"].statusline == f"{target} HTTP/1.1"
     assert request["http"].headers == [("Host", "www.cnas.org"), ("User-Agent", "thinkscrape/0.1")]
 
     assert capture == {
