@@ -202,7 +202,8 @@ _BLOCK_MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"<title>[^<]*(?:captcha|Are you a robot|Access Denied)[^<]*</title>", re.IGNORECASE
         ),
     ),
-    ("incapsula", re.compile(r"_Incapsula_Resource|Incapsula incident ID")),
+    # (Incapsula also injects a script into normal pages; only its incident page is a block)
+    ("incapsula", re.compile(r"Incapsula incident ID")),
 )
 
 
