@@ -37,3 +37,39 @@ THINKSCRAPE_DB = "data/thinktanks.db"
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
+
+# --- unattended crawls ---
+# Retry-After honoured on 429/503 (replaces Scrapy's RetryMiddleware at its own slot);
+# conditional re-fetches of pages already stored. Other downloader middlewares join this dict.
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "thinkscrape.middlewares.retry_after.RetryAfterMiddleware": 550,
+    "thinkscrape.middlewares.conditional.ConditionalRequestMiddleware": 580,
+}
+# Spidermon counts field coverage per item type; our extensions judge it and the crawl.
+EXTENSIONS = {
+    "spidermon.contrib.scrapy.extensions.Spidermon": 500,
+    "thinkscrape.extensions.coverage.FieldCoverage": 510,
+    "thinkscrape.extensions.health.CrawlHealth": 520,
+}
+SPIDERMON_ENABLED = True
+SPIDERMON_ADD_FIELD_COVERAGE = True
+THINKSCRAPE_MAX_ERRORS = 10  # ERROR log lines a crawl may have and still count as healthy
+THINKSCRAPE_COVERAGE_FLOORS: dict[str, float] = {}  # field -> share; overrides the spider's
+THINKSCRAPE_RETRY_AFTER_MAX = 300  # seconds: the longest Retry-After wait honoured
+THINKSCRAPE_CONDITIONAL = True  # send If-None-Match / If-Modified-Since for stored pages
+
+# --- WARC capture and replay ---
+# Replay (THINKSCRAPE_REPLAY=file or folder) answers every request from WARC files, before the
+# HTTP cache (900) or the network could. Capture's process_response runs before
+# HttpCompressionMiddleware (590) decodes bodies and RedirectMiddleware (600) follows
+# redirects, so the WARC keeps what the server sent. THINKSCRAPE_WARC_DIR="" turns capture off.
+DOWNLOADER_MIDDLEWARES.update(
+    {
+        "thinkscrape.warc.replay.WarcReplayMiddleware": 880,
+        "thinkscrape.warc.capture.WarcCaptureMiddleware": 890,
+    }
+)
+THINKSCRAPE_WARC_DIR = "data/warc"
+THINKSCRAPE_WARC_MAX_SIZE = 1_000_000_000  # bytes per .warc.gz file before the next one
+THINKSCRAPE_REPLAY = ""

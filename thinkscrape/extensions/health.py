@@ -1,0 +1,139 @@
+"""Crawl health: did this crawl do its job? The verdict, in the stats, for cron to act on.
+
+Checked when the spider closes (after Scrapy's core stats have the finish reason):
+
+- ``unreachable``: not one response was received (site down, DNS, firewall);
+- ``interrupted``: the crawl was shut down (SIGINT/SIGTERM) before it finished;
+- ``finish_reason``: it closed for any other unexpected reason (``cancelled``, a spider's
+  own ``CloseSpider``); Scrapy's ``closespider_timeout/itemcount/pagecount`` limits are
+  limits the user asked for, and ``closespider_errorcount`` counts as ``errors``;
+- ``errors``: more ERROR log lines than ``THINKSCRAPE_MAX_ERRORS`` (Scrapy logs one per
+  request given up on, per spider exception, per failed download);
+- ``no_listing_pages``: responses came back but not one listing page was read;
+- ``empty_listing``: a listing page held no publication links (how a markup change shows);
+- ``nothing_stored``: the listings showed publications not yet archived, yet none was
+  stored (every article page failed extraction or was dropped).
+
+Stats written: ``thinkscrape/health/failed_checks`` (list of ``{"check", "message", ...}``,
+coverage floors included, see ``coverage.py``), ``thinkscrape/health/status`` (``"ok"`` or
+``"failed"``), and two counters kept as items pass: ``thinkscrape/health/stored`` and
+``thinkscrape/health/dropped`` (publications stored / dropped by a pipeline).
+
+The spider's stats this reads: ``thinkscrape/listing/pages``,
+``thinkscrape/listing/empty_pages`` and ``thinkscrape/listing/new_links`` (links to
+publications not yet archived that it followed; without it, publications that reached the
+pipelines stand in for them).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+
+from thinkscrape.extensions.coverage import FAILED_CHECKS
+from thinkscrape.items import Publication
+
+logger = logging.getLogger(__name__)
+
+STATUS = "thinkscrape/health/status"
+STORED = "thinkscrape/health/stored"
+DROPPED = "thinkscrape/health/dropped"
+
+# Finish reasons that mean the crawl ran as asked.
+CLEAN_FINISH_REASONS = frozenset(
+    {
+        "finished",
+        "closespider_timeout",
+        "closespider_itemcount",
+        "closespider_pagecount",
+        "closespider_pagecount_no_item",
+    }
+)
+INTERRUPTED_REASONS = frozenset({"shutdown"})
+
+
+def health_failures(stats: Mapping[str, Any], reason: str, max_errors: int) -> list[dict[str, Any]]:
+    """Failed checks (other than coverage) for a crawl that closed with ``reason``."""
+    failures: list[dict[str, Any]] = []
+
+    def fail(check: str, message: str, **details: Any) -> None:
+        failures.append({"check": check, "message": message, **details})
+
+    responses = int(stats.get("response_received_count", 0))
+    if responses == 0:
+        fail("unreachable", "no response was received from the site")
+    if reason in INTERRUPTED_REASONS:
+        fail("interrupted", f"the crawl was stopped before it finished ({reason})")
+    elif reason not in CLEAN_FINISH_REASONS and reason != "closespider_errorcount":
+        fail("finish_reason", f"the crawl closed for an unexpected reason: {reason}")
+
+    errors = int(stats.get("log_count/ERROR", 0))
+    if errors > max_errors or reason == "closespider_errorcount":
+        fail(
+            "errors",
+            f"{errors} errors logged, more than THINKSCRAPE_MAX_ERRORS={max_errors}",
+            errors=errors,
+            max_errors=max_errors,
+        )
+
+    listing_pages = int(stats.get("thinkscrape/listing/pages", 0))
+    if responses and not listing_pages and reason not in INTERRUPTED_REASONS:
+        fail("no_listing_pages", "no listing page was read: the crawl found nothing to follow")
+    empty_pages = int(stats.get("thinkscrape/listing/empty_pages", 0))
+    if empty_pages:
+        fail(
+            "empty_listing",
+            f"{empty_pages} listing page(s) held no publication links: has the markup changed?",
+            pages=empty_pages,
+        )
+
+    stored = int(stats.get(STORED, 0))
+    shown = stats.get("thinkscrape/listing/new_links")
+    if shown is None:
+        shown = stored + int(stats.get(DROPPED, 0))
+    if int(shown) > 0 and stored == 0:
+        fail(
+            "nothing_stored",
+            f"the listings showed {shown} new publication(s) but none was stored",
+            shown=int(shown),
+        )
+    return failures
+
+
+class CrawlHealth:
+    """Count stored and dropped publications; judge the crawl when the spider closes."""
+
+    def __init__(self, crawler: Crawler, max_errors: int) -> None:
+        self.crawler = crawler
+        self.stats = crawler.stats
+        self.max_errors = max_errors
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CrawlHealth:
+        extension = cls(crawler, crawler.settings.getint("THINKSCRAPE_MAX_ERRORS", 10))
+        crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(extension.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
+        return extension
+
+    def item_scraped(self, item: Any) -> None:
+        if isinstance(item, Publication):
+            self.stats.inc_value(STORED)
+
+    def item_dropped(self, item: Any) -> None:
+        if isinstance(item, Publication):
+            self.stats.inc_value(DROPPED)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        failures = health_failures(self.stats.get_stats(), reason, self.max_errors)
+        everything = [*failures, *(self.stats.get_value(FAILED_CHECKS) or [])]
+        self.stats.set_value(FAILED_CHECKS, everything)
+        self.stats.set_value(STATUS, "failed" if everything else "ok")
+        for failure in failures:
+            logger.warning(
+                "Crawl health check failed (%s): %s", failure["check"], failure["message"]
+            )

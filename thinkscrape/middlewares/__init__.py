@@ -1,0 +1,1 @@
+"""Downloader middlewares for unattended crawls: Retry-After and conditional re-fetches."""

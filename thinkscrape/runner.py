@@ -1,0 +1,264 @@
+"""``thinkscrape crawl``: one locked, judged crawl, for cron to run unattended for years.
+
+::
+
+    thinkscrape crawl cnas --db /srv/thinkscrape/thinktanks.db [-a since=2024-01-01] \\
+        [-s JOBDIR=/srv/thinkscrape/jobs/cnas] [-s LOG_FILE=/var/log/thinkscrape/cnas.log] [--wait]
+
+It takes an exclusive lock next to the archive (``<db>.lock``), so one crawl at a time
+writes to an archive: a second one started meanwhile exits at once with code 75, or queues
+behind the first with ``--wait``. It never opens the database itself before holding the lock,
+so a second run never meets "database is locked". The lock is an OS file lock (``filelock``):
+a crawl that dies, even by SIGKILL, releases it with its process.
+
+The crawl runs in this process with Scrapy's own ``CrawlerProcess``, exactly as
+``scrapy crawl`` runs it (same project settings, ``-a`` spider arguments, ``-s`` settings,
+SIGINT/SIGTERM for a graceful stop that a ``JOBDIR`` can resume). Running it in-process
+rather than as a ``scrapy crawl`` subprocess gives the final stats as Python objects instead
+of a log to parse.
+
+The verdict comes from the crawl's stats, judged by ``thinkscrape.extensions`` (health and
+field-coverage floors) and turned into the exit code, which is also written to the crawl's
+row in ``crawls`` (``exit_code``, ``status``).
+
+Exit codes (when several apply, the first in this list wins):
+
+====  =======================================================================================
+ 0    healthy: the crawl finished and every check passed
+ 3    could not start: unknown spider, bad ``-a``/``-s`` value, the spider or archive failed
+      to open, or not one response came back from the site
+130   interrupted: stopped by SIGINT/SIGTERM before finishing (resume it with the same
+      ``JOBDIR``)
+ 1    the crawl closed for another unexpected reason (e.g. ``cancelled``)
+ 4    too many errors: more ERROR log lines than ``THINKSCRAPE_MAX_ERRORS`` (default 10)
+ 5    the site changed: no listing page read, a listing page with no publication links, or
+      listings showing new publications of which none was stored
+ 6    a field-coverage floor was broken (e.g. ``published`` on under 99% of publications)
+75    another crawl holds the archive's lock (EX_TEMPFAIL: try again later, or ``--wait``)
+ 2    usage error (click's own)
+====  =======================================================================================
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+from filelock import FileLock, Timeout
+
+if TYPE_CHECKING:
+    from scrapy.settings import Settings
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_NOT_STARTED = 3
+EXIT_TOO_MANY_ERRORS = 4
+EXIT_SITE_CHANGED = 5
+EXIT_COVERAGE = 6
+EXIT_LOCKED = 75  # sysexits.h EX_TEMPFAIL: cron wrappers read it as "try again later"
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report an interrupted command
+
+# Failed health check -> exit code, in order of precedence.
+CHECK_EXIT_CODES: tuple[tuple[str, int], ...] = (
+    ("unreachable", EXIT_NOT_STARTED),
+    ("interrupted", EXIT_INTERRUPTED),
+    ("finish_reason", EXIT_FAILED),
+    ("errors", EXIT_TOO_MANY_ERRORS),
+    ("no_listing_pages", EXIT_SITE_CHANGED),
+    ("empty_listing", EXIT_SITE_CHANGED),
+    ("nothing_stored", EXIT_SITE_CHANGED),
+    ("coverage", EXIT_COVERAGE),
+)
+
+EXIT_MEANINGS = {
+    EXIT_OK: "healthy",
+    EXIT_FAILED: "closed for an unexpected reason",
+    EXIT_NOT_STARTED: "could not start",
+    EXIT_TOO_MANY_ERRORS: "too many errors",
+    EXIT_SITE_CHANGED: "the site changed",
+    EXIT_COVERAGE: "field coverage under its floor",
+    EXIT_LOCKED: "another crawl holds the lock",
+    EXIT_INTERRUPTED: "interrupted",
+}
+
+
+def exit_code_for(stats: Mapping[str, Any]) -> int:
+    """The exit code a finished crawl's stats call for (see the module docstring)."""
+    failed = {check.get("check") for check in stats.get("thinkscrape/health/failed_checks") or []}
+    for check, code in CHECK_EXIT_CODES:
+        if check in failed:
+            return code
+    if failed:
+        return EXIT_FAILED  # a check this version does not know: fail rather than hide it
+    if "thinkscrape/health/status" not in stats:
+        # The health extension did not run (switched off in the settings?): no verdict is
+        # not a healthy verdict for an unattended crawl.
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def parse_pairs(values: Iterable[str], option: str) -> dict[str, str]:
+    """``["k=v", ...]`` to a dict; a value without ``=`` is a usage error."""
+    pairs = {}
+    for value in values:
+        name, sep, setting = value.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"expected NAME=VALUE, got {value!r}", param_hint=option)
+        pairs[name] = setting
+    return pairs
+
+
+def lock_path_for(db_path: str) -> Path | None:
+    """Where the lock of the archive at ``db_path`` lives (None for an in-memory archive)."""
+    if not db_path or db_path == ":memory:":
+        return None
+    return Path(f"{db_path}.lock")
+
+
+def project_settings(setting_pairs: Mapping[str, str], db: Path | None) -> Settings:
+    """The project's Scrapy settings with ``-s`` pairs and ``--db`` laid over them.
+
+    Found without ``scrapy.cfg`` so that cron, which starts in the home directory, gets
+    the same settings as a user in the repository.
+    """
+    from scrapy.utils.project import get_project_settings
+
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "thinkscrape.settings")
+    settings = get_project_settings()
+    settings.setdict(dict(setting_pairs), priority="cmdline")
+    if db is not None:
+        settings.set("THINKSCRAPE_DB", str(db), priority="cmdline")
+    return settings
+
+
+def run_crawl(
+    spider_name: str, spider_args: Mapping[str, str], settings: Settings
+) -> dict[str, Any] | None:
+    """Run one crawl in this process; its final stats, or None if it could not start."""
+    from scrapy.crawler import AsyncCrawlerProcess, CrawlerProcess
+    from scrapy.utils.reactor import _asyncio_reactor_path
+
+    # The same choice ``scrapy crawl`` makes (scrapy.cmdline.execute).
+    if (
+        settings["TWISTED_REACTOR"] == _asyncio_reactor_path
+        and not settings.getbool("FORCE_CRAWLER_PROCESS")
+    ) or not settings.getbool("TWISTED_REACTOR_ENABLED"):
+        process = AsyncCrawlerProcess(settings)
+    else:
+        process = CrawlerProcess(settings)
+    try:
+        crawler = process.create_crawler(spider_name)
+    except KeyError:
+        click.echo(f"Unknown spider {spider_name!r}.", err=True)
+        return None
+    process.crawl(crawler, **spider_args)
+    process.start()
+    if process.bootstrap_failed or crawler.stats is None:
+        return None
+    return dict(crawler.stats.get_stats())
+
+
+def record_exit_code(db_path: str, stats: Mapping[str, Any], code: int) -> None:
+    """Write the verdict into the crawl's own ``crawls`` row (the pipeline cannot know it)."""
+    crawl_id = stats.get("thinkscrape/crawl_id")
+    if crawl_id is None or lock_path_for(db_path) is None:
+        return
+    from thinkscrape.archive.schema import open_db
+
+    try:
+        db = open_db(db_path)
+        try:
+            with db.conn:
+                db["crawls"].update(
+                    crawl_id, {"exit_code": code, "status": "ok" if code == EXIT_OK else "failed"}
+                )
+        finally:
+            db.close()
+    except (sqlite3.Error, OSError) as error:
+        click.echo(f"Could not record exit code {code} for crawl {crawl_id}: {error}", err=True)
+
+
+def summary(spider_name: str, stats: Mapping[str, Any], code: int) -> str:
+    """One line for the cron mail, then one per failed check."""
+    lines = [
+        f"{spider_name}: crawl {stats.get('thinkscrape/crawl_id', '?')} "
+        f"{stats.get('finish_reason', '?')}, "
+        f"{stats.get('thinkscrape/health/stored', 0)} publication(s) stored, "
+        f"{stats.get('log_count/ERROR', 0)} error(s); "
+        f"exit {code} ({EXIT_MEANINGS.get(code, 'failed')})"
+    ]
+    for check in stats.get("thinkscrape/health/failed_checks") or []:
+        lines.append(f"  {check.get('check')}: {check.get('message')}")
+    return "\n".join(lines)
+
+
+@click.command("crawl")
+@click.argument("spider_name", metavar="NAME")
+@click.option(
+    "-a", "spider_args", multiple=True, metavar="NAME=VALUE", help="Spider argument (repeatable)."
+)
+@click.option(
+    "-s", "setting_args", multiple=True, metavar="NAME=VALUE", help="Scrapy setting (repeatable)."
+)
+@click.option(
+    "--db",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The archive (sets THINKSCRAPE_DB); its lock is <db>.lock.",
+)
+@click.option("--wait", is_flag=True, help="Wait for a running crawl instead of exiting (75).")
+@click.pass_context
+def crawl_command(
+    ctx: click.Context,
+    spider_name: str,
+    spider_args: tuple[str, ...],
+    setting_args: tuple[str, ...],
+    db: Path | None,
+    wait: bool,
+) -> None:
+    """Crawl NAME into the archive, one crawl at a time, and exit with its verdict.
+
+    Exit codes: 0 healthy, 3 could not start, 130 interrupted, 1 unexpected close,
+    4 too many errors, 5 the site changed, 6 field coverage under its floor,
+    75 another crawl holds the lock.
+    """
+    arguments = parse_pairs(spider_args, "-a")
+    settings = project_settings(parse_pairs(setting_args, "-s"), db)
+    db_path = settings.get("THINKSCRAPE_DB") or ""
+    lock_path = lock_path_for(db_path)
+
+    lock = None
+    if lock_path is not None:
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(lock_path)
+        try:
+            lock.acquire(timeout=-1 if wait else 0)
+        except Timeout:
+            click.echo(
+                f"Another crawl is writing to {db_path} (lock {lock_path} is held); not "
+                f"starting. Run again later, or with --wait to queue behind it.",
+                err=True,
+            )
+            ctx.exit(EXIT_LOCKED)
+    try:
+        stats = run_crawl(spider_name, arguments, settings)
+        if stats is None:
+            click.echo(
+                f"{spider_name}: the crawl could not start; exit {EXIT_NOT_STARTED}.", err=True
+            )
+            ctx.exit(EXIT_NOT_STARTED)
+        code = exit_code_for(stats)
+        record_exit_code(db_path, stats, code)
+        click.echo(summary(spider_name, stats, code), err=True)
+    finally:
+        if lock is not None:
+            lock.release()
+    ctx.exit(code)
+
+
+if __name__ == "__main__":
+    sys.exit(crawl_command())
