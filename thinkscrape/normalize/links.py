@@ -224,7 +224,7 @@ def _closing_pointer(paragraph: str, source_line: str | None) -> FullArticle | N
     if match := _POINTER_HERE.search(paragraph):
         return FullArticle(
             sentence=paragraph[match.start() :].strip(),
-            outlet=_outlet_from_source(source_line),
+            outlet=outlet_from_source_line(source_line),
             verb=_lower(match["verb"]),
             noun=_lower(match["noun"]),
             position="closing",
@@ -245,7 +245,8 @@ def _opening_line(paragraph: str) -> FullArticle | None:
     )
 
 
-def _outlet_from_source(source_line: str | None) -> str | None:
+def outlet_from_source_line(source_line: str | None) -> str | None:
+    """The outlet a "Source: X" line names, as written ("NK News"); None for an empty line."""
     if not source_line:
         return None
     outlet = _SOURCE_PREFIX.sub("", _SPACES.sub(" ", source_line)).strip().rstrip(".")
