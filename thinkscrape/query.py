@@ -191,11 +191,13 @@ def _rows(db: sqlite_utils.Database, sql: str, params: Any = None) -> Iterator[d
 
 
 def table_counts(db: sqlite_utils.Database) -> dict[str, int]:
-    """Rows per table, leaving out the full-text index and its shadow tables."""
+    """Rows per table of data: no full-text index, shadow or bookkeeping (``_*``) tables."""
     fts_tables = [name for name in db.table_names() if db[name].virtual_table_using]
     counts = {}
     for name in db.table_names():
-        if name in fts_tables or any(name.startswith(f"{fts}_") for fts in fts_tables):
+        if name.startswith("_") or name in fts_tables:
+            continue
+        if any(name.startswith(f"{fts}_") for fts in fts_tables):
             continue
         counts[name] = db[name].count
     return counts

@@ -1,0 +1,415 @@
+"""The researcher's queries over an archive written through the archive's own API.
+
+The publications are real CNAS pages from the site notes (sections 4.1-4.3): URL, type,
+date, title, byline and outlet as recorded there. Bodies and summaries are not in the
+notes; the short texts below are invented, as are the outlets' article URLs.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from thinkscrape import query
+from thinkscrape.archive.schema import open_db
+from thinkscrape.archive.store import Archive
+from thinkscrape.items import Publication
+
+CNAS = "https://www.cnas.org"
+
+
+def person(name: str, position: int, *, role: str = "author", raw: str | None = None) -> dict:
+    return {
+        "name": name,
+        "name_raw": raw or name,
+        "honorific": None,
+        "suffix": None,
+        "profile_url": None,
+        "role": role,
+        "position": position,
+    }
+
+
+def publication(path: str, type_: str, title: str, published: str, **fields) -> Publication:
+    return Publication(
+        url=f"{CNAS}{path}",
+        site="cnas",
+        type=type_,
+        title=title,
+        published=published,
+        published_precision="day",
+        fetched_at="2026-11-01T02:00:00+00:00",
+        **fields,
+    )
+
+
+RUSSIA = publication(
+    "/publications/commentary/trump-must-send-russia-powerful-message-through-tougher-actions",
+    "commentary",
+    "Trump must send Russia powerful message through tougher actions",
+    "2018-02-12",
+    published_raw="February 12, 2018",
+    byline_raw="By Peter Harrell and Elizabeth Rosenberg",
+    authors=[person("Peter Harrell", 0), person("Elizabeth Rosenberg", 1)],
+    outlet="The Hill",
+    body="Sanctions on Russia must be tougher. Read the full article in The Hill.",
+)
+DENUCLEARIZE = publication(
+    "/publications/commentary/how-to-tell-when-north-korea-starts-to-denuclearize",
+    "commentary",
+    "How to Tell When North Korea Starts to Denuclearize",
+    "2018-10-10",
+    outlet="The Atlantic",
+    body="Verification comes before any deal.",  # invented
+)
+SANCTIONS_EVASION = publication(
+    "/publications/commentary/busting-north-koreas-sanctions-evasion",
+    "commentary",
+    "Busting North Korea’s Sanctions Evasion",
+    "2020-03-04",
+    byline_raw="By Elizabeth Rosenberg & Neil Bhatiya",
+    authors=[person("Elizabeth Rosenberg", 0), person("Neil Bhatiya", 1)],
+    # invented body: one mention of the phrase, far from the title's wording
+    body="Shipping records show how U.S.-China trade hides transfers to North Korea.",
+)
+NEGOTIATING = publication(
+    "/publications/reports/negotiating-with-north-korea",
+    "report",
+    "Negotiating With North Korea",
+    "2019-02-12",
+    subtitle="How Will This End?",
+    published_raw="February 12, 2019",
+    authors=[person("Patrick M. Cronin", 0)],
+    pdf_url="https://s3.amazonaws.com/files.cnas.org/documents/"
+    "CNAS-Report_North-Korea-How-Does-This-End_Final-WEB-1.pdf",
+    topics=["Indo-Pacific Security"],  # invented
+    summary="North Korea talks: how will this end?",  # invented
+    body="North Korea negotiations need a plan for North Korea's arsenal.",  # invented
+)
+WHERE_NEXT = publication(
+    "/press/in-the-news/where-washingtons-north-korea-policy-goes-from-here",
+    "in-the-news",
+    "Where Washington’s North Korea policy goes from here",
+    "2017-11-22",
+    authors=[
+        person("Oliver Hotham", 0, role="journalist"),
+        person("Duyeon Kim", 1, role="featured", raw="Dr. Duyeon Kim"),
+    ],
+    outlet="NK News",
+    body="Read the full interview here.",
+)
+ALL = [RUSSIA, DENUCLEARIZE, SANCTIONS_EVASION, NEGOTIATING, WHERE_NEXT]
+
+
+def build(db) -> dict[str, int]:
+    """Store ALL in one crawl; return publication ids by URL."""
+    archive = Archive(db, clock=lambda: "2026-11-01T02:00:00+00:00")
+    crawl_id = archive.start_crawl("cnas", {}, started="2026-11-01T01:00:00+00:00")
+    ids = {pub.url: archive.store(pub, crawl_id)[0] for pub in ALL}
+    archive.finish_crawl(
+        crawl_id,
+        finish_reason="finished",
+        items_stored=5,
+        items_dropped=1,
+        errors=0,
+        stats={"item_scraped_count": 5},
+    )
+    return ids
+
+
+@pytest.fixture
+def archive_path(tmp_path: Path) -> Path:
+    path = tmp_path / "archive.db"
+    db = open_db(path)
+    build(db)
+    db.close()
+    return path
+
+
+@pytest.fixture
+def db(archive_path: Path):
+    db = query.open_archive(archive_path)
+    yield db
+    db.close()
+
+
+def urls(results: list[dict]) -> list[str]:
+    return [row["url"] for row in results]
+
+
+# --- opening --------------------------------------------------------------------------
+
+
+def test_open_archive_explains_a_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(query.QueryError, match=r"No archive at .*missing\.db"):
+        query.open_archive(tmp_path / "missing.db")
+
+
+def test_open_archive_rejects_a_database_that_is_not_an_archive(tmp_path: Path) -> None:
+    other = tmp_path / "other.db"
+    sqlite3.connect(other).execute("create table t (x)").connection.close()
+    with pytest.raises(query.QueryError, match="not a thinkscrape archive"):
+        query.open_archive(other)
+
+
+def test_open_archive_rejects_a_file_that_is_not_sqlite(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.db"
+    notes.write_text("not a database " * 100)
+    with pytest.raises(query.QueryError, match="not a readable SQLite database"):
+        query.open_archive(notes)
+
+
+def test_the_archive_is_opened_read_only(db) -> None:
+    with pytest.raises(sqlite3.OperationalError, match="readonly"):
+        db.execute("delete from publications")
+
+
+# --- search ---------------------------------------------------------------------------
+
+
+def test_search_returns_whole_results_with_a_highlighted_snippet(db) -> None:
+    results = query.search(db, "arsenal")
+    assert len(results) == 1
+    result = results[0]
+    assert result.pop("rank") < 0  # bm25: lower is better, and a match is below zero
+    assert result == {
+        "id": 4,
+        "published": "2019-02-12",
+        "type": "report",
+        "site": "cnas",
+        "title": "Negotiating With North Korea",
+        "authors": ["Patrick M. Cronin"],
+        "outlet": None,
+        "url": f"{CNAS}/publications/reports/negotiating-with-north-korea",
+        "snippet": "North Korea negotiations need a plan for North Korea's [arsenal].",
+    }
+
+
+def test_search_ranks_by_bm25_and_keeps_byline_order(db) -> None:
+    results = query.search(db, "north korea")
+    # The report names North Korea in its title, summary and twice in its body; the
+    # sanctions piece says it once in a longer body and once in its title.
+    assert urls(results)[0] == NEGOTIATING.url
+    assert set(urls(results)) == {
+        NEGOTIATING.url,
+        DENUCLEARIZE.url,
+        SANCTIONS_EVASION.url,
+        WHERE_NEXT.url,
+    }
+    by_url = {row["url"]: row for row in results}
+    assert by_url[SANCTIONS_EVASION.url]["authors"] == ["Elizabeth Rosenberg", "Neil Bhatiya"]
+    assert by_url[WHERE_NEXT.url]["authors"] == ["Oliver Hotham", "Duyeon Kim"]
+    ranks = [row["rank"] for row in results]
+    assert ranks == sorted(ranks)
+
+
+def test_search_finds_stemmed_words(db) -> None:
+    # "sanction" finds "Sanctions" (the archive indexes with Porter stemming).
+    assert set(urls(query.search(db, "sanction"))) == {RUSSIA.url, SANCTIONS_EVASION.url}
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("U.S.-China", [SANCTIONS_EVASION.url]),
+        ('"north korea" shipping', [SANCTIONS_EVASION.url]),
+        ('stray "quote', []),
+        ('"', None),
+        ("NOT", []),
+        ("russia AND OR", []),
+        ("(russia", [RUSSIA.url]),
+        ("russia*", [RUSSIA.url]),
+        # Both apostrophes ' and ’ separate words, so either spelling finds both.
+        ("korea's", [NEGOTIATING.url, SANCTIONS_EVASION.url]),
+        ("north-korea", [NEGOTIATING.url, DENUCLEARIZE.url, SANCTIONS_EVASION.url, WHERE_NEXT.url]),
+    ],
+)
+def test_search_accepts_whatever_a_user_types(db, typed: str, expected: list | None) -> None:
+    if expected is None:
+        # Nothing searchable left once quoted: a message, not an FTS syntax error.
+        with pytest.raises(query.QueryError):
+            query.search(db, typed)
+        return
+    assert sorted(urls(query.search(db, typed))) == sorted(expected)
+
+
+def test_search_filters(db) -> None:
+    assert urls(query.search(db, "korea", type="report")) == [NEGOTIATING.url]
+    assert set(urls(query.search(db, "korea", since="2018-01-01", until="2018-12-31"))) == {
+        DENUCLEARIZE.url
+    }
+    assert set(urls(query.search(db, "korea", since="2019-02-12"))) == {
+        NEGOTIATING.url,
+        SANCTIONS_EVASION.url,
+    }
+    assert urls(query.search(db, "korea", author="rosenberg")) == [SANCTIONS_EVASION.url]
+    # A spelling seen only in a byline (the alias) finds the person too.
+    assert urls(query.search(db, "korea", author="Dr. Duyeon")) == [WHERE_NEXT.url]
+    assert urls(query.search(db, "korea", site="rand")) == []
+    assert len(query.search(db, "korea", limit=2)) == 2
+
+
+def test_search_author_filter_treats_like_wildcards_as_text(db) -> None:
+    assert query.search(db, "korea", author="%") == []
+    assert query.search(db, "korea", author="_") == []
+
+
+@pytest.mark.parametrize(
+    ("filters", "message"),
+    [
+        ({"since": "2018-13-01"}, r"--since must be a date written YYYY-MM-DD, got '2018-13-01'"),
+        ({"until": "last year"}, r"--until must be a date"),
+        ({"type": "op-ed"}, r"Unknown type 'op-ed'; choose one of: report, commentary"),
+        ({"limit": 0}, r"--limit must be at least 1"),
+    ],
+)
+def test_search_rejects_bad_filters_with_a_message(db, filters: dict, message: str) -> None:
+    with pytest.raises(query.QueryError, match=message):
+        query.search(db, "korea", **filters)
+
+
+def test_fts_query_quotes_each_term() -> None:
+    assert query.fts_query("north korea sanctions") == '"north" "korea" "sanctions"'
+    assert query.fts_query('"north korea" NOT') == '"north korea" "NOT"'
+    assert query.fts_query('stray "quote') == '"stray" "quote"'
+    with pytest.raises(query.QueryError, match="Give some words"):
+        query.fts_query("   ")
+
+
+# --- stats ----------------------------------------------------------------------------
+
+
+def test_stats(db) -> None:
+    assert query.stats(db) == {
+        "publications": 5,
+        "gone": 0,
+        "dated": 5,
+        "earliest": "2017-11-22",
+        "latest": "2020-03-04",
+        "by_site": [{"site": "cnas", "publications": 5}],
+        "by_type": [
+            {"type": "commentary", "publications": 3},
+            {"type": "in-the-news", "publications": 1},
+            {"type": "report", "publications": 1},
+        ],
+        "by_year": [
+            {"year": "2017", "publications": 1},
+            {"year": "2018", "publications": 2},
+            {"year": "2019", "publications": 1},
+            {"year": "2020", "publications": 1},
+        ],
+        "crawls": [
+            {
+                "id": 1,
+                "spider": "cnas",
+                "started": "2026-11-01T01:00:00+00:00",
+                "finished": "2026-11-01T02:00:00+00:00",
+                "status": "ok",
+                "finish_reason": "finished",
+                "items_stored": 5,
+                "items_dropped": 1,
+                "errors": 0,
+                "exit_code": None,
+            }
+        ],
+    }
+
+
+def test_table_counts_cover_data_tables_only(db) -> None:
+    assert query.table_counts(db) == {
+        "crawls": 1,
+        "publications": 5,
+        "authors": 6,  # Elizabeth Rosenberg is one person on two bylines
+        "author_aliases": 6,
+        "publication_authors": 7,
+        "links": 0,
+        "provenance": 0,
+        "publication_versions": 0,
+        "captures": 0,
+        "http_validators": 0,
+    }
+
+
+# --- export ---------------------------------------------------------------------------
+
+FLAT_RUSSIA = {
+    "id": 1,
+    "url": RUSSIA.url,
+    "site": "cnas",
+    "type": "commentary",
+    "series": None,
+    "title": "Trump must send Russia powerful message through tougher actions",
+    "subtitle": None,
+    "published": "2018-02-12",
+    "year": 2018,
+    "outlet": "The Hill",
+    "full_article_domain": None,
+    "full_article_url": None,
+    "pdf_url": None,
+    "authors": "Peter Harrell; Elizabeth Rosenberg",
+    "authors_json": ["Peter Harrell", "Elizabeth Rosenberg"],
+    "summary": None,
+}
+
+
+def test_iter_export_streams_flat_rows_with_authors_as_a_list(db) -> None:
+    rows = query.iter_export(db)
+    assert isinstance(rows, Iterator)  # a generator over the cursor, not a list
+    assert next(rows) == FLAT_RUSSIA
+    rest = list(rows)
+    assert [row["url"] for row in rest] == [pub.url for pub in ALL[1:]]
+    assert rest[0]["authors"] is None and rest[0]["authors_json"] == []
+    assert rest[-1]["authors_json"] == ["Oliver Hotham", "Duyeon Kim"]
+
+
+def test_iter_export_where(db) -> None:
+    rows = list(query.iter_export(db, "year = 2018 and outlet = 'The Hill'"))
+    assert rows == [FLAT_RUSSIA]
+
+
+@pytest.mark.parametrize("where", ["year = 2018 and", "no_such_column = 1", "1; drop table x"])
+def test_iter_export_bad_where_is_a_message(db, where: str) -> None:
+    with pytest.raises(query.QueryError, match="Bad --where"):
+        list(query.iter_export(db, where))
+
+
+def test_write_csv_round_trips(db) -> None:
+    out = io.StringIO(newline="")
+    assert query.write_csv(db, out, "type = 'report'") == 1
+    rows = list(csv.DictReader(io.StringIO(out.getvalue(), newline="")))
+    assert rows == [
+        {
+            "id": "4",
+            "url": NEGOTIATING.url,
+            "site": "cnas",
+            "type": "report",
+            "series": "",
+            "title": "Negotiating With North Korea",
+            "subtitle": "How Will This End?",
+            "published": "2019-02-12",
+            "year": "2019",
+            "outlet": "",
+            "full_article_domain": "",
+            "full_article_url": "",
+            "pdf_url": NEGOTIATING.pdf_url,
+            "authors": "Patrick M. Cronin",
+            "authors_json": '["Patrick M. Cronin"]',
+            "summary": "North Korea talks: how will this end?",
+        }
+    ]
+
+
+def test_write_jsonl_has_one_object_per_line(db) -> None:
+    out = io.StringIO()
+    assert query.write_jsonl(db, out) == 5
+    lines = out.getvalue().splitlines()
+    assert len(lines) == 5
+    assert json.loads(lines[0]) == FLAT_RUSSIA
+    # Non-ASCII stays readable in the file.
+    assert "Busting North Korea’s Sanctions Evasion" in lines[2]
