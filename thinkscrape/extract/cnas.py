@@ -164,7 +164,9 @@ _SOURCE_RE = re.compile(r"^Source\s*:\s*(?P<outlet>.+)$", re.IGNORECASE)
 _TESTIMONY_RE = re.compile(r"^Testimony by\s+(?P<name>[^,]+)", re.IGNORECASE)
 _IMAGE_CREDIT_RE = re.compile(r"^Image credit\b", re.IGNORECASE)
 _SHOWING_RE = re.compile(r"Showing\s+(\d+)\s*[-–—]\s*(\d+)\s+of\s+(\d+)", re.IGNORECASE)
-_TITLE_SUFFIX_RE = re.compile(r"\s+[|–-]\s+(?:CNAS|Center for a New American Security)$")
+_TITLE_SUFFIX_RE = re.compile(
+    r"\s+[|–-]\s+(?:CNAS|Center for a New American Security)(?:\s+\([A-Za-z-]+\))?$"
+)
 
 # Type labels as cards show them ("Reports", "Commentary", "Video", ...), lower case.
 CARD_TYPE_LABELS = frozenset(
@@ -356,6 +358,8 @@ def _contributors(
             role = "author"
         people.append({"name": name, "profile_url": _profile_url(node, page_url), "role": role})
 
+    if not people:
+        people = _people_links(scope, header, excluded, page_url, page_type)
     names = {person["name"] for person in people}
     for node in _header_lines(header):
         text = node_text(node)
@@ -371,6 +375,35 @@ def _contributors(
             people.append(
                 {"name": testimony["name"].strip(), "profile_url": None, "role": "author"}
             )
+    return people
+
+
+def _people_links(
+    scope: Selector,
+    header: Selector | None,
+    excluded: set[Any],
+    page_url: str,
+    page_type: str | None,
+) -> list[dict[str, Any]]:
+    """Links to CNAS people pages outside the header and body: the person cards some pages
+    (in-the-news pages without a "Featuring" line) show after the text. On in-the-news pages
+    the person is the one featured, elsewhere an author."""
+    role = "featured" if page_type == "in-the-news" else "author"
+    people: list[dict[str, Any]] = []
+    for link in scope.xpath(
+        ".//a[@href][not(ancestor::header)]"
+        f"[not(ancestor::div[{has_class('wysiwyg')}])]"
+        "[not(ancestor::*[@id='mainbar' or @id='mainbar-toc'])]"
+    ):
+        if not _outside(link, excluded):
+            continue
+        profile = _profile_url(link, page_url)
+        path = _path_of(profile, None) if profile else None
+        name = node_text(link, strip_zero_width=False)
+        if not path or not path.startswith("/people/") or not name:
+            continue
+        if all(person["profile_url"] != profile for person in people):
+            people.append({"name": name, "profile_url": profile, "role": role})
     return people
 
 
