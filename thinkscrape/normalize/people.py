@@ -70,8 +70,8 @@ _BY = re.compile(r"^(?:(?:written\s+)?by\b\s*:?|authors?\s*:)\s*", re.I)
 _SEPARATORS = re.compile(r"\s*(?:,\s*(?:and|&)\s+|\s(?:and|&)\s+|&|[,;])\s*", re.I)
 
 # --- what is not a person -------------------------------------------------------------------
-# Words of headings, roles and affiliations that stand where a byline would: "Task Force
-# Co-Chairs", "Adjunct Senior Fellow", "Center for a New American Security".
+# Words of headings, roles, affiliations and page furniture that stand where a byline would:
+# "Task Force Co-Chairs", "Adjunct Senior Fellow", "Center for a New American Security".
 _NOT_A_NAME = re.compile(
     r"\b(?:task|force|co-?chairs?|chairs?|chairman|chairwoman|members?|commission|"
     r"commissioners?|committee|subcommittee|center|centre|cnas|program|programme|initiative|"
@@ -79,7 +79,7 @@ _NOT_A_NAME = re.compile(
     r"editorial|board|team|university|foundation|council|department|office|project|studies|"
     r"affairs|policy|research|national|american|international|associates?|contributors?|"
     r"correspondent|analyst|experts?|guests?|moderator|host|former|authors?|journalists?|"
-    r"and|the|of|for)\b",
+    r"image|photo|credit|read|more|download|print|share|subscribe|and|the|of|for)\b",
     re.I,
 )
 _HAS_DIGIT = re.compile(r"\d")
@@ -202,8 +202,13 @@ def _looks_like_a_name(name: str) -> bool:
         return False
     if _HAS_DIGIT.search(name) or _NOT_A_NAME.search(name):
         return False
-    # A name starts with a letter; "de Oliveira" may start in lower case, so no case test.
-    return words[0][0].isalpha() and any(len(word.strip(".")) > 1 for word in words)
+    # A name starts with a letter and ends with a word that is not in lower case ("de
+    # Oliveira" may start in lower case; scripts without case pass).
+    return (
+        words[0][0].isalpha()
+        and not words[-1][0].islower()
+        and any(len(word.strip(".")) > 1 for word in words)
+    )
 
 
 # --- identity -------------------------------------------------------------------------------

@@ -1,0 +1,228 @@
+"""Bylines and contributor texts -> people, with honorific, suffix and role set apart."""
+
+import pytest
+
+from thinkscrape.normalize.people import Person, clean_name, name_key, split_byline
+
+
+def author(name, name_raw=None, honorific=None, suffix=None, role="author"):
+    return Person(name, name_raw or name, honorific, suffix, role)
+
+
+BYLINES = [
+    # --- detail pages: "and" between two authors (site notes 3.2) -------------------------
+    ("By Robert O. Work and Eric Schmidt", [author("Robert O. Work"), author("Eric Schmidt")]),
+    (
+        "By Peter Harrell and Elizabeth Rosenberg",
+        [author("Peter Harrell"), author("Elizabeth Rosenberg")],
+    ),
+    # --- one author -----------------------------------------------------------------------
+    ("By Patrick M. Cronin", [author("Patrick M. Cronin")]),
+    ("By Ilan Goldenberg", [author("Ilan Goldenberg")]),
+    ("By Richard Fontaine", [author("Richard Fontaine")]),
+    ("By Cole Stevens", [author("Cole Stevens")]),
+    ("By Van Jackson", [author("Van Jackson")]),
+    # --- cards: commas and "&" before the last --------------------------------------------
+    ("By Kristine Lee & Karina Barbesino", [author("Kristine Lee"), author("Karina Barbesino")]),
+    (
+        "By Kristine Lee, Daniel Kliman & Joshua Fitt",
+        [author("Kristine Lee"), author("Daniel Kliman"), author("Joshua Fitt")],
+    ),
+    (
+        "By Elisa Catalano Ewers, Ilan Goldenberg & Kaleigh Thomas",
+        [author("Elisa Catalano Ewers"), author("Ilan Goldenberg"), author("Kaleigh Thomas")],
+    ),
+    (
+        "By Sam Dorshimer, Nathalie Grogan, Emily Jin, Chris Estep & Cole Stevens",
+        [
+            author("Sam Dorshimer"),
+            author("Nathalie Grogan"),
+            author("Emily Jin"),
+            author("Chris Estep"),
+            author("Cole Stevens"),
+        ],
+    ),
+    (
+        "By Vivek Chilukuri, Lisa Curtis, Janet Egan, Morgan Peirce, Elizabeth Whatcott & "
+        "Nathaniel Schochet",
+        [
+            author("Vivek Chilukuri"),
+            author("Lisa Curtis"),
+            author("Janet Egan"),
+            author("Morgan Peirce"),
+            author("Elizabeth Whatcott"),
+            author("Nathaniel Schochet"),
+        ],
+    ),
+    (
+        "By Elizabeth Rosenberg & Neil Bhatiya",
+        [author("Elizabeth Rosenberg"), author("Neil Bhatiya")],
+    ),
+    ("By Richard Fontaine & Lisa Curtis", [author("Richard Fontaine"), author("Lisa Curtis")]),
+    (
+        "By Elsa B. Kania & Lindsay Gorman",
+        [author("Elsa B. Kania"), author("Lindsay Gorman")],
+    ),
+    (
+        "By Katie Galgano, Chris Estep & Cole Stevens",
+        [author("Katie Galgano"), author("Chris Estep"), author("Cole Stevens")],
+    ),
+    # --- the Oxford comma and the bare list ------------------------------------------------
+    (
+        "Kaleigh Thomas, Chris Estep, and Cole Stevens",
+        [author("Kaleigh Thomas"), author("Chris Estep"), author("Cole Stevens")],
+    ),
+    (
+        "By Patrick M. Cronin and Benjamin Katzeff Silberstein",
+        [author("Patrick M. Cronin"), author("Benjamin Katzeff Silberstein")],
+    ),
+    (
+        "By Daniel Kliman, Ben FitzGerald, Kristine Lee & Joshua Fitt",
+        [
+            author("Daniel Kliman"),
+            author("Ben FitzGerald"),
+            author("Kristine Lee"),
+            author("Joshua Fitt"),
+        ],
+    ),
+    # --- honorifics and ranks stay out of the name but are kept ---------------------------
+    ("By Dr. Duyeon Kim", [author("Duyeon Kim", "Dr. Duyeon Kim", honorific="Dr.")]),
+    ("By Dr. Go Myong-Hyun", [author("Go Myong-Hyun", "Dr. Go Myong-Hyun", honorific="Dr.")]),
+    ("CDR Chris Dougherty", [author("Chris Dougherty", "CDR Chris Dougherty", honorific="CDR")]),
+    (
+        "By Amb. Victoria Nuland",
+        [author("Victoria Nuland", "Amb. Victoria Nuland", honorific="Amb.")],
+    ),
+    (
+        "By Lt. Gen. Jane Doe and Adm. John Roe",
+        [
+            author("Jane Doe", "Lt. Gen. Jane Doe", honorific="Lt. Gen."),
+            author("John Roe", "Adm. John Roe", honorific="Adm."),
+        ],
+    ),
+    ("Hon. Michèle Flournoy", [author("Michèle Flournoy", "Hon. Michèle Flournoy", "Hon.")]),
+    ("Prof. Ana de Oliveira", [author("Ana de Oliveira", "Prof. Ana de Oliveira", "Prof.")]),
+    ("LTC Sam Roe", [author("Sam Roe", "LTC Sam Roe", honorific="LTC")]),
+    ("Col. Sam Roe", [author("Sam Roe", "Col. Sam Roe", honorific="Col.")]),
+    ("Capt. Sam Roe", [author("Sam Roe", "Capt. Sam Roe", honorific="Capt.")]),
+    ("Gen. Sam Roe", [author("Sam Roe", "Gen. Sam Roe", honorific="Gen.")]),
+    ("Rep. Sam Roe", [author("Sam Roe", "Rep. Sam Roe", honorific="Rep.")]),
+    ("Sen. Sam Roe", [author("Sam Roe", "Sen. Sam Roe", honorific="Sen.")]),
+    ("Mr. Sam Roe", [author("Sam Roe", "Mr. Sam Roe", honorific="Mr.")]),
+    ("Ms. Sam Roe", [author("Sam Roe", "Ms. Sam Roe", honorific="Ms.")]),
+    ("Mrs. Sam Roe", [author("Sam Roe", "Mrs. Sam Roe", honorific="Mrs.")]),
+    # --- suffixes -------------------------------------------------------------------------
+    ("By Sam Roe Jr.", [author("Sam Roe", "Sam Roe Jr.", suffix="Jr.")]),
+    ("By Sam Roe, Jr.", [author("Sam Roe", "Sam Roe, Jr.", suffix="Jr.")]),
+    ("Sam Roe Sr.", [author("Sam Roe", "Sam Roe Sr.", suffix="Sr.")]),
+    ("Robert O. Work III", [author("Robert O. Work", "Robert O. Work III", suffix="III")]),
+    ("Sam Roe II", [author("Sam Roe", "Sam Roe II", suffix="II")]),
+    ("Jane Roe, Ph.D.", [author("Jane Roe", "Jane Roe, Ph.D.", suffix="Ph.D.")]),
+    (
+        "By Dr. Jane Roe, Ph.D. and Sam Roe Jr.",
+        [
+            author("Jane Roe", "Dr. Jane Roe, Ph.D.", honorific="Dr.", suffix="Ph.D."),
+            author("Sam Roe", "Sam Roe Jr.", suffix="Jr."),
+        ],
+    ),
+    # --- names never re-cased or reordered ------------------------------------------------
+    ("By Ariel (Eli) Levite", [author("Ariel (Eli) Levite")]),
+    ("Ana de Oliveira", [author("Ana de Oliveira")]),
+    ("Judge Glock", [author("Judge Glock")]),
+    ("Dean Cheng", [author("Dean Cheng")]),
+    ("By ROBERT SMITH", [author("ROBERT SMITH")]),
+    # --- roles ----------------------------------------------------------------------------
+    ("Featuring Ilan Goldenberg", [author("Ilan Goldenberg", role="featured")]),
+    ("Journalist: Oliver Hotham", [author("Oliver Hotham", role="journalist")]),
+    ("Journalist Mike Giglio", [author("Mike Giglio", role="journalist")]),
+    (
+        "Featuring Ilan Goldenberg\nJournalist Mike Giglio",
+        [author("Ilan Goldenberg", role="featured"), author("Mike Giglio", role="journalist")],
+    ),
+    (
+        "Testimony by Jane Doe, Adjunct Senior Fellow, Center for a New American Security",
+        [author("Jane Doe")],
+    ),
+    (
+        "Testimony by Dr. Jane Doe, Senior Fellow and Director, Defense Program, CNAS",
+        [author("Jane Doe", "Dr. Jane Doe", honorific="Dr.")],
+    ),
+    # --- contributor link texts joined with line breaks -----------------------------------
+    ("Susanna V. Blume\nChris Dougherty", [author("Susanna V. Blume"), author("Chris Dougherty")]),
+    # --- invisible characters, NBSP, quotes, stray spacing and punctuation ----------------
+    ("\u200bDr. Duyeon Kim", [author("Duyeon Kim", "Dr. Duyeon Kim", honorific="Dr.")]),
+    ("By\u00a0Kristine\u00a0Lee", [author("Kristine Lee")]),
+    ("  By   Kristine  Lee  &  Joshua Fitt  ", [author("Kristine Lee"), author("Joshua Fitt")]),
+    ("By \u201cKristine Lee\u201d", [author("Kristine Lee")]),
+    ("By Kristine Lee.", [author("Kristine Lee", "Kristine Lee.")]),
+    ("By Kristine Lee,", [author("Kristine Lee")]),
+    ("By Michael O\u2019Hanlon", [author("Michael O'Hanlon")]),
+    ("\ufeffBy Elsa B. Kania\u200b", [author("Elsa B. Kania")]),
+    # --- headings and other lines standing where a byline would: nobody -------------------
+    ("Task Force Co-Chairs", []),
+    ("CNAS Task Force on Artificial Intelligence and National Security", []),
+    ("Author", []),
+    ("By CNAS", []),
+    ("", []),
+    (None, []),
+    ("   \u200b  ", []),
+    ("Adjunct Senior Fellow", []),
+    ("Center for a New American Security", []),
+    ("Image Credit", []),
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), BYLINES)
+def test_split_byline(raw, expected):
+    assert split_byline(raw) == expected
+
+
+CLEAN_NAMES = [
+    ("Kristine Lee", author("Kristine Lee")),
+    ("\u200bPatrick M. Cronin", author("Patrick M. Cronin")),
+    ("Dr. Duyeon Kim", author("Duyeon Kim", "Dr. Duyeon Kim", honorific="Dr.")),
+    ("Go Myong-Hyun", author("Go Myong-Hyun")),
+    ("Elsa B. Kania", author("Elsa B. Kania")),
+    (" Gregory C. Allen ", author("Gregory C. Allen")),
+    ("Kayla M. Williams", author("Kayla M. Williams")),
+    ("John J. Klein", author("John J. Klein")),
+    ("Task Force Co-Chairs", None),
+    ("", None),
+    (None, None),
+    ("Read more", None),
+    ("2019", None),
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), CLEAN_NAMES)
+def test_clean_name(raw, expected):
+    assert clean_name(raw) == expected
+
+
+def test_clean_name_keeps_the_role_given():
+    assert clean_name("Mike Giglio", role="journalist") == author("Mike Giglio", role="journalist")
+
+
+def test_clean_name_refuses_an_unknown_role():
+    with pytest.raises(ValueError, match="role must be one of"):
+        clean_name("Mike Giglio", role="editor")
+
+
+@pytest.mark.parametrize(
+    ("names", "key"),
+    [
+        (("Duyeon Kim", "Dr. Duyeon Kim", "DUYEON  KIM", "\u200bDuyeon Kim"), "duyeon kim"),
+        (("Go Myong-Hyun", "Dr. Go Myong-Hyun", "Go Myong Hyun"), "go myong hyun"),
+        (("Michèle Flournoy", "Michele Flournoy", "Hon. Michèle Flournoy"), "michele flournoy"),
+        (("Elsa B. Kania", "Elsa B Kania", "ELSA B. KANIA"), "elsa b kania"),
+        (("Michael O\u2019Hanlon", "Michael O'Hanlon", "Michael OHanlon"), "michael ohanlon"),
+        (("Chris Dougherty", "CDR Chris Dougherty"), "chris dougherty"),
+    ],
+)
+def test_name_key_folds_spellings_of_one_person(names, key):
+    assert [name_key(name) for name in names] == [key] * len(names)
+
+
+def test_name_key_tells_different_people_apart():
+    assert name_key("Kristine Lee") != name_key("Kristine Leek")
+    assert name_key("Ilan Goldenberg") != name_key("Ilan Goldberg")
