@@ -54,6 +54,8 @@ EXTENSIONS = {
 }
 SPIDERMON_ENABLED = True
 SPIDERMON_ADD_FIELD_COVERAGE = True
+SPIDERMON_FIELD_COVERAGE_SKIP_NONE = True  # a field left None is missing, not covered
+SPIDERMON_DICT_FIELDS_COVERAGE_LEVELS = 0  # top-level fields only: floors name those
 THINKSCRAPE_MAX_ERRORS = 10  # ERROR log lines a crawl may have and still count as healthy
 THINKSCRAPE_COVERAGE_FLOORS: dict[str, float] = {}  # field -> share; overrides the spider's
 THINKSCRAPE_RETRY_AFTER_MAX = 300  # seconds: the longest Retry-After wait honoured
