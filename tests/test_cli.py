@@ -1,0 +1,270 @@
+"""The `thinkscrape` command, run through click's CliRunner on a small archive.
+
+Publications are real CNAS pages from the site notes (4.1, 4.3): title, date, type,
+byline and outlet as recorded there; bodies are invented.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from thinkscrape import cli as cli_module
+from thinkscrape.archive.schema import open_db
+from thinkscrape.archive.store import Archive
+from thinkscrape.cli import cli
+from thinkscrape.items import Publication
+
+CNAS = "https://www.cnas.org"
+COLONEL = Publication(
+    url=f"{CNAS}/publications/commentary/if-you-want-peace-prepare-for-nuclear-war",
+    site="cnas",
+    type="commentary",
+    title="If You Want Peace, Prepare for Nuclear War",
+    published="2018-10-15",
+    published_precision="day",
+    outlet="Foreign Affairs",
+    authors=[{"name": "Elbridge Colby", "name_raw": "Elbridge Colby", "position": 0}],
+    body="Deterrence of Russia and China rests on nuclear forces.",  # invented
+)
+CROSSED_WIRES = Publication(
+    url=f"{CNAS}/publications/reports/crossed-wires",
+    site="cnas",
+    type="report",
+    title="Crossed Wires",
+    published="2019-12-18",
+    published_precision="day",
+    authors=[
+        {"name": "Kristine Lee", "position": 0, "role": "author"},
+        {"name": "Daniel Kliman", "position": 1, "role": "author"},
+        {"name": "Joshua Fitt", "position": 2, "role": "author"},
+    ],
+    summary="China's digital ambitions and U.S.-China rivalry.",  # invented
+)
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    path = tmp_path / "archive.db"
+    db = open_db(path)
+    store = Archive(db, clock=lambda: "2026-11-01T02:00:00+00:00")
+    crawl_id = store.start_crawl("cnas", {}, started="2026-11-01T01:00:00+00:00")
+    store.store(COLONEL, crawl_id)
+    store.store(CROSSED_WIRES, crawl_id)
+    store.finish_crawl(
+        crawl_id, finish_reason="finished", items_stored=2, items_dropped=0, errors=1, stats={}
+    )
+    db.close()
+    return path
+
+
+def run(*args: str, env: dict | None = None):
+    return CliRunner().invoke(cli, list(args), env=env)
+
+
+def test_search_prints_dated_results_with_byline_and_url(archive: Path) -> None:
+    result = run("search", "china", "--db", str(archive))
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "2019-12-18  report  Crossed Wires",
+        "            Kristine Lee; Daniel Kliman; Joshua Fitt",
+        f"            {CNAS}/publications/reports/crossed-wires",
+        # Bold marks the matches on a terminal; click drops it when output is not one.
+        "            China's digital ambitions and U.S.-China rivalry.",
+        "",
+        "2018-10-15  commentary  If You Want Peace, Prepare for Nuclear War",
+        "            Elbridge Colby · Foreign Affairs",
+        f"            {CNAS}/publications/commentary/if-you-want-peace-prepare-for-nuclear-war",
+        "            Deterrence of Russia and China rests on nuclear forces.",
+        "",
+    ]
+
+
+def test_search_json(archive: Path) -> None:
+    result = run("search", "nuclear", "--json", "--type", "commentary", "--db", str(archive))
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.output)
+    assert len(rows) == 1
+    rows[0].pop("rank")
+    assert rows[0] == {
+        "id": 1,
+        "published": "2018-10-15",
+        "type": "commentary",
+        "site": "cnas",
+        "title": "If You Want Peace, Prepare for Nuclear War",
+        "authors": ["Elbridge Colby"],
+        "outlet": "Foreign Affairs",
+        "url": COLONEL.url,
+        "snippet": "If You Want Peace, Prepare for [Nuclear] War",
+    }
+
+
+def test_search_with_filters_and_no_match(archive: Path) -> None:
+    result = run(
+        "search", "china", "--since", "2019-01-01", "--author", "kliman", "--db", str(archive)
+    )
+    assert result.exit_code == 0
+    assert result.output.splitlines()[0] == "2019-12-18  report  Crossed Wires"
+    result = run("search", "china", "--until", "2000-01-01", "--db", str(archive))
+    assert result.exit_code == 0
+    assert result.output == "No matches.\n"
+
+
+def test_database_path_from_the_environment(archive: Path) -> None:
+    result = run("search", "deterrence", "--json", env={"THINKSCRAPE_DB": str(archive)})
+    assert result.exit_code == 0, result.output
+    assert [row["url"] for row in json.loads(result.output)] == [COLONEL.url]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["search", "china", "--since", "2018-02-30"], "Error: --since must be a date written"),
+        (["search", "china", "--type", "op-ed"], "Error: Unknown type 'op-ed'"),
+        (["search", '"'], "Error: Give some words to search for."),
+        (["export", "--where", "year ="], "Error: Bad --where 'year ='"),
+        (["export", "--where", "colour = 'red'"], "no such column: colour"),
+    ],
+)
+def test_bad_input_is_a_message_not_a_traceback(archive: Path, args: list, message: str) -> None:
+    result = run(*args, "--db", str(archive))
+    assert result.exit_code == 1
+    assert message in result.output
+    assert "Traceback" not in result.output
+    assert isinstance(result.exception, SystemExit)
+
+
+@pytest.mark.parametrize("command", ["stats", "search x", "export", "browse"])
+def test_missing_database_is_a_message(tmp_path: Path, command: str) -> None:
+    result = run(*command.split(), "--db", str(tmp_path / "nothing.db"))
+    assert result.exit_code == 1
+    assert f"Error: No archive at {tmp_path / 'nothing.db'}." in result.output
+    assert not (tmp_path / "nothing.db").exists()  # nothing created on the way
+
+
+def test_stats(archive: Path) -> None:
+    result = run("stats", "--db", str(archive))
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "2 publications (2 dated, 2018-10-15 to 2019-12-18; 0 gone from the site)",
+        "",
+        "By site:",
+        "  cnas                   2",
+        "",
+        "By type:",
+        "  commentary             1",
+        "  report                 1",
+        "",
+        "By year:",
+        "  2018                   1",
+        "  2019                   1",
+        "",
+        "Latest crawls:",
+        "  #1 cnas 2026-11-01T01:00:00+00:00  ok (finished): 2 stored, 0 dropped, 1 errors",
+    ]
+    as_json = json.loads(run("stats", "--json", "--db", str(archive)).output)
+    assert as_json["by_type"] == [
+        {"type": "commentary", "publications": 1},
+        {"type": "report", "publications": 1},
+    ]
+
+
+def test_export_csv_to_a_file(archive: Path, tmp_path: Path) -> None:
+    out = tmp_path / "reports.csv"
+    result = run("export", "--where", "type = 'report'", "--out", str(out), "--db", str(archive))
+    assert result.exit_code == 0, result.output
+    assert "Wrote 1 publications to" in result.output
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"), newline="")))
+    assert [(r["title"], r["year"], r["authors"], r["authors_json"]) for r in rows] == [
+        (
+            "Crossed Wires",
+            "2019",
+            "Kristine Lee; Daniel Kliman; Joshua Fitt",
+            '["Kristine Lee","Daniel Kliman","Joshua Fitt"]',
+        )
+    ]
+
+
+def test_export_jsonl_to_stdout(archive: Path) -> None:
+    result = run("export", "--format", "jsonl", "--db", str(archive))
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.output.splitlines()]
+    assert [(r["title"], r["outlet"], r["authors_json"]) for r in rows] == [
+        ("If You Want Peace, Prepare for Nuclear War", "Foreign Affairs", ["Elbridge Colby"]),
+        ("Crossed Wires", None, ["Kristine Lee", "Daniel Kliman", "Joshua Fitt"]),
+    ]
+
+
+def test_bad_where_leaves_an_existing_output_file_alone(archive: Path, tmp_path: Path) -> None:
+    out = tmp_path / "keep.csv"
+    out.write_text("earlier export\n")
+    result = run("export", "--where", "nope(", "--out", str(out), "--db", str(archive))
+    assert result.exit_code == 1
+    assert out.read_text() == "earlier export\n"
+
+
+def test_browse_without_datasette_names_the_extra(archive: Path, monkeypatch) -> None:
+    real_find_spec = cli_module.importlib.util.find_spec
+    monkeypatch.setattr(
+        cli_module.importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "datasette" else real_find_spec(name, *a),
+    )
+    result = run("browse", "--db", str(archive))
+    assert result.exit_code == 1
+    assert "Datasette is not installed" in result.output
+    assert "pip install -e '.[datasette]'" in result.output
+
+
+def test_browse_serves_the_archive_with_the_project_metadata(archive: Path, monkeypatch) -> None:
+    seen = {}
+
+    def fake_run(command, **kwargs):
+        metadata = Path(command[command.index("--metadata") + 1])
+        seen["command"] = command
+        seen["metadata"] = json.loads(metadata.read_text())
+        return subprocess.CompletedProcess(command, 0)
+
+    monkeypatch.setattr(cli_module.subprocess, "run", fake_run)
+    result = run("browse", "--db", str(archive), "--port", "8123")
+    assert result.exit_code == 0, result.output
+    command = seen["command"]
+    assert command[1:5] == ["-m", "datasette", "serve", str(archive)]
+    assert command[-4:] == ["--host", "127.0.0.1", "--port", "8123"]
+    # The metadata is keyed by the name Datasette gives this file ("archive").
+    database = seen["metadata"]["databases"]["archive"]
+    assert database["tables"]["publications"]["fts_table"] == "publications_fts"
+    assert set(database["queries"]) == {
+        "topic_in_year",
+        "op_ed_outlets_by_year",
+        "co_authors",
+        "reports_per_program_per_year",
+        "author_publications",
+        "crawl_health",
+    }
+
+
+def test_demo_explains_a_missing_sample(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(cli_module, "SAMPLE_ROOT", tmp_path / "samples" / "cnas")
+    result = run("demo", "--db", str(tmp_path / "demo.db"))
+    assert result.exit_code == 1
+    assert f"The bundled sample is missing (looked in {tmp_path / 'samples' / 'cnas'})" in (
+        result.output
+    )
+
+
+def test_demo_crawl_command_is_the_users_command(tmp_path: Path) -> None:
+    command = cli_module.crawl_command("http://127.0.0.1:5000", tmp_path / "demo.db")
+    assert command[1:5] == ["-m", "scrapy", "crawl", "cnas"]
+    assert command[5:9] == [
+        "-a",
+        "base_url=http://127.0.0.1:5000",
+        "-s",
+        f"THINKSCRAPE_DB={tmp_path / 'demo.db'}",
+    ]
