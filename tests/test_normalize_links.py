@@ -1,0 +1,408 @@
+"""Canonical URLs, registered domains, link kinds and the full-article sentence."""
+
+import pytest
+
+from thinkscrape.normalize.links import (
+    FullArticle,
+    canonicalize_url,
+    classify_link,
+    find_full_article,
+    registered_domain,
+)
+
+ARTICLE = "https://www.cnas.org/publications/commentary/north-korea-and-the-blink-of-war"
+
+CANONICAL = [
+    # --- the site's own URL variants (site notes 1.1, 1.2) --------------------------------
+    (
+        "https://cnas.org/publications/commentary/the-ultimate-missile-shield-the-u-s-south-"
+        "korea-alliance?x-craft-preview=sljrud8ndy",
+        None,
+        "https://cnas.org/publications/commentary/the-ultimate-missile-shield-the-u-s-south-"
+        "korea-alliance",
+    ),
+    (
+        "https://www.cnas.org/publications/reports/negotiating-with-north-korea"
+        "?token=bVkdPxWLCzP0IEsRk92G4QE3LBFBwVos",
+        None,
+        "https://www.cnas.org/publications/reports/negotiating-with-north-korea",
+    ),
+    (
+        "https://www.cnas.org/publications/commentary/sharper-nato?utm_medium=email"
+        "&utm_campaign=Sharper&utm_source=Campaign%2520Monitor",
+        None,
+        "https://www.cnas.org/publications/commentary/sharper-nato",
+    ),
+    (
+        "http://104.239.228.80/publications/reports/u-s-strategy-after-the-iran-deal-seizing-"
+        "opportunities-and-managing-risks",
+        None,
+        "http://104.239.228.80/publications/reports/u-s-strategy-after-the-iran-deal-seizing-"
+        "opportunities-and-managing-risks",
+    ),
+    # --- filters keep their order; only tracking goes --------------------------------------
+    (
+        "https://cnas.org/articles-multimedia/p2?author=richard-fontaine&type=commentary",
+        None,
+        "https://cnas.org/articles-multimedia/p2?author=richard-fontaine&type=commentary",
+    ),
+    (
+        "https://www.cnas.org/reports/p1?utm_source=x&area=defense&fbclid=abc",
+        None,
+        "https://www.cnas.org/reports/p1?area=defense",
+    ),
+    (
+        "https://example.com/a?z=1&gclid=2&a=3&mc_cid=4&mc_eid=5",
+        None,
+        "https://example.com/a?z=1&a=3",
+    ),
+    # --- protocol-relative PDF buttons (2.1) -----------------------------------------------
+    (
+        "//s3.amazonaws.com/files.cnas.org/documents/CNAS-Report_Iran-Final.pdf"
+        "?mtime=20190128145215",
+        ARTICLE,
+        "https://s3.amazonaws.com/files.cnas.org/documents/CNAS-Report_Iran-Final.pdf"
+        "?mtime=20190128145215",
+    ),
+    (
+        "//s3.amazonaws.com/files.cnas.org/documents/CNAS_AI_FINAL-v2.pdf",
+        "http://104.239.228.80/publications/reports/x",
+        "https://s3.amazonaws.com/files.cnas.org/documents/CNAS_AI_FINAL-v2.pdf",
+    ),
+    # --- relative hrefs against the page ---------------------------------------------------
+    ("/people/paul-scharre", ARTICLE, "https://www.cnas.org/people/paul-scharre"),
+    (
+        "north-korea-needs-to-extort-democracies-to-survive",
+        ARTICLE,
+        "https://www.cnas.org/publications/commentary/north-korea-needs-to-extort-democracies-"
+        "to-survive",
+    ),
+    (
+        "../reports/crossed-wires",
+        ARTICLE,
+        "https://www.cnas.org/publications/reports/crossed-wires",
+    ),
+    ("?page=2", "https://www.cnas.org/reports", "https://www.cnas.org/reports?page=2"),
+    # --- fragments, host case, default ports, spacing --------------------------------------
+    (
+        "https://www.cnas.org/people/elsa-b-kania#bio",
+        None,
+        "https://www.cnas.org/people/elsa-b-kania",
+    ),
+    ("HTTPS://WWW.CNAS.ORG/People/Elsa-B-Kania", None, "https://www.cnas.org/People/Elsa-B-Kania"),
+    (
+        "https://www.38north.org:443/2020/10/mgarlauskas102220/",
+        None,
+        "https://www.38north.org/2020/10/mgarlauskas102220/",
+    ),
+    (
+        "http://conference.cnas.org:8080/schedule/",
+        None,
+        "http://conference.cnas.org:8080/schedule/",
+    ),
+    ("  https://www.thediplomat.com/2017/08/x/  ", None, "https://www.thediplomat.com/2017/08/x/"),
+    ("https://www.cnas.org", None, "https://www.cnas.org/"),
+    ("https://foreignpolicy.com/a b", None, "https://foreignpolicy.com/a%20b"),
+    ("https://bücher.example/", None, "https://xn--bcher-kva.example/"),
+    # --- not web links, or broken -----------------------------------------------------------
+    ("javascript:print()", ARTICLE, None),
+    ("javascript:void(0)", None, None),
+    ("mailto:info@cnas.org", ARTICLE, None),
+    ("tel:+12024579400", ARTICLE, None),
+    ("", ARTICLE, None),
+    ("   ", ARTICLE, None),
+    (None, ARTICLE, None),
+    ("http://[broken", None, None),
+    ("https://", None, None),
+    ("https://example.com:port/", None, None),
+    ("ftp://files.cnas.org/a.pdf", None, None),
+    ("/people/paul-scharre", None, None),
+    ("#top", None, None),
+]
+
+
+@pytest.mark.parametrize(("href", "base", "expected"), CANONICAL)
+def test_canonicalize_url(href, base, expected):
+    assert canonicalize_url(href, base) == expected
+
+
+DOMAINS = [
+    ("https://www.cnas.org/people/paul-scharre", "cnas.org"),
+    ("https://cnas.org/publications/commentary/sharper-nato", "cnas.org"),
+    ("http://conference.cnas.org/schedule/", "cnas.org"),
+    ("https://www.38north.org/2021/03/x/", "38north.org"),
+    ("https://s3.amazonaws.com/files.cnas.org/documents/A.pdf", "amazonaws.com"),
+    ("https://www.rand.org/pubs/commentary/2014/11.html", "rand.org"),
+    ("https://www.bbc.co.uk/news", "bbc.co.uk"),
+    ("https://edition.cnn.com/2019/11/27/opinions/x", "cnn.com"),
+    ("http://104.239.228.80/publications/reports/x", "104.239.228.80"),
+    ("http://localhost:8000/x", None),
+    ("not a url", None),
+    ("", None),
+    (None, None),
+]
+
+
+@pytest.mark.parametrize(("url", "domain"), DOMAINS)
+def test_registered_domain(url, domain):
+    assert registered_domain(url) == domain
+
+
+KINDS = [
+    ("https://s3.amazonaws.com/files.cnas.org/documents/A.pdf?mtime=20190128145215", "pdf"),
+    ("https://s3.amazonaws.com/files.cnas.org/documents/CNAS_AI_FINAL-v2.PDF", "pdf"),
+    ("https://www.cnas.org/documents/report.pdf", "pdf"),
+    ("https://www.cnas.org/people/paul-scharre", "internal"),
+    ("https://cnas.org/research/defense", "internal"),
+    ("http://conference.cnas.org/schedule/", "internal"),
+    ("https://www.38north.org/2020/10/mgarlauskas102220/", "external"),
+    ("https://notcnas.org/x", "external"),
+    ("https://www.cna.org/news/2020", "external"),
+    ("https://www.foreignaffairs.com/articles/x?format=pdf", "external"),
+]
+
+
+@pytest.mark.parametrize(("url", "kind"), KINDS)
+def test_classify_link(url, kind):
+    assert classify_link(url) == kind
+
+
+def test_classify_link_takes_other_site_domains():
+    assert classify_link("https://www.38north.org/x/", site_domains=("38north.org",)) == "internal"
+
+
+def closing(sentence, outlet, verb="read", noun="article"):
+    return FullArticle(sentence, outlet, verb, noun, "closing")
+
+
+SENTENCES = [
+    # --- every sentence the site notes record (3.3), with its page's Source: line if any ---
+    (
+        "Read the full article in War on the Rocks.",
+        None,
+        closing("Read the full article in War on the Rocks.", "War on the Rocks"),
+    ),
+    (
+        "Read the full article at The National Interest.",
+        None,
+        closing("Read the full article at The National Interest.", "The National Interest"),
+    ),
+    (
+        "To read the full article, visit the Foreign Affairs website.",
+        None,
+        closing("To read the full article, visit the Foreign Affairs website.", "Foreign Affairs"),
+    ),
+    (
+        "Read the full article at The Hill.",
+        None,
+        closing("Read the full article at The Hill.", "The Hill"),
+    ),
+    (
+        "Read the full article in The Hill.",
+        None,
+        closing("Read the full article in The Hill.", "The Hill"),
+    ),
+    (
+        "Read the full article in Defense News.",
+        None,
+        closing("Read the full article in Defense News.", "Defense News"),
+    ),
+    (
+        "Read the full article in CNN Opinion.",
+        None,
+        closing("Read the full article in CNN Opinion.", "CNN Opinion"),
+    ),
+    (
+        "Read the full article in Foreign Policy.",
+        None,
+        closing("Read the full article in Foreign Policy.", "Foreign Policy"),
+    ),
+    (
+        "Read the full article at The New York Times.",
+        "The New York Times",
+        closing("Read the full article at The New York Times.", "The New York Times"),
+    ),
+    (
+        "Read the full story and more in The Atlantic.",
+        "The Atlantic",
+        closing("Read the full story and more in The Atlantic.", "The Atlantic", noun="story"),
+    ),
+    (
+        "Read the full article at The Diplomat.",
+        None,
+        closing("Read the full article at The Diplomat.", "The Diplomat"),
+    ),
+    (
+        "Read the full interview here.",
+        "NK News",
+        closing("Read the full interview here.", "NK News", noun="interview"),
+    ),
+    (
+        "Listen to the full episode on Call Me Back.",
+        None,
+        closing(
+            "Listen to the full episode on Call Me Back.", "Call Me Back", "listen to", "episode"
+        ),
+    ),
+    ("Read it here.", None, closing("Read it here.", None, noun=None)),
+    (
+        "Watch the full hearing here.",
+        None,
+        closing("Watch the full hearing here.", None, "watch", "hearing"),
+    ),
+    # --- the Title Case form without a final period, and the quoted-in-requirements forms --
+    (
+        "Read the Full Article at 38 North",
+        None,
+        closing("Read the Full Article at 38 North", "38 North"),
+    ),
+    (
+        "Read the full article in The Japan Times.",
+        None,
+        closing("Read the full article in The Japan Times.", "The Japan Times"),
+    ),
+    (
+        "READ THE FULL ARTICLE AT THE HILL",
+        None,
+        closing("READ THE FULL ARTICLE AT THE HILL", "THE HILL"),
+    ),
+    # --- the grammar's other nouns, verbs and prepositions ---------------------------------
+    (
+        "Read the op-ed in The Washington Post.",
+        None,
+        closing("Read the op-ed in The Washington Post.", "The Washington Post", noun="op-ed"),
+    ),
+    (
+        "Watch the full video on CNBC.",
+        None,
+        closing("Watch the full video on CNBC.", "CNBC", "watch", "video"),
+    ),
+    (
+        "View the full transcript at C-SPAN.",
+        None,
+        closing("View the full transcript at C-SPAN.", "C-SPAN", "view", "transcript"),
+    ),
+    (
+        "Continue reading the essay at Lawfare.",
+        None,
+        closing("Continue reading the essay at Lawfare.", "Lawfare", "continue reading", "essay"),
+    ),
+    (
+        "Read the complete commentary from Nikkei Asia.",
+        None,
+        closing("Read the complete commentary from Nikkei Asia.", "Nikkei Asia", noun="commentary"),
+    ),
+    (
+        "Read the rest of the piece via Bloomberg.",
+        None,
+        closing("Read the rest of the piece via Bloomberg.", "Bloomberg", noun="piece"),
+    ),
+    (
+        "See the entire report at Defense One",
+        None,
+        closing("See the entire report at Defense One", "Defense One", "see", "report"),
+    ),
+    (
+        "Read the full column in U.S. News & World Report.",
+        None,
+        closing(
+            "Read the full column in U.S. News & World Report.",
+            "U.S. News & World Report",
+            noun="column",
+        ),
+    ),
+    (
+        "Read the full article on the Foreign Affairs website.",
+        None,
+        closing("Read the full article on the Foreign Affairs website.", "Foreign Affairs"),
+    ),
+    # --- the closing sentence after the body's last words ---------------------------------
+    (
+        "The alliance must adapt. Read the full article in Foreign Policy.",
+        None,
+        closing("Read the full article in Foreign Policy.", "Foreign Policy"),
+    ),
+    (
+        "First paragraph.\n\nRead the full article in War on the Rocks.\n\n",
+        None,
+        closing("Read the full article in War on the Rocks.", "War on the Rocks"),
+    ),
+    # --- the sentence's outlet wins over the Source: line ---------------------------------
+    (
+        "Read the full article at The Hill.",
+        "Defense News",
+        closing("Read the full article at The Hill.", "The Hill"),
+    ),
+    # --- "here" takes the Source: line, with or without its label --------------------------
+    (
+        "Read the full interview here.",
+        "Source: NK News",
+        closing("Read the full interview here.", "NK News", noun="interview"),
+    ),
+    # --- the newer opening line -----------------------------------------------------------
+    (
+        "This article was originally published on Foreign Affairs.\n\nThe war in Ukraine…",
+        None,
+        FullArticle(
+            "This article was originally published on Foreign Affairs.",
+            "Foreign Affairs",
+            "published",
+            "article",
+            "opening",
+        ),
+    ),
+    (
+        "This article was originally published on Just Security",
+        None,
+        FullArticle(
+            "This article was originally published on Just Security",
+            "Just Security",
+            "published",
+            "article",
+            "opening",
+        ),
+    ),
+    (
+        "This article was originally published in The Dispatch. It argues that",
+        None,
+        FullArticle(
+            "This article was originally published in The Dispatch.",
+            "The Dispatch",
+            "published",
+            "article",
+            "opening",
+        ),
+    ),
+    (
+        "This op-ed originally appeared in Defense News.",
+        None,
+        FullArticle(
+            "This op-ed originally appeared in Defense News.",
+            "Defense News",
+            "appeared",
+            "op-ed",
+            "opening",
+        ),
+    ),
+    # --- not outbound pointers ------------------------------------------------------------
+    ("View the infographic on U.S. Strategy After the Iran Deal.", None, None),
+    ("To learn more about upcoming events at CNAS, head to cnas.org/events.", None, None),
+    ("He read the article in the car.", None, None),
+    ("Readers of the full article in print will know more", None, None),
+    ("", None, None),
+    (None, "NK News", None),
+    # an "originally published" line deep in the body is not the opening line
+    ("Intro.\nThis article was originally published on Foreign Affairs.", None, None),
+]
+
+
+@pytest.mark.parametrize(("body", "source_line", "expected"), SENTENCES)
+def test_find_full_article(body, source_line, expected):
+    assert find_full_article(body, source_line) == expected
+
+
+def test_a_closing_pointer_is_the_last_one_in_the_body():
+    body = "Read it here.\nWatch the full hearing here."
+    assert find_full_article(body) == closing(
+        "Watch the full hearing here.", None, "watch", "hearing"
+    )
