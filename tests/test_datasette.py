@@ -1,0 +1,310 @@
+"""Datasette on an archive with the project's metadata: canned queries and full-text search.
+
+Datasette runs in a subprocess on 127.0.0.1 with a port the OS picks; the test reads the
+port from its start-up line, queries the JSON API and always stops the server.
+
+Publications are real CNAS pages from the site notes (4.1-4.3: URL, type, date, title,
+byline, outlet). Bodies and program labels (topics) are invented; the program names are
+the labels the notes record on 2025 related cards.
+"""
+
+from __future__ import annotations
+
+import json
+import queue
+import re
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from thinkscrape.archive.schema import open_db
+from thinkscrape.archive.store import Archive
+from thinkscrape.cli import datasette_command, datasette_metadata
+from thinkscrape.items import Publication
+
+START_TIMEOUT = 30.0
+CNAS = "https://www.cnas.org"
+
+
+def person(name: str, position: int, role: str = "author") -> dict:
+    return {"name": name, "name_raw": name, "position": position, "role": role}
+
+
+def pub(path: str, type_: str, title: str, published: str, **fields) -> Publication:
+    return Publication(
+        url=f"{CNAS}{path}",
+        site="cnas",
+        type=type_,
+        title=title,
+        published=published,
+        published_precision="day",
+        **fields,
+    )
+
+
+PUBLICATIONS = [
+    pub(
+        "/publications/commentary/how-to-tell-when-north-korea-starts-to-denuclearize",
+        "commentary",
+        "How to Tell When North Korea Starts to Denuclearize",
+        "2018-10-10",
+        outlet="The Atlantic",
+    ),
+    pub(
+        "/publications/commentary/quad-restrictions",
+        "commentary",
+        "Quad Restrictions: Addressing PRC Investment Concerns in the Indo-Pacific",
+        "2018-11-20",
+        outlet="The Jamestown Foundation",
+        authors=[person("Ashley Feng", 0), person("Sagatom Saha", 1)],
+        body="Investment screening among the Quad partners.",  # invented
+    ),
+    pub(
+        "/publications/commentary/for-japan-a-winning-formula-is-cyber-defense",
+        "commentary",
+        "For Japan, a Winning Formula is Cyber Defense and Innovation Offense",
+        "2018-10-12",
+        outlet="Sasakawa USA",
+        authors=[person("Krista Auchenbach", 0), person("Daniel Kliman", 1)],
+    ),
+    pub(
+        "/publications/reports/crossed-wires",
+        "report",
+        "Crossed Wires",
+        "2019-12-18",
+        authors=[person("Kristine Lee", 0), person("Daniel Kliman", 1), person("Joshua Fitt", 2)],
+        topics=["Indo-Pacific Security", "Technology & National Security"],  # invented
+    ),
+    pub(
+        "/publications/reports/negotiating-with-north-korea",
+        "report",
+        "Negotiating With North Korea",
+        "2019-02-12",
+        subtitle="How Will This End?",
+        authors=[person("Patrick M. Cronin", 0)],
+        topics=["Indo-Pacific Security"],  # invented
+    ),
+    pub(
+        "/press/in-the-news/where-washingtons-north-korea-policy-goes-from-here",
+        "in-the-news",
+        "Where Washington’s North Korea policy goes from here",
+        "2017-11-22",
+        outlet="NK News",
+        authors=[
+            person("Oliver Hotham", 0, "journalist"),
+            person("Patrick M. Cronin", 1, "featured"),
+        ],
+    ),
+]
+
+
+def build_archive(path: Path) -> None:
+    db = open_db(path)
+    archive = Archive(db, clock=lambda: "2026-11-02T03:00:00+00:00")
+    crawl_id = archive.start_crawl("cnas", {}, started="2026-11-02T02:00:00+00:00")
+    for publication in PUBLICATIONS:
+        archive.store(publication, crawl_id)
+    archive.finish_crawl(
+        crawl_id,
+        finish_reason="finished",
+        items_stored=6,
+        items_dropped=2,
+        errors=0,
+        stats={},
+    )
+    db.close()
+
+
+@pytest.fixture(scope="module")
+def datasette(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of Datasette serving a small archive as database "archive"."""
+    folder = tmp_path_factory.mktemp("datasette")
+    db_path = folder / "archive.db"
+    build_archive(db_path)
+    metadata_path = folder / "metadata.json"
+    metadata_path.write_text(json.dumps(datasette_metadata(db_path)), encoding="utf-8")
+    command = datasette_command(db_path, metadata_path, port=0)
+    assert command[0] == sys.executable
+    process = subprocess.Popen(
+        command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True
+    )
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(
+        target=lambda: [lines.put(line) for line in process.stderr], daemon=True
+    ).start()
+    try:
+        yield f"http://127.0.0.1:{_wait_for_port(lines, process)}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def _wait_for_port(lines: queue.Queue[str], process: subprocess.Popen) -> int:
+    deadline = time.monotonic() + START_TIMEOUT
+    seen = []
+    while time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=0.2)
+        except queue.Empty:
+            if process.poll() is not None:
+                break
+            continue
+        seen.append(line)
+        found = re.search(r"running on http://127\.0\.0\.1:(\d+)", line)
+        if found:
+            return int(found.group(1))
+    raise AssertionError(f"Datasette did not start: {''.join(seen)}")
+
+
+def get(base_url: str, path: str, **params: str) -> list[dict]:
+    query = urllib.parse.urlencode({**params, "_shape": "array"})
+    with urllib.request.urlopen(f"{base_url}{path}.json?{query}", timeout=10) as response:
+        return json.load(response)
+
+
+def test_topic_in_year(datasette: str) -> None:
+    rows = get(datasette, "/archive/topic_in_year", q="north korea", year="2018")
+    assert rows == [
+        {
+            "published": "2018-10-10",
+            "type": "commentary",
+            "title": "How to Tell When North Korea Starts to Denuclearize",
+            "authors": None,
+            "outlet": "The Atlantic",
+            "url": PUBLICATIONS[0].url,
+        }
+    ]
+    # A stray quote in the form field is no error.
+    assert get(datasette, "/archive/topic_in_year", q='north "korea', year="2019") == [
+        {
+            "published": "2019-02-12",
+            "type": "report",
+            "title": "Negotiating With North Korea",
+            "authors": "Patrick M. Cronin",
+            "outlet": None,
+            "url": f"{CNAS}/publications/reports/negotiating-with-north-korea",
+        }
+    ]
+
+
+def test_op_ed_outlets_by_year(datasette: str) -> None:
+    assert get(datasette, "/archive/op_ed_outlets_by_year") == [
+        {"year": "2018", "outlet": "Sasakawa USA", "op_eds": 1},
+        {"year": "2018", "outlet": "The Atlantic", "op_eds": 1},
+        {"year": "2018", "outlet": "The Jamestown Foundation", "op_eds": 1},
+    ]
+
+
+def test_co_authors(datasette: str) -> None:
+    rows = get(datasette, "/archive/co_authors")
+    pairs = {frozenset((row["author"], row["co_author"])): row for row in rows}
+    assert set(pairs) == {
+        frozenset({"Ashley Feng", "Sagatom Saha"}),
+        frozenset({"Krista Auchenbach", "Daniel Kliman"}),
+        frozenset({"Kristine Lee", "Daniel Kliman"}),
+        frozenset({"Kristine Lee", "Joshua Fitt"}),
+        frozenset({"Daniel Kliman", "Joshua Fitt"}),
+    }  # the journalist and the featured expert of the press item are no co-authors
+    kliman_lee = pairs[frozenset({"Kristine Lee", "Daniel Kliman"})]
+    assert (kliman_lee["publications"], kliman_lee["first_published"]) == (1, "2019-12-18")
+
+
+def test_reports_per_program_per_year(datasette: str) -> None:
+    assert get(datasette, "/archive/reports_per_program_per_year") == [
+        {"program": "Indo-Pacific Security", "year": "2019", "reports": 2},
+        {"program": "Technology & National Security", "year": "2019", "reports": 1},
+    ]
+
+
+def test_author_publications(datasette: str) -> None:
+    rows = get(datasette, "/archive/author_publications", author="kliman")
+    assert [(row["published"], row["title"], row["authors"]) for row in rows] == [
+        ("2019-12-18", "Crossed Wires", "Kristine Lee; Daniel Kliman; Joshua Fitt"),
+        (
+            "2018-10-12",
+            "For Japan, a Winning Formula is Cyber Defense and Innovation Offense",
+            "Krista Auchenbach; Daniel Kliman",
+        ),
+    ]
+
+
+def test_crawl_health(datasette: str) -> None:
+    assert get(datasette, "/archive/crawl_health") == [
+        {
+            "id": 1,
+            "spider": "cnas",
+            "started": "2026-11-02T02:00:00+00:00",
+            "finished": "2026-11-02T03:00:00+00:00",
+            "status": "ok",
+            "finish_reason": "finished",
+            "items_stored": 6,
+            "items_dropped": 2,
+            "errors": 0,
+            "exit_code": None,
+        }
+    ]
+
+
+def test_full_text_search_on_publications_and_the_flat_view(datasette: str) -> None:
+    rows = get(datasette, "/archive/publications", _search="screening")
+    assert [row["title"] for row in rows] == [
+        "Quad Restrictions: Addressing PRC Investment Concerns in the Indo-Pacific"
+    ]
+    rows = get(datasette, "/archive/publications_flat", _search="north korea", _sort="published")
+    assert [(row["published"], row["authors"]) for row in rows] == [
+        ("2017-11-22", "Oliver Hotham; Patrick M. Cronin"),
+        ("2018-10-10", None),
+        ("2019-02-12", "Patrick M. Cronin"),
+    ]
+
+
+def test_metadata_describes_the_database(datasette: str) -> None:
+    with urllib.request.urlopen(f"{datasette}/-/metadata.json", timeout=10) as response:
+        metadata = json.load(response)
+    tables = metadata["databases"]["archive"]["tables"]
+    assert {
+        "publications",
+        "authors",
+        "author_aliases",
+        "publication_authors",
+        "links",
+        "outlets",
+        "provenance",
+        "publication_versions",
+        "captures",
+        "crawls",
+        "publications_flat",
+        "author_outlets",
+    } <= set(tables)
+    assert tables["publications_flat"]["facets"] == ["site", "type", "outlet", "year"]
+
+
+def test_flat_view_opens_with_facets_by_site_type_outlet_and_year(datasette: str) -> None:
+    with urllib.request.urlopen(f"{datasette}/archive/publications_flat.json", timeout=10) as r:
+        facets = json.load(r)["facet_results"]
+    counts = {
+        name: sorted((row["value"], row["count"]) for row in facet["results"])
+        for name, facet in facets.items()
+    }
+    assert counts == {
+        "site": [("cnas", 6)],
+        "type": [("commentary", 3), ("in-the-news", 1), ("report", 2)],
+        "outlet": [
+            ("NK News", 1),
+            ("Sasakawa USA", 1),
+            ("The Atlantic", 1),
+            ("The Jamestown Foundation", 1),
+        ],
+        "year": [(2017, 1), (2018, 3), (2019, 2)],
+    }
