@@ -358,8 +358,7 @@ def _contributors(
             role = "author"
         people.append({"name": name, "profile_url": _profile_url(node, page_url), "role": role})
 
-    if not people:
-        people = _people_links(scope, header, excluded, page_url, page_type)
+    # Lines of the header that name people in text only.
     names = {person["name"] for person in people}
     for node in _header_lines(header):
         text = node_text(node)
@@ -375,6 +374,8 @@ def _contributors(
             people.append(
                 {"name": testimony["name"].strip(), "profile_url": None, "role": "author"}
             )
+    if not any(person["role"] != "journalist" for person in people):
+        people.extend(_people_links(scope, header, excluded, page_url, page_type))
     return people
 
 
@@ -703,7 +704,9 @@ def _card_lines(card: Selector) -> list[tuple[Selector, str]]:
     lines: list[tuple[Selector, str]] = []
     taken: list[Any] = []
     for node in card.xpath(
-        "descendant-or-self::*[not(self::script or self::style) and text()[normalize-space()]]"
+        # own text that is more than a list dash or bullet ("-" before each card, notes 2.3)
+        "descendant-or-self::*[not(self::script or self::style)"
+        " and text()[normalize-space(translate(., '-–—•·|', ''))]]"
     ):
         if any(ancestor in taken for ancestor in node.root.iterancestors()):
             continue
