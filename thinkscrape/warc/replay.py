@@ -168,7 +168,8 @@ class WarcReplayMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcReplayMiddleware:
-        source = crawler.settings.get("THINKSCRAPE_REPLAY")
+        # A file or folder, or several separated by commas.
+        source = crawler.settings.getlist("THINKSCRAPE_REPLAY")
         if not source:
             raise NotConfigured("THINKSCRAPE_REPLAY is not set: fetching from the network")
         index = WarcIndex(source)
@@ -176,7 +177,7 @@ class WarcReplayMiddleware:
             "Replaying %d captured URLs from %d WARC file(s) under %s; no network",
             len(index),
             len(index.files),
-            source,
+            ", ".join(source),
         )
         middleware = cls(crawler, index)
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
