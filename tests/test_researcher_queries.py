@@ -1,0 +1,264 @@
+"""The five SQL queries of docs/researchers.md, read from the file and run on an archive.
+
+The archive is written through the archive's API from real CNAS publications recorded in
+the site notes (sections 4.1-4.3): URL, type, date, title, byline and outlet as the notes
+give them. Bodies, summaries and program labels (topics) are not in the notes and are
+invented here; the program names are the ones the notes record on the site.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from thinkscrape.archive.schema import open_db
+from thinkscrape.archive.store import Archive
+from thinkscrape.items import Publication
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "researchers.md"
+CNAS = "https://www.cnas.org"
+
+
+def sql_blocks() -> dict[str, str]:
+    """Each ```sql block of the document, keyed by the heading it sits under."""
+    blocks = {}
+    heading = None
+    for match in re.finditer(r"^#+ ([^\n]+)$|^```sql\n(.*?)^```", DOC.read_text(), re.M | re.S):
+        if match.group(1):
+            heading = match.group(1).strip()
+        else:
+            assert heading not in blocks, f"two queries under {heading!r}"
+            blocks[heading] = match.group(2)
+    return blocks
+
+
+def person(name: str, position: int, role: str = "author") -> dict:
+    return {"name": name, "name_raw": name, "position": position, "role": role}
+
+
+def pub(path: str, type_: str, title: str, published: str, **fields) -> Publication:
+    return Publication(
+        url=f"{CNAS}{path}",
+        site="cnas",
+        type=type_,
+        title=title,
+        published=published,
+        published_precision="day",
+        **fields,
+    )
+
+
+CRONIN = person("Patrick M. Cronin", 0)
+PUBLICATIONS = [
+    pub(
+        "/publications/commentary/north-korea-and-the-blink-of-war",
+        "commentary",
+        "North Korea and the ‘Blink’ of War",
+        "2017-08-02",
+        outlet="War on the Rocks",
+        authors=[CRONIN],
+    ),
+    pub(
+        "/publications/commentary/the-ultimate-missile-shield-the-u-s-south-korea-alliance",
+        "commentary",
+        "The Ultimate Missile Shield: The U.S.-South Korea Alliance?",
+        "2017-03-09",
+        outlet="The National Interest",
+        body="Missile defense on the Korean peninsula faces North Korea.",  # invented
+    ),
+    pub(
+        "/publications/commentary/beyond-palace-intrigue-how-north-koreas-antics-threaten-us-interests",
+        "commentary",
+        "Beyond palace intrigue: How North Korea's antics threaten US interests",
+        "2017-02-24",
+        outlet="The Hill",
+    ),
+    pub(
+        "/publications/commentary/trump-must-send-russia-powerful-message-through-tougher-actions",
+        "commentary",
+        "Trump must send Russia powerful message through tougher actions",
+        "2018-02-12",
+        outlet="The Hill",
+        authors=[person("Peter Harrell", 0), person("Elizabeth Rosenberg", 1)],
+        body="Sanctions on Russia, as on North Korea, work when enforced.",  # invented
+    ),
+    pub(
+        "/publications/commentary/how-to-tell-when-north-korea-starts-to-denuclearize",
+        "commentary",
+        "How to Tell When North Korea Starts to Denuclearize",
+        "2018-10-10",
+        outlet="The Atlantic",
+    ),
+    pub(
+        "/publications/commentary/for-japan-a-winning-formula-is-cyber-defense",
+        "commentary",
+        "For Japan, a Winning Formula is Cyber Defense and Innovation Offense",
+        "2018-10-12",
+        outlet="Sasakawa USA",
+        authors=[person("Krista Auchenbach", 0), person("Daniel Kliman", 1)],
+    ),
+    pub(
+        "/publications/commentary/if-you-want-peace-prepare-for-nuclear-war",
+        "commentary",
+        "If You Want Peace, Prepare for Nuclear War",
+        "2018-10-15",
+        outlet="Foreign Affairs",
+        authors=[person("Elbridge Colby", 0)],
+    ),
+    pub(
+        "/publications/video/amb-nuland-on-n-korea",
+        "video",
+        "Amb. Nuland on N. Korea: The U.S. 'needs to get back into real diplomacy'",
+        "2018-11-13",
+        authors=[person("Victoria Nuland", 0)],
+    ),
+    pub(
+        "/press/in-the-news/where-washingtons-north-korea-policy-goes-from-here",
+        "in-the-news",
+        "Where Washington’s North Korea policy goes from here",
+        "2017-11-22",
+        outlet="NK News",
+        authors=[person("Oliver Hotham", 0, "journalist"), {**CRONIN, "role": "featured"}],
+    ),
+    pub(
+        "/publications/reports/negotiating-with-north-korea",
+        "report",
+        "Negotiating With North Korea",
+        "2019-02-12",
+        subtitle="How Will This End?",
+        authors=[CRONIN],
+        topics=["Indo-Pacific Security"],  # invented
+    ),
+    pub(
+        "/publications/reports/crossed-wires",
+        "report",
+        "Crossed Wires",
+        "2019-12-18",
+        authors=[person("Kristine Lee", 0), person("Daniel Kliman", 1), person("Joshua Fitt", 2)],
+        topics=["Indo-Pacific Security", "Technology & National Security"],  # invented
+    ),
+    pub(
+        "/publications/reports/financial-networks-of-mass-destruction",
+        "report",
+        "Financial Networks of Mass Destruction",
+        "2019-01-24",
+        authors=[person("Elizabeth Rosenberg", 0)],
+        topics=["Energy, Economics & Security"],  # invented
+    ),
+    pub(
+        "/publications/reports/u-s-strategy-after-the-iran-deal-seizing-opportunities-and-managing-risks",
+        "report",
+        "U.S. Strategy After the Iran Deal: Seizing Opportunities and Managing Risks",
+        "2015-06-15",
+        authors=[person("Ilan Goldenberg", 0)],
+        topics=["Middle East Security"],  # invented
+    ),
+    pub(
+        "/publications/commentary/busting-north-koreas-sanctions-evasion",
+        "commentary",
+        "Busting North Korea’s Sanctions Evasion",
+        "2020-03-04",
+        authors=[person("Elizabeth Rosenberg", 0), person("Neil Bhatiya", 1)],
+    ),
+    pub(
+        "/publications/commentary/senior-advisor-and-senior-director-of-the-asia-pacific-security-program-pens-an-op-ed-discussing-the-state-of-u-s-japan-relations",
+        "commentary",
+        "Senior Advisor and Senior Director of the Asia-Pacific Security Program pens an op-ed "
+        "discussing the state of U.S.-Japan Relations.",
+        "2015-04-03",
+        outlet="The National Interest",
+        authors=[CRONIN],
+    ),
+]
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory):
+    db = open_db(tmp_path_factory.mktemp("researcher") / "archive.db")
+    archive = Archive(db, clock=lambda: "2026-11-03T04:00:00+00:00")
+    crawl_id = archive.start_crawl("cnas", {})
+    archive.store_many(PUBLICATIONS, crawl_id)
+    yield db
+    db.close()
+
+
+def run(db, heading: str) -> list[tuple]:
+    return [tuple(row) for row in db.execute(sql_blocks()[heading]).fetchall()]
+
+
+def test_the_document_has_exactly_the_five_questions() -> None:
+    assert list(sql_blocks()) == [
+        "Everything CNAS published on North Korea in 2018",
+        "Which outlets CNAS experts publish op-eds in, by year",
+        "Who co-authors with whom",
+        "How many reports per program per year",
+        "One expert's output, by year and type",
+    ]
+
+
+def test_north_korea_in_2018(db) -> None:
+    # "N. Korea" (the Nuland video) is not the phrase; 2017 and 2019 pieces are other years.
+    assert run(db, "Everything CNAS published on North Korea in 2018") == [
+        (
+            "2018-02-12",
+            "commentary",
+            "Trump must send Russia powerful message through tougher actions",
+            "Peter Harrell; Elizabeth Rosenberg",
+            "The Hill",
+            f"{CNAS}/publications/commentary/trump-must-send-russia-powerful-message-through-tougher-actions",
+        ),
+        (
+            "2018-10-10",
+            "commentary",
+            "How to Tell When North Korea Starts to Denuclearize",
+            None,
+            "The Atlantic",
+            f"{CNAS}/publications/commentary/how-to-tell-when-north-korea-starts-to-denuclearize",
+        ),
+    ]
+
+
+def test_op_ed_outlets_by_year(db) -> None:
+    assert run(db, "Which outlets CNAS experts publish op-eds in, by year") == [
+        (2015, "The National Interest", 1),
+        (2017, "The Hill", 1),
+        (2017, "The National Interest", 1),
+        (2017, "War on the Rocks", 1),
+        (2018, "Foreign Affairs", 1),
+        (2018, "Sasakawa USA", 1),
+        (2018, "The Atlantic", 1),
+        (2018, "The Hill", 1),
+    ]
+
+
+def test_co_authors(db) -> None:
+    rows = run(db, "Who co-authors with whom")
+    assert {(frozenset(row[:2]), *row[2:]) for row in rows} == {
+        (frozenset({"Peter Harrell", "Elizabeth Rosenberg"}), 1, "2018-02-12", "2018-02-12"),
+        (frozenset({"Krista Auchenbach", "Daniel Kliman"}), 1, "2018-10-12", "2018-10-12"),
+        (frozenset({"Kristine Lee", "Daniel Kliman"}), 1, "2019-12-18", "2019-12-18"),
+        (frozenset({"Kristine Lee", "Joshua Fitt"}), 1, "2019-12-18", "2019-12-18"),
+        (frozenset({"Daniel Kliman", "Joshua Fitt"}), 1, "2019-12-18", "2019-12-18"),
+        (frozenset({"Elizabeth Rosenberg", "Neil Bhatiya"}), 1, "2020-03-04", "2020-03-04"),
+    }
+    assert len(rows) == 6
+
+
+def test_reports_per_program_per_year(db) -> None:
+    assert run(db, "How many reports per program per year") == [
+        ("Energy, Economics & Security", 2019, 1),
+        ("Indo-Pacific Security", 2019, 2),
+        ("Middle East Security", 2015, 1),
+        ("Technology & National Security", 2019, 1),
+    ]
+
+
+def test_one_experts_output(db) -> None:
+    # The in-the-news piece features Cronin but is not his: only author roles count.
+    assert run(db, "One expert's output, by year and type") == [
+        (2015, "commentary", 1),
+        (2017, "commentary", 1),
+        (2019, "report", 1),
+    ]
