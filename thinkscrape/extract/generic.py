@@ -164,13 +164,25 @@ def _title(
 def _published(
     sel: Selector, url: str, tags: dict[str, list[str]], articles: list[dict[str, Any]]
 ) -> tuple[str | None, str | None]:
-    for article in articles:
-        value = article.get("datePublished") or article.get("dateCreated")
-        if isinstance(value, str) and value.strip():
-            return value.strip(), "json_ld"
+    def declared(objects: list[dict[str, Any]]) -> str | None:
+        for obj in objects:
+            value = obj.get("datePublished") or obj.get("dateCreated")
+            if isinstance(value, str) and value.strip():
+                return value.strip()
+        return None
+
+    # An Article's date, then the page's meta tags, then a WebPage's (weaker: often the
+    # date the CMS page was made).
+    webpages = [obj for obj in articles if "webpage" in json_ld_types(obj)]
+    value = declared([obj for obj in articles if obj not in webpages])
+    if value:
+        return value, "json_ld"
     _, value = first_meta(tags, *_DATE_META)
     if value:
         return value, "meta"
+    value = declared(webpages)
+    if value:
+        return value, "json_ld"
     scope = _main_scope(sel)
     for holder in (scope, sel):
         value = holder.xpath(".//time/@datetime").get()
