@@ -2,12 +2,14 @@
 
 from datetime import UTC, datetime, timedelta, timezone
 
+import dateparser
 import pytest
 
 from thinkscrape.normalize.dates import (
     DATE_EVENTS,
     Dateline,
     ParsedDate,
+    dateparser_settings,
     parse_date,
     parse_date_outcome,
     parse_dateline,
@@ -74,8 +76,8 @@ CASES = [
     ("04/05/2019", "2019-04-05", "day", True, "ambiguous"),
     ("4/5/2019", "2019-04-05", "day", True, "ambiguous"),
     ("13/05/2019", "2019-05-13", "day", False, "dateparser"),
-    ("05/13/2019", "2019-05-13", "day", False, "dateparser"),
-    ("05/05/2019", "2019-05-05", "day", False, "dateparser"),
+    ("05/13/2019", "2019-05-13", "day", False, "fast_path"),
+    ("05/05/2019", "2019-05-05", "day", False, "fast_path"),
     # --- implausible: before 1990 or after the reference ----------------------------------
     ("June 12, 1985", None, None, None, "implausible"),
     ("1776", None, None, None, "implausible"),
@@ -190,3 +192,26 @@ def test_the_same_unreadable_string_is_refused_from_memory():
 )
 def test_parse_dateline(body, reference, expected):
     assert parse_dateline(body, reference=reference) == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "February 06, 2019",
+        "March 4, 2020",
+        "Feb 6, 2019",
+        "Nov 26, 2014",
+        "Sept. 6, 2019",
+        "December 2019",
+        "2019-12-18",
+        "2019-02-06T23:30:00-05:00",
+        "2020-01-17T08:00:00Z",
+        "04/05/2019",
+        "12/31/2019",
+    ],
+)
+def test_the_fast_path_agrees_with_dateparser(raw):
+    found = dateparser.parse(raw, languages=["en"], settings=dateparser_settings(REFERENCE, "MDY"))
+    outcome = parse_date_outcome(raw, reference=REFERENCE)
+    assert outcome.event in ("fast_path", "ambiguous")
+    assert outcome.date.iso == found.date().isoformat()

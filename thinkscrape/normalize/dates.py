@@ -110,6 +110,9 @@ _ISO_DATETIME = re.compile(
     r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?$"
 )
 
+# "04/05/2019", "4/5/2019": numeric dates with a four-digit year, read in the configured order.
+_NUMERIC_SLASHED = re.compile(r"^(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4})$")
+
 # --- ambiguity ----------------------------------------------------------------------------
 # "04/05/2019", "4.5.19", "04-05-2019": two leading numbers that could each be the month.
 _NUMERIC_DMY_OR_MDY = re.compile(r"^(?P<a>\d{1,2})[/.-](?P<b>\d{1,2})[/.-](?P<y>\d{2}|\d{4})$")
@@ -224,7 +227,7 @@ def parse_date_outcome(
         return DateOutcome(None, "empty", "no date text")
     latest = _naive_utc(reference).date()
 
-    fast = _fast_path(text)
+    fast = _fast_path(text, date_order)
     if fast is not None:
         found, precision = fast
         event = "fast_path"
@@ -250,9 +253,15 @@ def parse_date_outcome(
     return DateOutcome(parsed, event, "")
 
 
-def _fast_path(text: str) -> tuple[date, str] | None:
+def _fast_path(text: str, date_order: str) -> tuple[date, str] | None:
     """(date, precision) for the common shapes; None for everything else (and bad days)."""
     try:
+        if (match := _NUMERIC_SLASHED.match(text)) and date_order in ("MDY", "DMY"):
+            # Only the reading the configured order gives; a date invalid in that order
+            # ("13/05/2019" in MDY) is left to dateparser, which knows how to swap it.
+            first, second = int(match["a"]), int(match["b"])
+            month, day = (first, second) if date_order == "MDY" else (second, first)
+            return date(int(match["y"]), month, day), "day"
         if match := _MONTH_DAY_YEAR.match(text):
             month = _MONTHS[match["month"].lower()]
             return date(int(match["year"]), month, int(match["day"])), "day"
@@ -321,3 +330,8 @@ def parse_dateline(
     if parsed is not None:
         parsed = ParsedDate(parsed.iso, parsed.precision, parsed.ambiguous, match["date"])
     return Dateline(match["place"], parsed, match["rest"])
+
+
+def clear_caches() -> None:
+    """Forget every configured parser and its memo (a cold start, as in a new process)."""
+    _parser_for.cache_clear()
