@@ -165,7 +165,7 @@ _TESTIMONY_RE = re.compile(r"^Testimony by\s+(?P<name>[^,]+)", re.IGNORECASE)
 _IMAGE_CREDIT_RE = re.compile(r"^Image credit\b", re.IGNORECASE)
 _SHOWING_RE = re.compile(r"Showing\s+(\d+)\s*[-–—]\s*(\d+)\s+of\s+(\d+)", re.IGNORECASE)
 _TITLE_SUFFIX_RE = re.compile(
-    r"\s+[|–-]\s+(?:CNAS|Center for a New American Security)(?:\s+\([A-Za-z-]+\))?$"
+    r"(?:^|\s+)[|–-]\s*(?:CNAS|Center for a New American Security)(?:\s+\([A-Za-z-]+\))?$"
 )
 
 # Type labels as cards show them ("Reports", "Commentary", "Video", ...), lower case.
@@ -290,21 +290,33 @@ def _header_lines(header: Selector | None) -> list[Selector]:
     )
 
 
+_DATE_PARAGRAPH = " and ".join(
+    has_class(name) for name in ("sans-serif", "fz11", "bold", "uppercase", "margin-bottom-1em")
+)
+
+
 def _header_date(header: Selector | None) -> str | None:
+    """The date line of the header as shown, wherever the image credit puts it."""
     if header is None:
         return None
-    # The date paragraph, wherever the image credit puts it.
+    # 1. the date paragraph (its spacing class alone where the others are missing)
     for node in header.xpath(f".//p[{has_class('margin-bottom-1em')}]"):
         text = node_text(node)
         if DATE_RE.match(text):
             return text
-    # Any line of the header that is a date alone, except the second "date" paragraph
-    # after the title, whose meaning is unknown (it is not the publication date).
+    # 2. any line of the header that is a date alone, except the second "date" paragraph
+    # after the title, whose meaning is unknown (it is not the publication date)
     for node in _header_lines(header):
         if node.xpath(f"self::*[{has_class('date')} and {has_class('margin-top-1em')}]"):
             continue
         text = node_text(node)
         if DATE_RE.match(text):
+            return text
+    # 3. the date paragraph holding something that is not a date ("Forthcoming"): kept as
+    # shown, so the date normaliser records why it has no date
+    for node in header.xpath(f".//p[{_DATE_PARAGRAPH}]"):
+        text = node_text(node)
+        if text and not _IMAGE_CREDIT_RE.match(text):
             return text
     return None
 
@@ -570,7 +582,7 @@ def extract_article(url: str, html: str) -> dict[str, Any]:
         else:
             _, meta_title = first_meta(tags, "og:title", "twitter:title")
             meta_title = meta_title or node_text(sel.xpath("//title"))
-            title = _strip_title_suffix(meta_title) if meta_title else None
+            title = _strip_title_suffix(meta_title or "") or None
             if title:
                 sources["title"] = "meta"
     if subtitle:
