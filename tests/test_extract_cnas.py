@@ -674,3 +674,94 @@ def test_mirror_page_matches_expected_output(case: Path) -> None:
         assert sentence in paragraphs
     for text in spec.get("not_in_body", []):
         assert text not in (got["body"] or "")
+
+
+def test_card_date_slot_holding_a_non_date_is_the_date_not_the_outlet() -> None:
+    html = """<html><body><div id="content"><ul>
+    <li><ul><li>Commentary</li><li>Forthcoming</li></ul>
+    <a class="sans-serif fz16 bold margin-top-half-em" href="/publications/commentary/notes">Notes</a>
+    <p>By Van Jackson</p></li></ul></div></body></html>"""  # noqa: E501
+    [card] = cnas.extract_listing("https://www.cnas.org/articles-multimedia", html)["cards"]
+    assert (card["type"], card["outlet"], card["date_raw"]) == ("Commentary", None, "Forthcoming")
+
+
+def test_article_whose_title_is_empty_has_no_title() -> None:
+    # A test entry that leaked onto the live site (notes 2.4, "(JCE TEST)") with an empty h1:
+    # the <title> then holds only the site name, which is no title.
+    html = (
+        SKELETON.replace(
+            '<h1 class="page-title">Negotiating With North Korea</h1><h2>How Will This End?</h2>',
+            '<h1 class="page-title"></h1>',
+        )
+        .replace(
+            '<meta property="og:title" content="Negotiating With North Korea">',
+            '<meta property="og:title" content="">',
+        )
+        .replace("<title>Negotiating With North Korea | CNAS</title>", "<title>| CNAS</title>")
+    )
+    got = cnas.extract_article(SKELETON_URL, html)
+    assert got["title"] is None
+    assert "title" not in got["sources"]
+
+
+def _listing_pages(index: str) -> list[dict]:
+    """Every page of a mirror listing, found by following its pagination links."""
+    pages: dict[str, dict] = {}
+    queue = [f"https://www.cnas.org/{index}"]
+    while queue and len(pages) < 50:  # bounded: the mirror has a handful of pages
+        url = queue.pop(0)
+        number = cnas.listing_page_number(url)
+        if number in pages:
+            continue
+        folder = SAMPLES / index / (f"p{number}" if number > 1 else "")
+        pages[number] = cnas.extract_listing(url, (folder / "index.html").read_text("utf-8"))
+        queue.extend(pages[number]["pagination"])
+    return [pages[n] for n in sorted(pages)]
+
+
+@pytest.mark.parametrize("index", ["reports", "articles-multimedia", "press"])
+def test_mirror_listing_pages_chain_and_count_their_cards(index: str) -> None:
+    pages = _listing_pages(index)
+    total = pages[0]["showing"]["total"]
+    first = 1
+    for page in pages:
+        cards = page["cards"]
+        assert page["showing"] == {"first": first, "last": first + len(cards) - 1, "total": total}
+        assert len(cards) == (20 if page is not pages[-1] else total - 20 * (len(pages) - 1))
+        assert page["publication_links"][: len(cards)] == [card["url"] for card in cards]
+        first += len(cards)
+    assert first - 1 == total
+
+
+def test_mirror_listing_cards_agree_with_their_article_pages() -> None:
+    for index in ("reports", "articles-multimedia", "press"):
+        for page in _listing_pages(index):
+            for card in page["cards"]:
+                path = card["url"].removeprefix("https://www.cnas.org/")
+                html = (SAMPLES / path / "index.html").read_text("utf-8")
+                article = cnas.extract_article(card["url"], html)
+                assert card["type"] is not None
+                if article["title"]:
+                    assert card["title"] == article["title"]
+                # the card's unpadded date is the article's zero-padded one (notes 3.1)
+                if card["date_raw"] and article["published_raw"] and "," in card["date_raw"]:
+                    month, day, year = card["date_raw"].replace(",", "").split()
+                    assert article["published_raw"] == f"{month} {int(day):02d}, {year}"
+
+
+def test_mirror_listing_holds_the_real_cards_of_the_notes() -> None:
+    # notes 4.4: the articles-multimedia listing filtered by author (Richard Fontaine)
+    cards = {
+        card["title"]: card
+        for page in _listing_pages("articles-multimedia")
+        for card in page["cards"]
+    }
+    assert cards["China’s Balloon Could Be America’s Awakening"]["byline_raw"] == (
+        "By Richard Fontaine"
+    )
+    assert cards["To Help Afghanistan, Engage Its Political Opposition"]["byline_raw"] == (
+        "By Richard Fontaine & Lisa Curtis"
+    )
+    assert cards["Sharper: The Next Congress"]["byline_raw"] == (
+        "By Katie Galgano, Chris Estep & Cole Stevens"
+    )

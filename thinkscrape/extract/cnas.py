@@ -743,6 +743,7 @@ def _read_card(link: Selector, card_root: Any, page_url: str) -> dict[str, Any]:
         "summary": None,
     }
     before_title = True
+    tags: list[str] = []  # lines between the type label and the title: outlet, date
     for node, text in _card_lines(card):
         is_title = node.root is link.root or any(
             ancestor is link.root for ancestor in node.root.iterancestors()
@@ -757,17 +758,22 @@ def _read_card(link: Selector, card_root: Any, page_url: str) -> dict[str, Any]:
         elif fields["type"] is None and text.lower() in CARD_TYPE_LABELS:
             fields["type"] = text
         elif before_title and fields["date_raw"] is None:
-            # between the type and the date sits the outlet; programme labels (links to
-            # /research/, "A / B" lists) come first on newer cards and are not outlets
+            # programme labels (links to /research/, "A / B" lists) come first on newer
+            # cards and are neither outlet nor date
             research = node.xpath("descendant-or-self::a[contains(@href, '/research/')]")
-            if fields["outlet"] is None and not research and " / " not in text:
-                fields["outlet"] = text
+            if not research and " / " not in text:
+                tags.append(text)
         elif (
             not before_title
             and fields["summary"] is None
             and not text.lower().startswith(("read more", "continue reading"))
         ):
             fields["summary"] = text
+    # Cards list type, outlet (if any), then date. The outlet is the tag after the type; a
+    # date slot holding a non-date ("Forthcoming") still closes the group after a type.
+    if fields["date_raw"] is None and fields["type"] is not None and tags:
+        fields["date_raw"] = tags.pop()
+    fields["outlet"] = tags[0] if tags else None
     return fields
 
 
