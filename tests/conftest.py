@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,7 +10,14 @@ import pytest
 
 from thinkscrape.mirror import serve_mirror
 
-SAMPLE_ROOT = Path(__file__).resolve().parent.parent / "data" / "samples" / "cnas"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_ROOT = REPO_ROOT / "data" / "samples" / "cnas"
+
+# The site generators live in tests/sitegen and are imported as ``tests.sitegen.*`` (the
+# same name ``python -m tests.sitegen.cnas`` uses), so the repository root must be importable
+# even when pytest is started as ``pytest`` rather than ``python -m pytest``.
+if str(REPO_ROOT) not in sys.path:
+    sys.path.insert(0, str(REPO_ROOT))
 
 
 @pytest.fixture(scope="session")
