@@ -8,11 +8,14 @@ Everything a row needs comes from the item; this module never fetches and knows 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterable
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 import sqlite_utils
@@ -21,6 +24,10 @@ from thinkscrape.items import Publication
 from thinkscrape.normalize.people import name_key
 
 logger = logging.getLogger(__name__)
+
+# The same few hundred people sign thousands of publications, and the key of a name never
+# changes: computing it once per spelling saves most of the cost of storing a byline.
+_cached_name_key = functools.lru_cache(maxsize=65_536)(name_key)
 
 # Publication columns holding the publication's content, as normalised.
 CONTENT_COLUMNS = (
@@ -89,15 +96,22 @@ def _json_default(value: Any) -> Any:
 
 
 def content_hash(pub: Publication) -> str:
-    """SHA-256 over the normalised content, body, authors and links, as stable JSON."""
-    content = {column: getattr(pub, column) for column in HASHED_COLUMNS}
+    """SHA-256 over the normalised content, authors and links as stable JSON, then the body.
+
+    The body, by far the largest field, is hashed as its own bytes rather than JSON-escaped.
+    """
+    content = {column: getattr(pub, column) for column in HASHED_COLUMNS if column != "body"}
     content["published_ambiguous"] = bool(pub.published_ambiguous)
+    content["has_body"] = pub.body is not None
     content["authors"] = [{k: a.get(k) for k in AUTHOR_FIELDS} for a in _ordered(pub.authors)]
     content["links"] = sorted(
         ({k: link.get(k) for k in LINK_FIELDS} for link in pub.links),
         key=lambda link: (link["url"] or "", link["kind"] or ""),
     )
-    return hashlib.sha256(to_json(content).encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(to_json(content).encode("utf-8"))
+    digest.update(b"\x00body\x00")
+    digest.update((pub.body or "").encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
 
 
 def _ordered(authors: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -135,6 +149,12 @@ class Archive:
         self.db = db
         # When no fetch time is known (hand-made items, crawl bookkeeping), this says "now".
         self.clock = clock
+        # Bylines repeat the same people: what a person resolved to, and the aliases already
+        # recorded, are remembered for this archive's life (cleared on any rollback). Safe
+        # because a resolution never changes once made: profile URLs are unique and never
+        # replaced, and a name alone always resolves to the oldest row of its key.
+        self._author_ids: dict[tuple[Any, ...], int] = {}
+        self._aliases: set[tuple[int, str]] = set()
 
     # --- crawls -----------------------------------------------------------------------
     def start_crawl(self, spider: str, args: dict[str, Any], started: str | None = None) -> int:
@@ -185,47 +205,63 @@ class Archive:
 
         A previous version whose content differs is kept in ``publication_versions``.
         The publication's authors, links and provenance are replaced together, atomically.
+        Raises ``InvalidPublication`` (before writing anything) for an item without a URL,
+        site or title.
         """
-        _check(pub)
-        seen = pub.fetched_at or self.clock()
-        new_hash = content_hash(pub)
-        with self.db.atomic():
-            existing = self._row("SELECT * FROM publications WHERE url = ?", [pub.url])
-            values = _column_values(pub)
-            values.update(
-                site=pub.site,
-                raw=to_json(pub.raw()),
-                content_hash=new_hash,
-                fetched_at=pub.fetched_at,
-                last_seen=seen,
-                last_crawl_id=crawl_id,
-                gone_at=None,  # seen again: whatever vanished has come back
-            )
-            if existing is None:
-                values.update(url=pub.url, first_seen=seen, first_crawl_id=crawl_id)
-                publication_id = self._insert("publications", values)
-                outcome = "new"
-            else:
-                publication_id = existing["id"]
-                outcome = "unchanged"
-                if existing["content_hash"] != new_hash:
-                    self._keep_version(existing, valid_to=seen)
-                    outcome = "changed"
-                self._update("publications", publication_id, values)
-            self._replace_children(publication_id, pub)
-            if pub.capture:
-                self.add_capture(
-                    {"url": pub.url, **pub.capture},
-                    crawl_id=crawl_id,
-                    publication_id=publication_id,
-                )
-            self.link_captures(pub.url, publication_id)
-        return publication_id, outcome
+        with self._transaction():
+            return self._store(pub, crawl_id)
 
     def store_many(self, pubs: Iterable[Publication], crawl_id: int) -> list[tuple[int, str]]:
         """Store a batch in one transaction: all of it is committed, or none of it."""
-        with self.db.atomic():
-            return [self.store(pub, crawl_id) for pub in pubs]
+        with self._transaction():
+            return [self._store(pub, crawl_id) for pub in pubs]
+
+    def _store(self, pub: Publication, crawl_id: int) -> tuple[int, str]:
+        _check(pub)
+        seen = pub.fetched_at or self.clock()
+        new_hash = content_hash(pub)
+        existing = self._row("SELECT id, content_hash FROM publications WHERE url = ?", [pub.url])
+        values = _column_values(pub)
+        values.update(
+            site=pub.site,
+            raw=to_json(pub.raw()),
+            content_hash=new_hash,
+            fetched_at=pub.fetched_at,
+            last_seen=seen,
+            last_crawl_id=crawl_id,
+            gone_at=None,  # seen again: whatever vanished has come back
+        )
+        if existing is None:
+            values.update(url=pub.url, first_seen=seen, first_crawl_id=crawl_id)
+            publication_id = self._insert("publications", values)
+            outcome = "new"
+        else:
+            publication_id = existing["id"]
+            outcome = "unchanged"
+            if existing["content_hash"] != new_hash:
+                self._keep_version(publication_id, valid_to=seen)
+                outcome = "changed"
+            self._update("publications", publication_id, values)
+        self._replace_children(publication_id, pub, new=existing is None)
+        if pub.capture:
+            self.add_capture(
+                {"url": pub.url, **pub.capture},
+                crawl_id=crawl_id,
+                publication_id=publication_id,
+            )
+        self.link_captures(pub.url, publication_id)
+        return publication_id, outcome
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        """``db.atomic()``, forgetting cached author rows if it rolls back (they may be gone)."""
+        try:
+            with self.db.atomic():
+                yield
+        except BaseException:
+            self._author_ids.clear()
+            self._aliases.clear()
+            raise
 
     def replace_normalised(self, pub: Publication) -> str:
         """Rewrite an archived publication's normalised half from ``pub`` (re-normalisation).
@@ -236,18 +272,20 @@ class Archive:
         """
         _check(pub)
         new_hash = content_hash(pub)
-        with self.db.atomic():
-            existing = self._row("SELECT * FROM publications WHERE url = ?", [pub.url])
+        with self._transaction():
+            existing = self._row(
+                "SELECT id, content_hash FROM publications WHERE url = ?", [pub.url]
+            )
             if existing is None:
                 raise KeyError(f"not archived: {pub.url}")
             outcome = "unchanged"
             if existing["content_hash"] != new_hash:
-                self._keep_version(existing, valid_to=self.clock())
+                self._keep_version(existing["id"], valid_to=self.clock())
                 values = _column_values(pub)
                 values["content_hash"] = new_hash
                 self._update("publications", existing["id"], values)
                 outcome = "changed"
-            self._replace_children(existing["id"], pub)
+            self._replace_children(existing["id"], pub, new=False)
         return outcome
 
     def mark_gone(self, url: str, *, when: str | None, crawl_id: int) -> bool:
@@ -301,8 +339,13 @@ class Archive:
         return cursor.rowcount
 
     # --- internals ----------------------------------------------------------------------
+    # These run only inside ``_transaction()``, so they talk to the connection directly:
+    # the transaction, not each statement, decides what is committed.
+    def _execute(self, sql: str, params: Any = ()) -> sqlite3.Cursor:
+        return self.db.conn.execute(sql, params)
+
     def _row(self, sql: str, params: list[Any]) -> dict[str, Any] | None:
-        cursor = self.db.execute(sql, params)
+        cursor = self._execute(sql, params)
         row = cursor.fetchone()
         if row is None:
             return None
@@ -311,22 +354,23 @@ class Archive:
     def _insert(self, table: str, values: dict[str, Any]) -> int:
         columns = ", ".join(f'"{c}"' for c in values)
         marks = ", ".join("?" for _ in values)
-        cursor = self.db.execute(
+        cursor = self._execute(
             f'INSERT INTO "{table}" ({columns}) VALUES ({marks})', list(values.values())
         )
         return cursor.lastrowid
 
     def _update(self, table: str, row_id: int, values: dict[str, Any]) -> None:
         assignments = ", ".join(f'"{c}" = ?' for c in values)
-        self.db.execute(
+        self._execute(
             f'UPDATE "{table}" SET {assignments} WHERE id = ?', [*values.values(), row_id]
         )
 
-    def _keep_version(self, existing: dict[str, Any], *, valid_to: str) -> None:
+    def _keep_version(self, publication_id: int, *, valid_to: str) -> None:
         """Copy the current (about to be replaced) content of a publication into
         ``publication_versions``, valid from when it became current until ``valid_to``."""
-        publication_id = existing["id"]
-        previous_end = self.db.execute(
+        existing = self._row("SELECT * FROM publications WHERE id = ?", [publication_id])
+        assert existing is not None
+        previous_end = self._execute(
             "SELECT max(valid_to) FROM publication_versions WHERE publication_id = ?",
             [publication_id],
         ).fetchone()[0]
@@ -337,7 +381,7 @@ class Archive:
         data["fetched_at"] = existing["fetched_at"]
         data["authors"] = [
             dict(zip(("name", "honorific", "suffix", "profile_url", "role"), row, strict=True))
-            for row in self.db.execute(
+            for row in self._execute(
                 """
                 SELECT a.name, a.honorific, a.suffix, a.profile_url, pa.role
                 FROM publication_authors pa JOIN authors a ON a.id = pa.author_id
@@ -348,13 +392,13 @@ class Archive:
         ]
         data["links"] = [
             dict(zip(LINK_FIELDS, row, strict=True))
-            for row in self.db.execute(
+            for row in self._execute(
                 "SELECT url, domain, text, kind FROM links WHERE publication_id = ?"
                 " ORDER BY url, kind",
                 [publication_id],
             )
         ]
-        self.db.execute(
+        self._execute(
             """
             INSERT INTO publication_versions
               (publication_id, content_hash, valid_from, valid_to, data)
@@ -369,9 +413,10 @@ class Archive:
             ],
         )
 
-    def _replace_children(self, publication_id: int, pub: Publication) -> None:
-        for table in ("publication_authors", "links", "provenance"):
-            self.db.execute(f"DELETE FROM {table} WHERE publication_id = ?", [publication_id])
+    def _replace_children(self, publication_id: int, pub: Publication, *, new: bool) -> None:
+        if not new:  # a new publication has no rows to replace yet
+            for table in ("publication_authors", "links", "provenance"):
+                self._execute(f"DELETE FROM {table} WHERE publication_id = ?", [publication_id])
         byline = []
         for author in _ordered(pub.authors):
             author_id = self._resolve_author(author)
@@ -408,10 +453,34 @@ class Archive:
         profile URL when one appears for the same name; every raw spelling becomes an alias.
         """
         name = (author.get("name") or "").strip()
-        key = name_key(name) if name else ""
+        key = _cached_name_key(name) if name else ""
         if not key:
             return None
         profile_url = author.get("profile_url") or None
+        honorific = author.get("honorific") or None
+        suffix = author.get("suffix") or None
+        identity = (profile_url, key, honorific, suffix)
+        author_id = self._author_ids.get(identity)
+        if author_id is None:
+            author_id = self._find_or_add_author(name, key, profile_url, honorific, suffix)
+            self._author_ids[identity] = author_id
+        alias = (author.get("name_raw") or name).strip()
+        if (author_id, alias) not in self._aliases:
+            self._execute(
+                "INSERT OR IGNORE INTO author_aliases (author_id, alias) VALUES (?, ?)",
+                [author_id, alias],
+            )
+            self._aliases.add((author_id, alias))
+        return author_id
+
+    def _find_or_add_author(
+        self,
+        name: str,
+        key: str,
+        profile_url: str | None,
+        honorific: str | None,
+        suffix: str | None,
+    ) -> int:
         row = None
         if profile_url:
             row = self._row("SELECT * FROM authors WHERE profile_url = ?", [profile_url])
@@ -429,10 +498,8 @@ class Archive:
                 " ORDER BY profile_url IS NOT NULL, id LIMIT 1",
                 [key],
             )
-        honorific = author.get("honorific") or None
-        suffix = author.get("suffix") or None
         if row is None:
-            author_id = self._insert(
+            return self._insert(
                 "authors",
                 {
                     "name": name,
@@ -442,24 +509,19 @@ class Archive:
                     "name_key": key,
                 },
             )
-        else:
-            author_id = row["id"]
-            # Fill what the row lacks; never overwrite what an earlier byline gave.
-            missing = {
-                column: value
-                for column, value in (
-                    ("honorific", honorific),
-                    ("suffix", suffix),
-                    ("profile_url", profile_url),
-                )
-                if value and not row[column]
-            }
-            if missing:
-                self._update("authors", author_id, missing)
-        self.db.execute(
-            "INSERT OR IGNORE INTO author_aliases (author_id, alias) VALUES (?, ?)",
-            [author_id, (author.get("name_raw") or name).strip()],
-        )
+        author_id = row["id"]
+        # Fill what the row lacks; never overwrite what an earlier byline gave.
+        missing = {
+            column: value
+            for column, value in (
+                ("honorific", honorific),
+                ("suffix", suffix),
+                ("profile_url", profile_url),
+            )
+            if value and not row[column]
+        }
+        if missing:
+            self._update("authors", author_id, missing)
         return author_id
 
 
