@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import random
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -22,8 +23,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from filelock import FileLock
 from warcio.archiveiterator import ArchiveIterator
 
+from thinkscrape.warc.reextract import ReextractError, reextract
 from thinkscrape.warc.replay import WarcIndex
 from thinkscrape.warc.writer import HttpMessage, WarcWriter
 
@@ -442,3 +445,76 @@ def test_index_finds_the_newest_capture_with_canonicalised_urls(tmp_path: Path) 
     exact = WarcIndex(tmp_path / first["warc_file"], url_key=None)
     assert exact.lookup("https://www.cnas.org/reports?a=1&b=2") is None
     assert exact.lookup("https://www.cnas.org/reports?b=2&a=1").capture() == first
+
+
+# --- re-extraction ---------------------------------------------------------------------------
+PUBLICATION_COLUMNS = (
+    "url, type, series, title, subtitle, summary, body, published, published_precision, "
+    "outlet, full_article_url, pdf_url"
+)
+
+
+def _rows(db_path: Path, sql: str) -> list[tuple]:
+    connection = sqlite3.connect(db_path)
+    try:
+        return connection.execute(sql).fetchall()
+    finally:
+        connection.close()
+
+
+@pytest.fixture(scope="module")
+def cnas_capture(cnas_mirror: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A live crawl of the bundled CNAS mirror, archived with its WARC files."""
+    tmp = tmp_path_factory.mktemp("cnas-capture")
+    settings = {
+        "THINKSCRAPE_DB": str(tmp / "live.db"),
+        "THINKSCRAPE_WARC_DIR": str(tmp / "warc"),
+        "DOWNLOAD_DELAY": "0",
+        "AUTOTHROTTLE_ENABLED": "False",
+        "CONCURRENT_REQUESTS_PER_DOMAIN": "16",
+        "LOG_LEVEL": "WARNING",
+    }
+    command = [sys.executable, "-m", "scrapy", "crawl", "cnas", "-a", f"base_url={cnas_mirror}"]
+    for name, value in settings.items():
+        command += ["-s", f"{name}={value}"]
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "thinkscrape.settings"}
+    done = subprocess.run(
+        command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=180
+    )
+    assert done.returncode == 0, done.stderr
+    return tmp
+
+
+def test_reextract_rebuilds_publications_from_the_warc_files(cnas_capture: Path) -> None:
+    live, rebuilt = cnas_capture / "live.db", cnas_capture / "rebuilt.db"
+    result = reextract(rebuilt, cnas_capture / "warc")
+
+    live_publications = _rows(live, f"SELECT {PUBLICATION_COLUMNS} FROM publications ORDER BY url")
+    assert len(live_publications) > 50
+    assert _rows(rebuilt, f"SELECT {PUBLICATION_COLUMNS} FROM publications ORDER BY url") == (
+        live_publications
+    )
+    # Every publication is linked again to the very record its fields came from.
+    linked = (
+        "SELECT p.url, c.warc_file, c.offset, c.record_id FROM publications p "
+        "JOIN captures c ON c.publication_id = p.id ORDER BY p.url"
+    )
+    assert _rows(rebuilt, linked) == _rows(live, linked)
+    assert len(_rows(rebuilt, linked)) == len(live_publications)
+
+    responses = sum(1 for entry in WarcIndex(cnas_capture / "warc").entries())
+    assert result["pages"] == responses
+    assert result["items"] == len(live_publications)
+    assert result["stored"] == {"new": len(live_publications)}
+    assert result["missing"] == 0
+    assert result["finish_reason"] == "finished"
+    # Nothing was written to WARC by the replay.
+    assert len(list((cnas_capture / "warc").iterdir())) == 1
+
+
+def test_reextract_waits_for_no_one_holding_the_archive_lock(cnas_capture: Path) -> None:
+    db_path = cnas_capture / "locked.db"
+    with FileLock(f"{db_path}.lock"):
+        with pytest.raises(ReextractError, match="lock"):
+            reextract(db_path, cnas_capture / "warc")
+    assert not db_path.exists()
