@@ -1,0 +1,265 @@
+"""Re-run normalisation over the archive's stored raw halves, without fetching anything.
+
+After a normaliser improves (a date shape, an honorific, an outbound sentence), every
+archived publication can be brought up to date from ``publications.raw``. With
+``check=True`` nothing is written: the differences the new normalisers would make are
+reported. Otherwise each publication whose normalised content changes is rewritten through
+``Archive.replace_normalised``, which keeps the previous reading in ``publication_versions``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+import sqlite_utils
+
+from thinkscrape.archive.store import (
+    JSON_COLUMNS,
+    LINK_FIELDS,
+    Archive,
+    InvalidPublication,
+    content_hash,
+    to_json,
+    utc_now,
+)
+from thinkscrape.items import RAW_FIELDS, Publication
+from thinkscrape.normalize.people import name_key
+from thinkscrape.normalize.stages import normalize_dates, normalize_links, normalize_people
+
+logger = logging.getLogger(__name__)
+
+# Publications rewritten per transaction: a crash loses at most one batch of rewrites,
+# and readers are never locked out for the whole run.
+BATCH = 500
+
+# Publication columns the stages set (authors, links and provenance are compared apart).
+STAGE_COLUMNS = (
+    "published",
+    "published_precision",
+    "published_ambiguous",
+    "date_disagreement",
+    "outlet",
+    "full_article_url",
+    "full_article_domain",
+    "pdf_url",
+)
+
+
+def renormalize(
+    db: sqlite_utils.Database,
+    *,
+    check: bool = False,
+    date_order: str = "MDY",
+    languages: tuple[str, ...] = ("en",),
+    clock: Callable[[], str] = utc_now,
+) -> dict[str, Any]:
+    """Re-normalise every archived publication from its stored raw half.
+
+    ``date_order`` and ``languages`` are the site's date conventions, as its spider
+    declares them; ``clock`` dates the end of each replaced version.
+
+    Returns ``{"publications": n, "changed": k, "differences": [...], "skipped": [...],
+    "events": {"<stage>/<event>": count}}``. Each difference is ``{"url", "field", "old",
+    "new"}``; ``changed`` counts publications whose content (so content hash) changes, each
+    keeping its previous version; a difference in provenance alone is rewritten without a
+    version. ``skipped`` lists ``{"url", "reason"}`` for rows whose raw half cannot be read.
+    With ``check=True`` nothing is written and the figures say what would be.
+    """
+    archive = Archive(db, clock=clock)
+    ids = [row_id for (row_id,) in db.execute("SELECT id FROM publications ORDER BY id")]
+    report: dict[str, Any] = {
+        "publications": len(ids),
+        "changed": 0,
+        "differences": [],
+        "skipped": [],
+        "events": Counter(),
+    }
+    options = {"date_order": date_order, "languages": languages}
+    for start in range(0, len(ids), BATCH):
+        with db.atomic():
+            for publication_id in ids[start : start + BATCH]:
+                _renormalize_one(archive, publication_id, report, check=check, **options)
+    report["events"] = dict(sorted(report["events"].items()))
+    return report
+
+
+def _renormalize_one(
+    archive: Archive,
+    publication_id: int,
+    report: dict[str, Any],
+    *,
+    check: bool,
+    date_order: str,
+    languages: tuple[str, ...],
+) -> None:
+    row = _row(archive.db, "SELECT * FROM publications WHERE id = ?", [publication_id])
+    try:
+        raw = json.loads(row["raw"])
+        if not isinstance(raw, dict):
+            raise ValueError(f"raw is a JSON {type(raw).__name__}, not an object")
+    except (TypeError, ValueError) as error:
+        _skip(report, row["url"], f"unreadable raw half ({error})")
+        return
+
+    pub = Publication(
+        **{name: raw[name] for name in RAW_FIELDS if name in raw and name not in ("url", "site")},
+        url=row["url"],
+        site=row["site"],
+    )
+    pub.fetched_at = row["fetched_at"]
+    reference = _reference_time(row["fetched_at"] or row["first_seen"])
+    raw_half = pub.raw()
+    stages = {
+        "dates": normalize_dates(
+            raw_half, reference=reference, date_order=date_order, languages=languages
+        ),
+        "people": normalize_people(raw_half),
+        "links": normalize_links(raw_half),
+    }
+    for stage, result in stages.items():
+        for name, value in result.fields.items():
+            setattr(pub, name, value)
+        pub.provenance.update(result.provenance)
+        report["events"].update(f"{stage}/{event}" for event in result.events)
+
+    differences = _differences(archive.db, row, pub)
+    changed = row["content_hash"] != content_hash(pub)
+    if not (changed or differences):
+        return
+    if not check:
+        try:
+            archive.replace_normalised(pub)
+        except InvalidPublication as error:  # refused before anything is written
+            _skip(report, row["url"], str(error))
+            return
+    report["differences"].extend({"url": row["url"], **d} for d in differences)
+    report["changed"] += changed
+
+
+def _skip(report: dict[str, Any], url: str, reason: str) -> None:
+    logger.warning("Cannot re-normalise %s: %s", url, reason)
+    report["skipped"].append({"url": url, "reason": reason})
+
+
+def _differences(db: sqlite_utils.Database, row: dict[str, Any], pub: Publication) -> list[dict]:
+    """Field by field, what the stored publication says against what ``pub`` says."""
+    differences = []
+    for column in STAGE_COLUMNS:
+        old = row[column]
+        if column in JSON_COLUMNS and old is not None:
+            old = json.loads(old)
+        new = getattr(pub, column)
+        if column == "published_ambiguous":
+            old, new = bool(old), bool(new)
+        if old != new:
+            differences.append({"field": column, "old": old, "new": new})
+
+    old_authors, new_authors = _stored_authors(db, row["id"]), _authors(pub)
+    if not _same_people(old_authors, new_authors):
+        differences.append(
+            {"field": "authors", "old": _shown(old_authors), "new": _shown(new_authors)}
+        )
+
+    old_links = [
+        dict(zip(LINK_FIELDS, link, strict=True))
+        for link in db.execute(
+            "SELECT url, domain, text, kind FROM links WHERE publication_id = ? ORDER BY url, kind",
+            [row["id"]],
+        )
+    ]
+    new_links = sorted(
+        ({k: link.get(k) for k in LINK_FIELDS} for link in pub.links if link.get("url")),
+        key=lambda link: (link["url"], link["kind"] or ""),
+    )
+    if old_links != new_links:
+        differences.append({"field": "links", "old": old_links, "new": new_links})
+
+    old_provenance = {
+        field: {"source": source, "raw": raw}
+        for field, source, raw in db.execute(
+            "SELECT field, source, raw FROM provenance WHERE publication_id = ? ORDER BY field",
+            [row["id"]],
+        )
+    }
+    new_provenance = {
+        field: {"source": origin.get("source"), "raw": _as_text(origin.get("raw"))}
+        for field, origin in sorted(pub.provenance.items())
+    }
+    if old_provenance != new_provenance:
+        differences.append({"field": "provenance", "old": old_provenance, "new": new_provenance})
+    return differences
+
+
+def _stored_authors(db: sqlite_utils.Database, publication_id: int) -> list[dict[str, Any]]:
+    """The byline as archived, in order: each person's name, identity key, profile, role."""
+    rows = db.execute(
+        """
+        SELECT a.name, a.name_key, a.profile_url, pa.role
+        FROM publication_authors pa JOIN authors a ON a.id = pa.author_id
+        WHERE pa.publication_id = ? ORDER BY pa.position
+        """,
+        [publication_id],
+    )
+    return [
+        {"name": name, "name_key": key, "profile_url": profile_url, "role": role}
+        for name, key, profile_url, role in rows
+    ]
+
+
+def _authors(pub: Publication) -> list[dict[str, Any]]:
+    """The byline as ``pub`` gives it, in the shape of ``_stored_authors``."""
+    ordered = sorted(enumerate(pub.authors), key=lambda ia: (ia[1].get("position", ia[0]), ia[0]))
+    return [
+        {
+            "name": author.get("name"),
+            "name_key": name_key(author.get("name") or ""),
+            "profile_url": author.get("profile_url"),
+            "role": author.get("role"),
+        }
+        for _, author in ordered
+        if (author.get("name") or "").strip()
+    ]
+
+
+def _same_people(stored: list[dict[str, Any]], new: list[dict[str, Any]]) -> bool:
+    """One person per position, same role. An archived person keeps the first spelling
+    seen and may have gained a profile page from another publication, so names compare
+    by identity key and a profile URL only when the new byline gives one."""
+    return len(stored) == len(new) and all(
+        old["name_key"] == person["name_key"]
+        and old["role"] == person["role"]
+        and person["profile_url"] in (None, old["profile_url"])
+        for old, person in zip(stored, new, strict=True)
+    )
+
+
+def _shown(people: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{k: p[k] for k in ("name", "profile_url", "role")} for p in people]
+
+
+def _reference_time(fetched_at: str | None) -> dt.datetime:
+    """What relative dates count from: when the page was fetched (stored with the row)."""
+    if fetched_at:
+        try:
+            moment = dt.datetime.fromisoformat(fetched_at.replace("Z", "+00:00"))
+        except ValueError:
+            logger.warning("Unreadable fetch time %r: relative dates count from now", fetched_at)
+        else:
+            return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
+    return dt.datetime.now(dt.UTC)
+
+
+def _row(db: sqlite_utils.Database, sql: str, params: list[Any]) -> dict[str, Any]:
+    cursor = db.execute(sql, params)
+    return dict(zip([d[0] for d in cursor.description], cursor.fetchone(), strict=True))
+
+
+def _as_text(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    return to_json(value)
