@@ -22,9 +22,10 @@ every request):
 - ``body``: answer 200 with ``body`` instead of the file;
 - ``rewrite``: answer 200 with ``rewrite(file bytes)`` (markup changed under the spider).
 
-Every request is counted per path (``counts``, query stripped) and listed in ``requests``
-(the full target). ``delay_all`` slows every answer down, for tests that must interrupt a
-crawl half-way. Waits are capped at ``MAX_WAIT`` seconds so no test can hang on the server.
+Every request is counted per path (``counts``, query stripped), listed in ``requests`` (the
+full target) and timed in ``arrivals``. ``delay_all`` slows every answer down, for tests that
+must interrupt a crawl half-way. Waits are capped at ``MAX_WAIT`` seconds so no test can hang
+on the server.
 """
 
 from __future__ import annotations
@@ -159,6 +160,13 @@ class _FaultHTTPServer(ThreadingHTTPServer):
         self.owner = owner
         super().__init__(("127.0.0.1", 0), _FaultHandler)
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        # Clients dropping kept-alive connections (or timing out on purpose) are expected
+        # here; anything else is still reported the standard way.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)  # type: ignore[arg-type]
+
 
 class FaultServer:
     """A running fault-injecting mirror server; a context manager that stops it on exit."""
@@ -169,6 +177,7 @@ class FaultServer:
         self.delay_all = delay_all
         self.counts: Counter[str] = Counter()
         self.requests: list[str] = []
+        self.arrivals: list[tuple[float, str]] = []  # (time.monotonic(), path) per request
         self._faults: dict[str, Fault] = {}
         self._served_faulty: Counter[str] = Counter()
         self._lock = threading.Lock()
@@ -195,12 +204,14 @@ class FaultServer:
         with self._lock:
             self.counts.clear()
             self.requests.clear()
+            self.arrivals.clear()
 
     def _take_fault(self, path: str, target: str) -> Fault | None:
         """Count the request; the fault it gets, if the path still has one to give."""
         with self._lock:
             self.counts[path] += 1
             self.requests.append(target)
+            self.arrivals.append((time.monotonic(), path))
             fault = self._faults.get(path)
             if fault is None:
                 return None

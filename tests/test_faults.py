@@ -1,0 +1,236 @@
+"""The real CNAS spider against a mirror that misbehaves: retried or skipped as Scrapy users
+expect, counted in the crawl's stats, and never at the archive's expense."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from faultserver import Fault, FaultServer, run_crawl
+from sitegen.cnas import generate_site, synthetic_records
+
+from thinkscrape.middlewares.retry_after import retry_after_seconds
+from thinkscrape.runner import EXIT_OK, EXIT_SITE_CHANGED
+
+PUBLICATIONS = 45
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("cnas-site")
+    generate_site(root, synthetic_records(PUBLICATIONS, seed=11), pad=False)
+    return root
+
+
+def article_paths(site: Path, pattern: str = "publications/*/*/index.html") -> list[str]:
+    return sorted("/" + page.parent.relative_to(site).as_posix() for page in site.glob(pattern))
+
+
+def last_crawl_stats(db: Path) -> dict:
+    row = next(sqlite_utils.Database(db).query("select stats from crawls order by id desc limit 1"))
+    return json.loads(row["stats"])
+
+
+def archived(db: Path) -> list[dict]:
+    return list(
+        sqlite_utils.Database(db).query(
+            """select p.url, p.title, p.published,
+                 (select group_concat(a.name, '; ') from publication_authors pa
+                  join authors a on a.id = pa.author_id
+                  where pa.publication_id = p.id order by pa.position) as authors
+               from publications p order by p.url"""
+        )
+    )
+
+
+# --- Retry-After, in-process -------------------------------------------------------------------
+def test_retry_after_in_seconds_or_as_an_http_date() -> None:
+    now = dt.datetime(2026, 1, 5, 12, 0, 0, tzinfo=dt.UTC)
+    assert retry_after_seconds(b"120", now) == 120.0
+    assert retry_after_seconds("Mon, 05 Jan 2026 12:01:30 GMT", now) == 90.0
+    assert retry_after_seconds("Mon, 05 Jan 2026 11:00:00 GMT", now) == 0.0  # already past
+    assert retry_after_seconds(b"soon", now) is None
+    assert retry_after_seconds(None, now) is None
+    assert retry_after_seconds(b"", now) is None
+
+
+# --- transient faults: retried, then stored ----------------------------------------------------
+def test_transient_faults_are_retried_and_everything_is_stored(site: Path, tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    victims = article_paths(site, "publications/commentary/*/index.html")[:7]
+    faults = {
+        victims[0]: Fault("status", status=500, times=2),
+        victims[1]: Fault("status", status=503, times=2),
+        victims[2]: Fault("status", status=429, times=1, headers={"Retry-After": "1"}),
+        victims[3]: Fault("reset", times=1),
+        victims[4]: Fault("delay", seconds=5, times=1),  # over DOWNLOAD_TIMEOUT (3)
+        victims[5]: Fault("truncate", times=1),
+        victims[6]: Fault("status", status=503, times=1, headers={"Retry-After": "30"}),
+    }
+    with FaultServer(site) as server:
+        for path, fault in faults.items():
+            server.set_fault(path, fault)
+        result = run_crawl(server.base_url, db)
+        counts = dict(server.counts)
+        arrivals = list(server.arrivals)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert [counts[path] for path in victims] == [3, 3, 2, 2, 2, 2, 2]
+
+    def gap(path: str) -> float:
+        first, second = [when for when, p in arrivals if p == path]
+        return second - first
+
+    assert gap(victims[2]) >= 1.0  # Retry-After: 1 honoured
+    assert 2.0 <= gap(victims[6]) < 10  # Retry-After: 30 capped at THINKSCRAPE_RETRY_AFTER_MAX=2
+
+    stored = {row["url"] for row in archived(db)}
+    assert len(stored) == PUBLICATIONS
+    assert {f"https://www.cnas.org{path}" for path in victims} <= stored
+    stats = last_crawl_stats(db)
+    # The reset is retried below Scrapy: Twisted's connection pool re-sends a GET once when a
+    # kept-alive connection drops before answering, so it has no retry/reason_count entry.
+    assert {key: value for key, value in stats.items() if key.startswith("retry/")} == {
+        "retry/count": 8,
+        "retry/reason_count/500 Internal Server Error": 2,
+        "retry/reason_count/503 Service Unavailable": 3,
+        "retry/reason_count/429 Unknown Status": 1,
+        "retry/reason_count/scrapy.exceptions.DownloadTimeoutError": 1,
+        "retry/reason_count/scrapy.exceptions.ResponseDataLossError": 1,
+    }
+    assert stats["thinkscrape/retry_after/waits"] == 2
+    assert stats["thinkscrape/retry_after/capped"] == 1
+    assert stats["thinkscrape/health/failed_checks"] == []
+
+
+# --- permanent faults: skipped, counted, never followed off-site -------------------------------
+def test_permanent_faults_are_skipped_and_counted(site: Path, tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    reports = article_paths(site, "publications/reports/*/index.html")
+    in_the_news = article_paths(site, "press/in-the-news/*/index.html")
+    assert len(reports) >= 3 and in_the_news  # the fixture site has both sections
+    always_500, looping, off_site = reports[:3]
+    with FaultServer(site) as server, FaultServer() as elsewhere:
+        server.set_fault(always_500, Fault("status", status=500))
+        server.set_fault(looping, Fault("redirect", location=f"{looping}-moved"))
+        server.set_fault(f"{looping}-moved", Fault("redirect", location=looping))
+        server.set_fault(
+            off_site, Fault("redirect", location=f"http://localhost:{elsewhere.port}/x")
+        )
+        robots = b"User-agent: *\nDisallow: /press/in-the-news/\n"
+        server.set_fault("/robots.txt", Fault("body", body=robots))
+        result = run_crawl(server.base_url, db, settings={"RETRY_TIMES": "1"})
+        counts = dict(server.counts)
+        off_site_requests = elsewhere.counts.total()
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert off_site_requests == 0
+    assert counts[always_500] == 2  # the request and its one retry
+    # the way back to a URL already fetched is dropped by the duplicate filter: no loop
+    assert (counts[looping], counts[f"{looping}-moved"]) == (1, 1)
+    assert counts[off_site] == 1
+    assert [counts.get(path, 0) for path in in_the_news] == [0] * len(in_the_news)
+
+    stored = {row["url"] for row in archived(db)}
+    skipped = {always_500, looping, off_site, *in_the_news}
+    every = article_paths(site) + article_paths(site, "press/*/*/index.html")
+    assert stored == {f"https://www.cnas.org{p}" for p in set(every) - skipped}
+    stats = last_crawl_stats(db)
+    assert stats["retry/max_reached"] == 1
+    assert stats["httperror/response_ignored_status_count/500"] == 1
+    assert stats["robotstxt/forbidden"] == len(in_the_news)
+    assert stats["offsite/filtered"] == 1
+    assert stats["log_count/ERROR"] == 1  # "Gave up retrying" for the 500
+
+
+# --- the site changes under a crawl: the archive stays as it was -------------------------------
+def _redesigned(html: bytes) -> bytes:
+    """A redesign: every class renamed and the headline no longer an h1."""
+    html = re.sub(rb'class="', b'class="v2-', html)
+    return html.replace(b"<h1", b"<h2").replace(b"</h1>", b"</h2>")
+
+
+EMPTY_LISTING = (
+    b"<!DOCTYPE html><html><head><title>Reports | CNAS</title></head><body>"
+    b"<main><h1>Reports</h1><p>Showing 0-0 of 0 Publications</p></main></body></html>"
+)
+
+
+def broken_mirror(server: FaultServer, site: Path) -> None:
+    """The /reports listing emptied and every publication page redesigned."""
+    server.set_fault("/reports", Fault("body", body=EMPTY_LISTING))
+    for path in article_paths(site) + article_paths(site, "press/*/*/index.html"):
+        server.set_fault(path, Fault("rewrite", rewrite=_redesigned))
+
+
+@pytest.fixture(scope="module")
+def first_archive(site: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An archive of one healthy crawl of the site (copied by each test that changes it)."""
+    db = tmp_path_factory.mktemp("first") / "archive.db"
+    with FaultServer(site) as server:
+        first = run_crawl(server.base_url, db, runner=True)
+    assert first.returncode == EXIT_OK, first.stderr[-3000:]
+    assert len(archived(db)) == PUBLICATIONS
+    return db
+
+
+def copy_archive(db: Path, to: Path) -> Path:
+    target = to / "archive.db"
+    sqlite_utils.Database(db).conn.execute(f"VACUUM INTO '{target}'")
+    return target
+
+
+def test_a_nightly_crawl_of_a_broken_mirror_leaves_the_archive_intact(
+    site: Path, first_archive: Path, tmp_path: Path
+) -> None:
+    db = copy_archive(first_archive, tmp_path)
+    before = archived(db)
+    with FaultServer(site) as server:
+        broken_mirror(server, site)
+        second = run_crawl(server.base_url, db, runner=True)
+    assert second.returncode == EXIT_SITE_CHANGED, second.stderr[-3000:]
+    assert "empty_listing: 1 listing page(s) held no publication links" in second.stderr
+    assert archived(db) == before
+    database = sqlite_utils.Database(db)
+    assert next(database.query("pragma integrity_check")) == {"integrity_check": "ok"}
+    assert [row["status"] for row in database.query("select status from crawls order by id")] == [
+        "ok",
+        "failed",
+    ]
+
+
+def test_a_refresh_of_redesigned_pages_keeps_what_they_used_to_say(
+    site: Path, first_archive: Path, tmp_path: Path
+) -> None:
+    # refresh=1 re-reads every archived publication, so each one meets the new markup. What
+    # the redesigned page still shows may replace the current row, but the row as it was is
+    # kept in publication_versions: nothing archived is lost.
+    db = copy_archive(first_archive, tmp_path)
+    before = {row["url"]: row for row in archived(db)}
+    with FaultServer(site) as server:
+        broken_mirror(server, site)
+        second = run_crawl(server.base_url, db, runner=True, spider_args={"refresh": "1"})
+    assert second.returncode == EXIT_SITE_CHANGED, second.stderr[-3000:]
+    after = {row["url"]: row for row in archived(db)}
+    assert sorted(after) == sorted(before)
+    database = sqlite_utils.Database(db)
+    kept = {
+        row["url"]: json.loads(row["data"])
+        for row in database.query(
+            """select p.url, v.data from publication_versions v
+               join publications p on p.id = v.publication_id"""
+        )
+    }
+    for url, was in before.items():
+        if after[url] == was:
+            continue
+        old = kept[url]
+        assert {
+            "url": url,
+            "title": old["title"],
+            "published": old["published"],
+            "authors": "; ".join(a["name"] for a in old["authors"]) or None,
+        } == was
+    assert next(database.query("pragma integrity_check")) == {"integrity_check": "ok"}
