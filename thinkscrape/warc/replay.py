@@ -171,7 +171,8 @@ class WarcReplayMiddleware:
         # A file or folder, or several separated by commas.
         source = crawler.settings.getlist("THINKSCRAPE_REPLAY")
         if not source:
-            raise NotConfigured("THINKSCRAPE_REPLAY is not set: fetching from the network")
+            # The usual case, a live crawl: no message, so Scrapy logs no warning about it.
+            raise NotConfigured
         index = WarcIndex(source)
         logger.info(
             "Replaying %d captured URLs from %d WARC file(s) under %s; no network",
