@@ -159,6 +159,12 @@ def test_normalize_dates_resolves_relative_dates_against_the_reference():
     assert result.events == ["article_dateparser"]
 
 
+def test_normalize_dates_takes_the_archived_fetched_at_text():
+    result = normalize_dates(raw(published_raw="yesterday"), reference="2019-02-08T01:30:00+00:00")
+    assert result.fields["published"] == "2019-02-07"
+    assert result.provenance == {"published": {"source": "article_header", "raw": "yesterday"}}
+
+
 def test_normalize_dates_passes_date_order_on():
     result = normalize_dates(raw(published_raw="04/05/2019"), reference=FETCHED, date_order="DMY")
     assert result.fields["published"] == "2019-05-04"

@@ -53,7 +53,7 @@ _DISAGREEMENT_DAYS = 1
 def normalize_dates(
     raw: dict[str, Any],
     *,
-    reference: datetime,
+    reference: datetime | str,
     date_order: str = "MDY",
     languages: tuple[str, ...] = ("en",),
 ) -> StageResult:
@@ -62,8 +62,11 @@ def normalize_dates(
     The article's date line wins; the listing card's date is the fallback. Events: the
     parse outcome of each date tried, prefixed "article_" or "listing_" (e.g.
     "article_fast_path", "listing_unparseable"), then "listing_fallback", "missing" or
-    "disagreement".
+    "disagreement". ``reference`` is the response's date: a datetime, or the ISO 8601 text
+    the archive keeps as ``fetched_at``.
     """
+    if isinstance(reference, str):
+        reference = datetime.fromisoformat(reference)
     options = {"reference": reference, "date_order": date_order, "languages": languages}
     events: list[str] = []
     article_raw = raw.get("published_raw")
