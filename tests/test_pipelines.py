@@ -1,0 +1,51 @@
+"""The pipelines are thin: they run a stage, apply its fields and count its events."""
+
+from __future__ import annotations
+
+import pytest
+from scrapy.exceptions import DropItem
+from scrapy.utils.test import get_crawler
+
+from thinkscrape.items import Gone, Publication
+from thinkscrape.pipelines.required import RequiredFieldsPipeline
+from thinkscrape.spiders.cnas import CnasSpider
+
+
+@pytest.fixture
+def crawler():
+    crawler = get_crawler(CnasSpider)
+    crawler.spider = CnasSpider.from_crawler(crawler)
+    crawler.stats.open_spider()
+    return crawler
+
+
+def test_page_without_title_is_dropped_with_reason_and_counted(crawler):
+    pipeline = RequiredFieldsPipeline.from_crawler(crawler)
+    item = Publication(url="https://www.cnas.org/publications/reports/x", site="cnas", title="  ")
+    with pytest.raises(DropItem, match="no title on https://www.cnas.org/publications/reports/x"):
+        pipeline.process_item(item)
+    assert crawler.stats.get_value("thinkscrape/required/dropped/no_title") == 1
+
+
+def test_missing_fields_are_counted_per_field_and_the_item_kept(crawler):
+    pipeline = RequiredFieldsPipeline.from_crawler(crawler)
+    item = Publication(
+        url="https://www.cnas.org/publications/commentary/x",
+        site="cnas",
+        type="commentary",
+        title="A title",
+        body="Text.",
+    )
+    assert pipeline.process_item(item) is item
+    counted = {
+        key.rsplit("/", 1)[1]: value
+        for key, value in crawler.stats.get_stats().items()
+        if key.startswith("thinkscrape/required/missing/")
+    }
+    assert counted == {"published_raw": 1, "byline_raw": 1, "summary": 1, "contributors": 1}
+
+
+def test_gone_items_pass_through_untouched(crawler):
+    pipeline = RequiredFieldsPipeline.from_crawler(crawler)
+    gone = Gone(url="https://www.cnas.org/publications/reports/x", site="cnas", status=404)
+    assert pipeline.process_item(gone) is gone
