@@ -242,7 +242,7 @@ def _article_scope(sel: Selector) -> Selector:
 def _article_header(scope: Selector) -> Selector | None:
     title_group = f".//*[{has_class('article__header__title-group')}]"
     for query in (
-        f".//header[{title_group[2:]} or .//h1]",
+        f".//header[{title_group} or .//h1]",
         f"{title_group}/ancestor::header[1]",
         f"{title_group}/..",
     ):
