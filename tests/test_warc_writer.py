@@ -254,3 +254,39 @@ def test_sigkill_mid_run_leaves_earlier_records_readable(tmp_path: Path) -> None
     assert urls == [f"https://www.cnas.org/page-{i}" for i in range(len(urls))]
     # Whatever follows the last whole record is at most one partly written pair.
     assert len(data) - end < 2 * len(bytes(range(256)) * 400)
+
+
+class _DiskFullAfter:
+    """A file that takes ``room`` more bytes, then fails as a full disk does."""
+
+    def __init__(self, file, room: int) -> None:
+        self.file, self.room = file, room
+
+    def write(self, data) -> int:
+        if self.room <= 0:
+            raise OSError(28, "No space left on device")
+        written = self.file.write(data[: self.room])
+        self.room -= written
+        return written
+
+    def __getattr__(self, name):
+        return getattr(self.file, name)
+
+
+def test_a_failed_write_moves_on_to_a_new_file_keeping_earlier_records(tmp_path: Path) -> None:
+    writer = WarcWriter(tmp_path, "cnas", started_at=STARTED)
+    first = write_one(writer, URL + "-1", b"kept page")
+    writer._file = _DiskFullAfter(writer._file, room=100)  # the next pair is cut after 100 bytes
+    with pytest.raises(OSError, match="No space left"):
+        write_one(writer, URL + "-2", b"lost page")
+    third = write_one(writer, URL + "-3", b"later page")
+    writer.close()
+
+    assert first["warc_file"] == "cnas-20261128T225500Z-00000.warc.gz"
+    assert third["warc_file"] == "cnas-20261128T225500Z-00001.warc.gz"
+    broken = (tmp_path / first["warc_file"]).read_bytes()
+    member = broken[first["offset"] : first["offset"] + first["length"]]
+    assert gzip.decompress(member).endswith(b"\r\n\r\nkept page\r\n\r\n")
+    records = read_records(tmp_path / third["warc_file"])
+    assert [(r["type"], r["offset"]) for r in records][1] == ("response", third["offset"])
+    assert records[1]["body"] == b"later page"

@@ -136,7 +136,22 @@ class WarcCaptureMiddleware:
                 response.url,
             )
         written_before = self.writer.bytes_written
-        capture = self.writer.write_exchange(
+        try:
+            capture = self._write(request, response, truncated)
+        except OSError as error:
+            # The page still reaches the spider; its capture is missing, loudly.
+            self.stats.inc_value("thinkscrape/warc/write_errors")
+            logger.error("Could not write %s to WARC: %s", response.url, error)
+            return response
+        capture["url"] = capture_url(self.crawler.spider, response.url)
+        request.meta["capture"] = capture
+        self.stats.inc_value("thinkscrape/warc/records", 2)
+        self.stats.inc_value("thinkscrape/warc/bytes", self.writer.bytes_written - written_before)
+        self._announce(capture)
+        return response
+
+    def _write(self, request: Request, response: Response, truncated: str | None) -> dict[str, Any]:
+        return self.writer.write_exchange(
             response.url,
             method=request.method,
             request=request_message(request),
@@ -147,12 +162,6 @@ class WarcCaptureMiddleware:
             protocol=response.protocol or "HTTP/1.1",
             truncated=truncated,
         )
-        capture["url"] = capture_url(self.crawler.spider, response.url)
-        request.meta["capture"] = capture
-        self.stats.inc_value("thinkscrape/warc/records", 2)
-        self.stats.inc_value("thinkscrape/warc/bytes", self.writer.bytes_written - written_before)
-        self._announce(capture)
-        return response
 
     def process_exception(self, request: Request, exception: Exception) -> None:
         if isinstance(exception, IgnoreRequest):

@@ -227,7 +227,15 @@ class WarcWriter:
             self._serial += 1
             self._open_next()
         offset = self._size
-        self._write(data)
+        try:
+            self._write(data)
+        except OSError:
+            # A partial write (disk full, I/O error) leaves a broken tail: later records go
+            # to a fresh file so their offsets stay right and every whole record stays read.
+            self._file.close()
+            self._file = None
+            self._serial += 1
+            raise
         self._records_in_file += 1
         return offset
 
