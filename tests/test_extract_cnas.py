@@ -765,3 +765,16 @@ def test_mirror_listing_holds_the_real_cards_of_the_notes() -> None:
     assert cards["Sharper: The Next Congress"]["byline_raw"] == (
         "By Katie Galgano, Chris Estep & Cole Stevens"
     )
+
+
+def test_summary_from_the_body_skips_the_originally_published_opening() -> None:
+    # The newer opening line (notes 3.3 row 15) points elsewhere; it is no summary.
+    html = SKELETON.replace(
+        "<p>Image credit: U.S. Army</p>",
+        "<p><em>This article was originally published on Foreign Affairs.</em></p>",
+    )
+    got = cnas.extract_article(SKELETON_URL, html)
+    assert got["summary"] == "North Korea has pursued nuclear weapons for decades."
+    assert got["body"].split("\n\n")[0] == (
+        "This article was originally published on Foreign Affairs."
+    )

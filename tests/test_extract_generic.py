@@ -231,3 +231,48 @@ def test_minimal_and_broken_pages_do_not_raise() -> None:
         "2020-05-22",
         "example.org",
     )
+
+
+# --- the shared helpers ----------------------------------------------------------------
+
+
+def test_collapse_whitespace_handles_nbsp_crlf_and_zero_width() -> None:
+    from thinkscrape.extract.common import collapse_whitespace
+
+    text = "\u200bPatrick\u00a0M.\r\n  Cronin\t"
+    assert collapse_whitespace(text) == "Patrick M. Cronin"
+    assert collapse_whitespace(text, strip_zero_width=False) == "\u200bPatrick M. Cronin"
+    assert collapse_whitespace(None) == ""
+
+
+def test_node_text_keeps_inline_markup_tight_and_line_breaks_apart() -> None:
+    from parsel import Selector
+
+    from thinkscrape.extract.common import node_text
+
+    sel = Selector(text="<p>Read <a>the full</a>, article<br>in <b>The Hill</b>.</p>")
+    assert node_text(sel.css("p")[0]) == "Read the full, article in The Hill."
+
+
+def test_json_ld_blocks_in_cdata_with_graphs_lists_and_junk() -> None:
+    from parsel import Selector
+
+    html = (
+        '<script type="application/ld+json">//<![CDATA[\n{"@graph": [{"@type": "Article",'
+        ' "headline": "A"}, {"@type": "Person", "@id": "#p", "name": "B"}]}\n//]]></script>'
+        '<script type="Application/LD+JSON">[{"@type": "WebSite", "name": "C"}]</script>'
+        '<script type="application/ld+json">{"@type": "Thing"} trailing junk</script>'
+        '<script type="application/ld+json">{broken</script>'
+    )
+    types = [obj.get("@type") for obj in json_ld_objects(Selector(text=html))]
+    assert types == [None, "Article", "Person", "WebSite", "Thing"]
+
+
+def test_incapsula_incident_page_is_a_block_page_but_its_script_is_not() -> None:
+    incident = (
+        "<html><head><META NAME='ROBOTS' CONTENT='NOINDEX, NOFOLLOW'></head><body>"
+        "Request unsuccessful. Incapsula incident ID: 123-456</body></html>"
+    )
+    assert block_page_reason(incident) == "incapsula"
+    article = '<html><script src="/_Incapsula_Resource?SWJIYLWA=1"></script><h1>A</h1></html>'
+    assert block_page_reason(article) is None

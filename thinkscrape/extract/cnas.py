@@ -163,6 +163,12 @@ _JOURNALIST_RE = re.compile(r"^Journalists?\b:?\s*(?P<name>.+)$", re.IGNORECASE)
 _SOURCE_RE = re.compile(r"^Source\s*:\s*(?P<outlet>.+)$", re.IGNORECASE)
 _TESTIMONY_RE = re.compile(r"^Testimony by\s+(?P<name>[^,]+)", re.IGNORECASE)
 _IMAGE_CREDIT_RE = re.compile(r"^Image credit\b", re.IGNORECASE)
+# Lines that send the reader elsewhere (notes 3.3): never a summary of the piece.
+_POINTER_RE = re.compile(
+    r"^(?:This (?:article|piece) was originally published|(?:To )?read the full|Read it here"
+    r"|(?:Listen to|View|Watch) the full)\b",
+    re.IGNORECASE,
+)
 _SHOWING_RE = re.compile(r"Showing\s+(\d+)\s*[-–—]\s*(\d+)\s+of\s+(\d+)", re.IGNORECASE)
 _TITLE_SUFFIX_RE = re.compile(
     r"(?:^|\s+)[|–-]\s*(?:CNAS|Center for a New American Security)(?:\s+\([A-Za-z-]+\))?$"
@@ -617,9 +623,10 @@ def extract_article(url: str, html: str) -> dict[str, Any]:
     _, summary = first_meta(tags, "og:description", "description", "twitter:description")
     if summary:
         sources["summary"] = "meta"
-    elif paragraphs:
-        summary = paragraphs[0]
-        sources["summary"] = "body_sentence"
+    else:
+        summary = next((p for p in paragraphs if not _POINTER_RE.match(p)), None)
+        if summary:
+            sources["summary"] = "body_sentence"
 
     source_line, source_where = _source_line(header, scope, excluded)
     if source_line:
