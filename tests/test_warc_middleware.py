@@ -18,16 +18,20 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 from filelock import FileLock
+from scrapy import Request
+from scrapy.exceptions import IgnoreRequest
+from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 
 from thinkscrape.warc.reextract import ReextractError, reextract
-from thinkscrape.warc.replay import WarcIndex
+from thinkscrape.warc.replay import WarcIndex, WarcReplayMiddleware
 from thinkscrape.warc.writer import HttpMessage, WarcWriter
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -411,8 +415,6 @@ def test_replay_answers_from_the_warc_without_network_or_new_records(runs: dict)
 
 # --- the index on its own -------------------------------------------------------------------
 def _write(writer: WarcWriter, url: str, body: bytes, when: str) -> dict:
-    from datetime import datetime
-
     return writer.write_exchange(
         url,
         method="GET",
@@ -424,8 +426,6 @@ def _write(writer: WarcWriter, url: str, body: bytes, when: str) -> dict:
 
 
 def test_index_finds_the_newest_capture_with_canonicalised_urls(tmp_path: Path) -> None:
-    from datetime import datetime
-
     older = WarcWriter(tmp_path, "cnas", started_at=datetime.fromisoformat("2026-01-01T00:00Z"))
     first = _write(older, "https://www.cnas.org/reports?b=2&a=1", b"old", "2026-01-01T00:00:05Z")
     older.close()
@@ -518,3 +518,25 @@ def test_reextract_waits_for_no_one_holding_the_archive_lock(cnas_capture: Path)
         with pytest.raises(ReextractError, match="lock"):
             reextract(db_path, cnas_capture / "warc")
     assert not db_path.exists()
+
+
+def test_replay_refuses_a_damaged_record_with_a_reason(tmp_path: Path, caplog) -> None:
+    writer = WarcWriter(tmp_path, "cnas", started_at=datetime.fromisoformat("2026-01-01T00:00Z"))
+    good = _write(writer, "https://www.cnas.org/press", b"press", "2026-01-01T00:00:05Z")
+    bad = _write(writer, "https://www.cnas.org/reports", b"reports", "2026-01-01T00:00:06Z")
+    writer.close()
+    crawler = get_crawler(settings_dict={"THINKSCRAPE_REPLAY": str(tmp_path)})
+    middleware = WarcReplayMiddleware.from_crawler(crawler)
+    # Damage the second record after indexing, as a disk error would.
+    path = tmp_path / bad["warc_file"]
+    data = bytearray(path.read_bytes())
+    data[bad["offset"] : bad["offset"] + 40] = b"\x00" * 40
+    path.write_bytes(bytes(data))
+
+    response = middleware.process_request(Request("https://www.cnas.org/press"))
+    assert (response.status, response.body, response.flags) == (200, b"press", ["replay"])
+    assert response.meta["capture"] == good
+    with pytest.raises(IgnoreRequest, match="unreadable capture"):
+        middleware.process_request(Request("https://www.cnas.org/reports"))
+    assert crawler.stats.get_value("thinkscrape/replay/unreadable") == 1
+    assert "Unreadable record for https://www.cnas.org/reports" in caplog.text

@@ -23,6 +23,7 @@ from scrapy.http import Headers, Response
 from scrapy.responsetypes import responsetypes
 from w3lib.url import canonicalize_url
 from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
 
 from thinkscrape.warc.capture import REPLAY_FLAG, capture_url
 
@@ -193,7 +194,18 @@ class WarcReplayMiddleware:
             self.stats.inc_value("thinkscrape/replay/missing")
             logger.warning("Not in the replayed WARC files, skipped: %s", request.url)
             raise IgnoreRequest(f"not captured: {request.url}")
-        stored = self.index.load(entry)
+        try:
+            stored = self.index.load(entry)
+        except (OSError, ArchiveLoadFailed, StopIteration, ValueError) as error:
+            self.stats.inc_value("thinkscrape/replay/unreadable")
+            logger.error(
+                "Unreadable record for %s at %s offset %d: %s",
+                request.url,
+                entry.path,
+                entry.offset,
+                error or type(error).__name__,
+            )
+            raise IgnoreRequest(f"unreadable capture: {request.url}") from error
         headers = Headers()
         for name, value in stored.headers:
             headers.appendlist(name, value)  # keeps repeated headers such as Set-Cookie
