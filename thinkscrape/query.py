@@ -23,6 +23,9 @@ from thinkscrape.items import PUBLICATION_TYPES
 
 # The view every flat export reads from (one row per publication; see archive/schema.py).
 FLAT_VIEW = "publications_flat"
+# bm25 weights for the indexed columns (title, subtitle, summary, body): a word in the
+# title says more about what a publication is about than the same word in its body.
+RANK_WEIGHTS = "10.0, 5.0, 3.0, 1.0"
 RECENT_CRAWLS = 10
 
 
@@ -103,7 +106,7 @@ def search(
     limit: int = 20,
     highlight: tuple[str, str] = ("[", "]"),
 ) -> list[dict[str, Any]]:
-    """Full-text search, best match first (FTS5 bm25 rank).
+    """Full-text search, best match first (FTS5 bm25, title words weighing most).
 
     Each result: id, published, type, site, title, authors (names in byline order), outlet,
     url, snippet (matched words wrapped in ``highlight``) and rank (lower is better).
@@ -143,24 +146,33 @@ def search(
                    or a.id in (select author_id from author_aliases
                                where alias like :author escape '\\'))"""
         )
-    where = "".join(f"\n  and {condition}" for condition in filters)
     fts = sqlite_utils.db.quote_identifier(fts_table)
-    sql = f"""
-select p.id, p.published, p.type, p.site, p.title, p.outlet, p.url,
-       snippet({fts}, -1, :start, :end, '…', 24) as snippet,
-       {fts}.rank as rank
-from {fts} join publications p on p.id = {fts}.rowid
+    # Step one ranks every match but carries only ids; step two fetches columns and
+    # snippets for the few ids kept, so a common word costs one bm25 pass, no more.
+    join = f"\njoin publications p on p.id = {fts}.rowid" if filters else ""
+    where = "".join(f"\n  and {condition}" for condition in filters)
+    ranked_sql = f"""
+select {fts}.rowid as id, bm25({fts}, {RANK_WEIGHTS}) as rank
+from {fts}{join}
 where {fts} match :q{where}
-order by {fts}.rank
+order by rank
 limit :limit"""
     try:
-        rows = [dict(row) for row in _rows(db, sql, params)]
+        ranks = {row["id"]: row["rank"] for row in _rows(db, ranked_sql, params)}
+        marks = ", ".join(str(int(row_id)) for row_id in ranks)
+        details_sql = f"""
+select p.id, p.published, p.type, p.site, p.title, p.outlet, p.url,
+       snippet({fts}, -1, :start, :end, '…', 24) as snippet
+from {fts} join publications p on p.id = {fts}.rowid
+where {fts} match :q and {fts}.rowid in ({marks})"""
+        details = {row["id"]: row for row in _rows(db, details_sql, params)} if ranks else {}
     except sqlite3.OperationalError as error:
         raise QueryError(f"Search failed: {error}") from error
-    authors = _authors_of(db, [row["id"] for row in rows])
-    for row in rows:
-        row["authors"] = authors.get(row["id"], [])
-    return [_ordered(row) for row in rows]
+    authors = _authors_of(db, list(ranks))
+    return [
+        _ordered({**details[row_id], "authors": authors.get(row_id, []), "rank": rank})
+        for row_id, rank in ranks.items()
+    ]
 
 
 _RESULT_ORDER = ("id", "published", "type", "site", "title", "authors", "outlet", "url")
@@ -283,9 +295,15 @@ def write_csv(db: sqlite_utils.Database, out: IO[str], where: str | None = None)
     writer = csv.writer(out)
     writer.writerow(columns)
     count = 0
-    for values in rows:
-        writer.writerow(values)
-        count += 1
+
+    def counted() -> Iterator[tuple[Any, ...]]:
+        nonlocal count
+        for values in rows:
+            count += 1
+            yield values
+
+    # writerows loops in C: per row, only the counter runs in Python.
+    writer.writerows(counted())
     return count
 
 
