@@ -101,7 +101,8 @@ def test_search_json(archive: Path) -> None:
         "authors": ["Elbridge Colby"],
         "outlet": "Foreign Affairs",
         "url": COLONEL.url,
-        "snippet": "If You Want Peace, Prepare for [Nuclear] War",
+        # The title is shown anyway: the snippet is the body's text around the match.
+        "snippet": "Deterrence of Russia and China rests on [nuclear] forces.",
     }
 
 
@@ -262,9 +263,11 @@ def test_demo_explains_a_missing_sample(tmp_path: Path, monkeypatch) -> None:
 def test_demo_crawl_command_is_the_users_command(tmp_path: Path) -> None:
     command = cli_module.crawl_command("http://127.0.0.1:5000", tmp_path / "demo.db")
     assert command[1:5] == ["-m", "scrapy", "crawl", "cnas"]
-    assert command[5:9] == [
+    assert command[5:11] == [
         "-a",
         "base_url=http://127.0.0.1:5000",
         "-s",
         f"THINKSCRAPE_DB={tmp_path / 'demo.db'}",
+        "-s",
+        f"THINKSCRAPE_WARC_DIR={tmp_path / 'warc'}",
     ]

@@ -415,3 +415,16 @@ def test_write_jsonl_has_one_object_per_line(db) -> None:
     assert json.loads(lines[0]) == FLAT_RUSSIA
     # Non-ASCII stays readable in the file.
     assert "Busting North Korea’s Sanctions Evasion" in lines[2]
+
+
+def test_snippet_falls_back_to_the_title_when_only_the_title_matches(db) -> None:
+    (result,) = query.search(db, "denuclearize")
+    assert result["snippet"] == "How to Tell When North Korea Starts to [Denuclearize]"
+
+
+def test_snippet_markers_can_be_chosen(db) -> None:
+    (result,) = query.search(db, "arsenal", highlight=("<b>", "</b>"))
+    assert (
+        result["snippet"]
+        == "North Korea negotiations need a plan for North Korea's <b>arsenal</b>."
+    )

@@ -95,6 +95,9 @@ def crawl_command(base_url: str, db_path: Path) -> list[str]:
         f"base_url={base_url}",
         "-s",
         f"THINKSCRAPE_DB={db_path}",
+        # The raw responses go beside the archive, as data/thinktanks.db has data/warc.
+        "-s",
+        f"THINKSCRAPE_WARC_DIR={db_path.parent / 'warc'}",
         # The sample is served from this machine: politeness delays would only slow it.
         "-s",
         "DOWNLOAD_DELAY=0",

@@ -160,12 +160,18 @@ limit :limit"""
     try:
         ranks = {row["id"]: row["rank"] for row in _rows(db, ranked_sql, params)}
         marks = ", ".join(str(int(row_id)) for row_id in ranks)
+        snippets = ",\n       ".join(
+            f"snippet({fts}, {column}, :start, :end, '…', 24) as snippet_{n}"
+            for n, column in enumerate(_snippet_columns(db, fts_table))
+        )
         details_sql = f"""
 select p.id, p.published, p.type, p.site, p.title, p.outlet, p.url,
-       snippet({fts}, -1, :start, :end, '…', 24) as snippet
+       {snippets}
 from {fts} join publications p on p.id = {fts}.rowid
 where {fts} match :q and {fts}.rowid in ({marks})"""
-        details = {row["id"]: row for row in _rows(db, details_sql, params)} if ranks else {}
+        details = {
+            row["id"]: _with_snippet(row, highlight[0]) for row in _rows(db, details_sql, params)
+        }
     except sqlite3.OperationalError as error:
         raise QueryError(f"Search failed: {error}") from error
     authors = _authors_of(db, list(ranks))
@@ -173,6 +179,25 @@ where {fts} match :q and {fts}.rowid in ({marks})"""
         _ordered({**details[row_id], "authors": authors.get(row_id, []), "rank": rank})
         for row_id, rank in ranks.items()
     ]
+
+
+# Where a snippet is most useful, in order: the results already show the title, so the
+# text around a match in the body or summary comes first when there is a match there.
+SNIPPET_PREFERENCE = ("body", "summary")
+
+
+def _snippet_columns(db: sqlite_utils.Database, fts_table: str) -> list[int]:
+    """FTS column numbers to take snippets from, in order of preference; -1 = best match."""
+    columns = [column.name for column in db[fts_table].columns]
+    return [columns.index(name) for name in SNIPPET_PREFERENCE if name in columns] + [-1]
+
+
+def _with_snippet(row: dict[str, Any], start_mark: str) -> dict[str, Any]:
+    """Keep the first snippet that shows a match (the last, best-match one, otherwise)."""
+    candidates = [row.pop(key) for key in sorted(key for key in row if key.startswith("snippet_"))]
+    matching = [text for text in candidates if start_mark and text and start_mark in text]
+    row["snippet"] = matching[0] if matching else candidates[-1]
+    return row
 
 
 _RESULT_ORDER = ("id", "published", "type", "site", "title", "authors", "outlet", "url")
