@@ -1106,7 +1106,7 @@ def synthetic_records(n: int, seed: int = 0) -> list[dict[str, Any]]:
     """
     kinds = [k for k, _ in _TYPE_WEIGHTS]
     weights = [w for _, w in _TYPE_WEIGHTS]
-    used_slugs: set[str] = set()
+    slug_repeats: dict[str, int] = {}
     records = []
     for index in range(n):
         rng = random.Random(f"cnas-synthetic:{seed}:{index}")
@@ -1120,12 +1120,10 @@ def synthetic_records(n: int, seed: int = 0) -> list[dict[str, Any]]:
         else:
             title = f"{rng.choice(_TITLE_OPENERS)} {topic}{rng.choice(_TITLE_TAILS)}"
         base = slugify(title.replace("|", ""))
-        slug = base
-        suffix = 2
-        while slug in used_slugs:
-            slug = f"{base}-{suffix}"
-            suffix += 1
-        used_slugs.add(slug)
+        # Craft appends -2, -3, ... to a repeated slug.
+        repeats = slug_repeats.get(base, 0) + 1
+        slug_repeats[base] = repeats
+        slug = base if repeats == 1 else f"{base}-{repeats}"
         type_ = {"sharper": "commentary", "insights": "commentary"}.get(kind, kind)
         path = _PATHS[type_] + slug
         if kind == "insights" and rng.random() < 0.5:
