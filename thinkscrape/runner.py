@@ -17,6 +17,15 @@ SIGINT/SIGTERM for a graceful stop that a ``JOBDIR`` can resume). Running it in-
 rather than as a ``scrapy crawl`` subprocess gives the final stats as Python objects instead
 of a log to parse.
 
+With a ``JOBDIR``, a crawl stopped gracefully (SIGINT/SIGTERM, exit 130) resumes where it
+stopped when run again with the same ``JOBDIR``. Scrapy only saves a ``JOBDIR``'s queue when
+it stops gracefully; after SIGKILL or a power cut the queue is lost while some of its requests
+are already marked seen, and a resume would skip them for good. So the runner marks a
+``JOBDIR`` while a crawl runs (``thinkscrape.running``); finding that mark on the next run, it
+discards the half-written queue and seen-requests file (keeping ``spider.state``) and starts
+over, and the archive, which commits every publication as it arrives, tells the spider what
+is already stored.
+
 The verdict comes from the crawl's stats, judged by ``thinkscrape.extensions`` (health and
 field-coverage floors) and turned into the exit code, which is also written to the crawl's
 row in ``crawls`` (``exit_code``, ``status``).
@@ -42,6 +51,7 @@ Exit codes (when several apply, the first in this list wins):
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import sys
 from collections.abc import Iterable, Mapping
@@ -163,6 +173,25 @@ def run_crawl(
     return dict(crawler.stats.get_stats())
 
 
+RUNNING_MARK = "thinkscrape.running"
+# What Scrapy keeps in a JOBDIR for the scheduler: trustworthy only after a graceful stop.
+SCHEDULER_STATE = ("requests.queue", "requests.seen")
+
+
+def recover_jobdir(jobdir: Path) -> bool:
+    """Discard the scheduler state a crawl killed mid-way left in ``jobdir``; True if it did."""
+    if not (jobdir / RUNNING_MARK).exists():
+        return False
+    for name in SCHEDULER_STATE:
+        path = jobdir / name
+        if path.is_dir():
+            shutil.rmtree(path)
+        elif path.exists():
+            path.unlink()
+    (jobdir / RUNNING_MARK).unlink()
+    return True
+
+
 def record_exit_code(db_path: str, stats: Mapping[str, Any], code: int) -> None:
     """Write the verdict into the crawl's own ``crawls`` row (the pipeline cannot know it)."""
     crawl_id = stats.get("thinkscrape/crawl_id")
@@ -245,7 +274,20 @@ def crawl_command(
             )
             ctx.exit(EXIT_LOCKED)
     try:
+        jobdir = Path(settings["JOBDIR"]) if settings.get("JOBDIR") else None
+        if jobdir is not None:
+            if recover_jobdir(jobdir):
+                click.echo(
+                    f"The last crawl with JOBDIR {jobdir} was killed before it could save its "
+                    "queue; starting that crawl over (what it stored is kept).",
+                    err=True,
+                )
+            jobdir.mkdir(parents=True, exist_ok=True)
+            (jobdir / RUNNING_MARK).touch()
         stats = run_crawl(spider_name, arguments, settings)
+        if jobdir is not None:
+            # Reached only when Scrapy stopped by itself or gracefully: its JOBDIR is sound.
+            (jobdir / RUNNING_MARK).unlink(missing_ok=True)
         if stats is None:
             click.echo(
                 f"{spider_name}: the crawl could not start; exit {EXIT_NOT_STARTED}.", err=True

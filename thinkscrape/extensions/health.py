@@ -9,14 +9,16 @@ Checked when the spider closes (after Scrapy's core stats have the finish reason
   limits the user asked for, and ``closespider_errorcount`` counts as ``errors``;
 - ``errors``: more ERROR log lines than ``THINKSCRAPE_MAX_ERRORS`` (Scrapy logs one per
   request given up on, per spider exception, per failed download);
-- ``no_listing_pages``: responses came back but not one listing page was read;
+- ``no_listing_pages``: responses came back but not one listing page was read (not checked
+  when the crawl resumes a ``JOBDIR``: its listings may all have been read before the pause);
 - ``empty_listing``: a listing page held no publication links (how a markup change shows);
 - ``nothing_stored``: the listings showed publications not yet archived, yet none was
   stored (every article page failed extraction or was dropped).
 
 Stats written: ``thinkscrape/health/failed_checks`` (list of ``{"check", "message", ...}``,
 coverage floors included, see ``coverage.py``), ``thinkscrape/health/status`` (``"ok"`` or
-``"failed"``), and two counters kept as items pass: ``thinkscrape/health/stored`` and
+``"failed"``), ``thinkscrape/health/resumed`` (True when the crawl continued a paused
+``JOBDIR``), and two counters kept as items pass: ``thinkscrape/health/stored`` and
 ``thinkscrape/health/dropped`` (publications stored / dropped by a pipeline).
 
 The spider's stats this reads: ``thinkscrape/listing/pages``,
@@ -29,10 +31,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
+from scrapy.utils.job import job_dir
 
 from thinkscrape.extensions.coverage import FAILED_CHECKS
 from thinkscrape.items import Publication
@@ -42,6 +46,7 @@ logger = logging.getLogger(__name__)
 STATUS = "thinkscrape/health/status"
 STORED = "thinkscrape/health/stored"
 DROPPED = "thinkscrape/health/dropped"
+RESUMED = "thinkscrape/health/resumed"
 
 # Finish reasons that mean the crawl ran as asked.
 CLEAN_FINISH_REASONS = frozenset(
@@ -81,7 +86,8 @@ def health_failures(stats: Mapping[str, Any], reason: str, max_errors: int) -> l
         )
 
     listing_pages = int(stats.get("thinkscrape/listing/pages", 0))
-    if responses and not listing_pages and reason not in INTERRUPTED_REASONS:
+    resumed = bool(stats.get(RESUMED))
+    if responses and not listing_pages and not resumed and reason not in INTERRUPTED_REASONS:
         fail("no_listing_pages", "no listing page was read: the crawl found nothing to follow")
     empty_pages = int(stats.get("thinkscrape/listing/empty_pages", 0))
     if empty_pages:
@@ -111,14 +117,22 @@ class CrawlHealth:
         self.crawler = crawler
         self.stats = crawler.stats
         self.max_errors = max_errors
+        # Looked at before the scheduler opens: a JOBDIR that already holds seen requests is
+        # a paused crawl being resumed.
+        self.resumed = _jobdir_has_state(crawler)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlHealth:
         extension = cls(crawler, crawler.settings.getint("THINKSCRAPE_MAX_ERRORS", 10))
         crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(extension.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
+
+    def spider_opened(self) -> None:
+        if self.resumed:
+            self.stats.set_value(RESUMED, True)
 
     def item_scraped(self, item: Any) -> None:
         if isinstance(item, Publication):
@@ -137,3 +151,11 @@ class CrawlHealth:
             logger.warning(
                 "Crawl health check failed (%s): %s", failure["check"], failure["message"]
             )
+
+
+def _jobdir_has_state(crawler: Crawler) -> bool:
+    directory = job_dir(crawler.settings)
+    if not directory:
+        return False
+    seen = Path(directory, "requests.seen")
+    return seen.is_file() and seen.stat().st_size > 0

@@ -1,0 +1,119 @@
+"""Pause and resume with JOBDIR: a crawl interrupted half-way (SIGINT) or killed (SIGKILL)
+and started again ends with the same archive as a crawl that was never interrupted."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import sqlite_utils
+from faultserver import REPO_ROOT, FaultServer, crawl_argv, run_crawl
+from sitegen.cnas import generate_site, synthetic_records
+
+from thinkscrape.runner import EXIT_OK, RUNNING_MARK
+
+PUBLICATIONS = 60
+# Slow enough (two requests at a time, 50 ms each) that the crawl is still running when the
+# test interrupts it after INTERRUPT_AFTER requests; ~70 requests make the whole crawl.
+SLOW = {"CONCURRENT_REQUESTS": "2"}
+DELAY = 0.05
+INTERRUPT_AFTER = 25
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("cnas-site")
+    generate_site(root, synthetic_records(PUBLICATIONS, seed=5), pad=False)
+    return root
+
+
+def archive_content(db: Path) -> dict[str, list]:
+    database = sqlite_utils.Database(db)
+    return {
+        "publications": list(
+            database.query(
+                """select p.url, p.title, p.published,
+                     (select group_concat(name, '; ') from (
+                        select a.name from publication_authors pa
+                        join authors a on a.id = pa.author_id
+                        where pa.publication_id = p.id order by pa.position)) as authors
+                   from publications p order by p.url"""
+            )
+        ),
+        "authors": [row["name"] for row in database.query("select name from authors order by 1")],
+        "integrity": [row[0] for row in database.execute("pragma integrity_check").fetchall()],
+    }
+
+
+@pytest.fixture(scope="module")
+def uninterrupted(site: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, list]:
+    db = tmp_path_factory.mktemp("reference") / "archive.db"
+    with FaultServer(site) as server:
+        result = run_crawl(server.base_url, db)
+    assert result.returncode == 0, result.stderr[-3000:]
+    content = archive_content(db)
+    assert len(content["publications"]) == PUBLICATIONS
+    return content
+
+
+def interrupt_half_way(argv: list[str], server: FaultServer, how: signal.Signals) -> int:
+    """Start a crawl, send it ``how`` once INTERRUPT_AFTER requests arrived; its exit code."""
+    crawl = subprocess.Popen(
+        argv, cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while server.counts.total() < INTERRUPT_AFTER and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert crawl.poll() is None, "the crawl ended before it could be interrupted"
+        crawl.send_signal(how)
+        return crawl.wait(timeout=60)
+    finally:
+        crawl.kill()
+
+
+def stored(db: Path) -> int:
+    return sqlite_utils.Database(db)["publications"].count
+
+
+def test_sigint_then_resume_with_the_same_jobdir(
+    site: Path, uninterrupted: dict[str, list], tmp_path: Path
+) -> None:
+    db, jobdir = tmp_path / "archive.db", tmp_path / "job"
+    settings = {**SLOW, "JOBDIR": str(jobdir)}
+    with FaultServer(site, delay_all=DELAY) as server:
+        code = interrupt_half_way(
+            crawl_argv(server.base_url, db, settings=settings), server, signal.SIGINT
+        )
+        assert code == 0  # scrapy crawl stops gracefully on the first SIGINT
+        assert 0 < stored(db) < PUBLICATIONS
+        assert (jobdir / "requests.queue" / "active.json").is_file()  # the queue was saved
+        server.delay_all = 0
+        resumed = run_crawl(server.base_url, db, settings=settings)
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert "Resuming crawl" in resumed.stderr
+    assert archive_content(db) == uninterrupted
+
+
+def test_sigkill_then_start_again_with_the_same_jobdir(
+    site: Path, uninterrupted: dict[str, list], tmp_path: Path
+) -> None:
+    db, jobdir = tmp_path / "archive.db", tmp_path / "job"
+    settings = {**SLOW, "JOBDIR": str(jobdir)}
+    with FaultServer(site, delay_all=DELAY) as server:
+        argv = crawl_argv(server.base_url, db, runner=True, settings=settings)
+        assert interrupt_half_way(argv, server, signal.SIGKILL) == -signal.SIGKILL
+        assert 0 < stored(db) < PUBLICATIONS
+        assert (jobdir / RUNNING_MARK).exists()  # the runner's mark: this crawl never ended
+        server.delay_all = 0
+        again = run_crawl(server.base_url, db, runner=True, settings=settings)
+    assert again.returncode == EXIT_OK, again.stderr[-3000:]
+    assert "was killed before it could save its queue" in again.stderr
+    assert not (jobdir / RUNNING_MARK).exists()
+    assert archive_content(db) == uninterrupted
+    crawls = sqlite_utils.Database(db).query("select status, exit_code from crawls order by id")
+    # the killed crawl could record nothing more than its start; the second one is healthy
+    assert [row["exit_code"] for row in crawls] == [None, EXIT_OK]
