@@ -481,6 +481,7 @@ def _page(title: str, body: str, *, pad: bool, body_class: str) -> str:
     ]
     if pad:
         head += [
+            "<!-- invented: the head's viewport, stylesheet and inline styles -->",
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             '<link rel="stylesheet" href="/assets/css/main.css">',
             f"<style>{_css()}</style>",
