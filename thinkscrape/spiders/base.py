@@ -138,9 +138,10 @@ class ThinkTankSpider(scrapy.Spider):
             stats.inc_value("thinkscrape/listing/empty_pages")
             self.logger.warning("Listing page with no publication links: %s", response.url)
 
+        card_dates = self.card_dates(listing["cards"], reference=_fetched_at(response))
         known_here = 0
         for url in listing["publication_links"]:
-            if self.since and self._older_than_since(cards.get(url)):
+            if self.since and url in card_dates and card_dates[url] < self.since:
                 stats.inc_value("thinkscrape/listing/skipped_before_since")
                 continue
             if url in self.known_urls:
@@ -150,10 +151,10 @@ class ThinkTankSpider(scrapy.Spider):
                     continue
             card = cards.get(url)
             if card is not None:
-                card = {**card, "listing_url": self.canonical_of(response.url) or response.url}
+                card = {**card, "listing_url": self.site_url_of(response.url)}
             yield self.article_request(url, card)
 
-        if self.should_paginate(listing, index, known_here):
+        if self.should_paginate(list(card_dates.values()), index, known_here):
             for page_url in listing["pagination"]:
                 yield scrapy.Request(
                     self.fetch_url(page_url),
@@ -161,38 +162,33 @@ class ThinkTankSpider(scrapy.Spider):
                     cb_kwargs={"index": index},
                 )
 
-    def should_paginate(self, listing: dict[str, Any], index: str, known_here: int) -> bool:
+    def should_paginate(self, card_dates: list[dt.date], index: str, known_here: int) -> bool:
         """Whether to follow this listing page's pagination links."""
-        if self.since and self._all_older_than_since(listing["cards"]):
+        if self.since and card_dates and max(card_dates) < self.since:
             self.crawler.stats.inc_value("thinkscrape/listing/stopped_since")
             return False
         if self.full or known_here == 0:
             return True
+        # An incremental crawl reads on until `overlap` pages have shown archived items.
         self._overlap_seen[index] = self._overlap_seen.get(index, 0) + 1
         if self._overlap_seen[index] >= self.overlap:
             self.crawler.stats.inc_value("thinkscrape/listing/stopped_known")
             return False
         return True
 
-    def _card_date(self, card: dict[str, Any] | None) -> dt.date | None:
-        if not card or not card.get("date_raw"):
-            return None
-        reference = dt.datetime.now(dt.UTC)
-        parsed = parse_date(
-            card["date_raw"],
-            reference=reference,
-            date_order=self.date_order,
-            languages=self.languages,
-        )
-        return dt.date.fromisoformat(parsed.iso) if parsed else None
-
-    def _older_than_since(self, card: dict[str, Any] | None) -> bool:
-        when = self._card_date(card)
-        return when is not None and self.since is not None and when < self.since
-
-    def _all_older_than_since(self, cards: list[dict[str, Any]]) -> bool:
-        dates = [d for d in map(self._card_date, cards) if d is not None]
-        return bool(dates) and max(dates) < self.since
+    def card_dates(self, cards: list[dict[str, Any]], reference: str) -> dict[str, dt.date]:
+        """The date each dated card shows, resolved against the listing response's date."""
+        dates = {}
+        for card in cards:
+            parsed = parse_date(
+                card.get("date_raw") or "",
+                reference=dt.datetime.fromisoformat(reference),
+                date_order=self.date_order,
+                languages=self.languages,
+            )
+            if parsed is not None:
+                dates[card["url"]] = dt.date.fromisoformat(parsed.iso)
+        return dates
 
     def article_request(self, url: str, card: dict[str, Any] | None) -> scrapy.Request:
         return scrapy.Request(
