@@ -114,6 +114,11 @@ def test_sigkill_then_start_again_with_the_same_jobdir(
     assert "was killed before it could save its queue" in again.stderr
     assert not (jobdir / RUNNING_MARK).exists()
     assert archive_content(db) == uninterrupted
-    crawls = sqlite_utils.Database(db).query("select status, exit_code from crawls order by id")
-    # the killed crawl could record nothing more than its start; the second one is healthy
-    assert [row["exit_code"] for row in crawls] == [None, EXIT_OK]
+    crawls = sqlite_utils.Database(db).query(
+        "select status, finish_reason, exit_code from crawls order by id"
+    )
+    # the killed crawl could record nothing but its start; the next run closed its row
+    assert list(crawls) == [
+        {"status": "failed", "finish_reason": "killed", "exit_code": None},
+        {"status": "ok", "finish_reason": "finished", "exit_code": EXIT_OK},
+    ]

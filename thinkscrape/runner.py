@@ -6,7 +6,8 @@
         [-s JOBDIR=/srv/thinkscrape/jobs/cnas] [-s LOG_FILE=/var/log/thinkscrape/cnas.log] [--wait]
 
 It takes an exclusive lock next to the archive (``<db>.lock``), so one crawl at a time
-writes to an archive: a second one started meanwhile exits at once with code 75, or queues
+writes to an archive (a crawl row left 'running' by a killed crawl is then marked failed,
+finish reason ``killed``): a second one started meanwhile exits at once with code 75, or queues
 behind the first with ``--wait``. It never opens the database itself before holding the lock,
 so a second run never meets "database is locked". The lock is an OS file lock (``filelock``):
 a crawl that dies, even by SIGKILL, releases it with its process.
@@ -192,6 +193,29 @@ def recover_jobdir(jobdir: Path) -> bool:
     return True
 
 
+def close_abandoned_crawls(db_path: str, spider_name: str) -> int:
+    """Mark this spider's crawls still 'running' as failed ('killed'); how many there were.
+
+    Called with the archive's lock held, so no crawl started by this command is running: a
+    row still 'running' belongs to a crawl that was killed before it could close its row.
+    """
+    if lock_path_for(db_path) is None or not Path(db_path).exists():
+        return 0
+    from thinkscrape.archive.schema import open_db
+
+    db = open_db(db_path)
+    try:
+        with db.conn:
+            cursor = db.execute(
+                "UPDATE crawls SET status = 'failed', finish_reason = 'killed' "
+                "WHERE status = 'running' AND spider = ?",
+                [spider_name],
+            )
+        return cursor.rowcount
+    finally:
+        db.close()
+
+
 def record_exit_code(db_path: str, stats: Mapping[str, Any], code: int) -> None:
     """Write the verdict into the crawl's own ``crawls`` row (the pipeline cannot know it)."""
     crawl_id = stats.get("thinkscrape/crawl_id")
@@ -274,6 +298,13 @@ def crawl_command(
             )
             ctx.exit(EXIT_LOCKED)
     try:
+        abandoned = close_abandoned_crawls(db_path, spider_name)
+        if abandoned:
+            click.echo(
+                f"{abandoned} earlier crawl(s) of {spider_name} never finished: marked "
+                "failed (killed).",
+                err=True,
+            )
         jobdir = Path(settings["JOBDIR"]) if settings.get("JOBDIR") else None
         if jobdir is not None:
             if recover_jobdir(jobdir):
