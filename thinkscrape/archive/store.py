@@ -82,7 +82,7 @@ def utc_now() -> str:
 
 def to_json(value: Any) -> str:
     """Stable JSON (sorted keys, no ASCII escaping) that never fails on Scrapy stats."""
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=_json_default)
+    return _ENCODER.encode(value)
 
 
 def _json_default(value: Any) -> Any:
@@ -93,6 +93,10 @@ def _json_default(value: Any) -> Any:
     if isinstance(value, set | frozenset | tuple):
         return sorted(value, key=str)
     return str(value)
+
+
+# One encoder for every row: json.dumps would build a new one per call.
+_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, default=_json_default)
 
 
 def content_hash(pub: Publication) -> str:
@@ -352,18 +356,11 @@ class Archive:
         return dict(zip([d[0] for d in cursor.description], row, strict=True))
 
     def _insert(self, table: str, values: dict[str, Any]) -> int:
-        columns = ", ".join(f'"{c}"' for c in values)
-        marks = ", ".join("?" for _ in values)
-        cursor = self._execute(
-            f'INSERT INTO "{table}" ({columns}) VALUES ({marks})', list(values.values())
-        )
+        cursor = self._execute(_insert_sql(table, tuple(values)), list(values.values()))
         return cursor.lastrowid
 
     def _update(self, table: str, row_id: int, values: dict[str, Any]) -> None:
-        assignments = ", ".join(f'"{c}" = ?' for c in values)
-        self._execute(
-            f'UPDATE "{table}" SET {assignments} WHERE id = ?', [*values.values(), row_id]
-        )
+        self._execute(_update_sql(table, tuple(values)), [*values.values(), row_id])
 
     def _keep_version(self, publication_id: int, *, valid_to: str) -> None:
         """Copy the current (about to be replaced) content of a publication into
@@ -523,6 +520,18 @@ class Archive:
         if missing:
             self._update("authors", author_id, missing)
         return author_id
+
+
+@functools.lru_cache(maxsize=64)
+def _insert_sql(table: str, columns: tuple[str, ...]) -> str:
+    names = ", ".join(f'"{c}"' for c in columns)
+    return f'INSERT INTO "{table}" ({names}) VALUES ({", ".join("?" for _ in columns)})'
+
+
+@functools.lru_cache(maxsize=64)
+def _update_sql(table: str, columns: tuple[str, ...]) -> str:
+    assignments = ", ".join('"' + column + '" = ?' for column in columns)
+    return f'UPDATE "{table}" SET {assignments} WHERE id = ?'
 
 
 def _as_text(value: Any) -> str | None:
