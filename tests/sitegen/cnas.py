@@ -173,7 +173,7 @@ def _author_html(author: dict[str, Any], css_class: str = "contributor") -> str:
 
 
 def join_names(names: Sequence[str], last: str) -> str:
-    """ "A", "A and B", "A, B and C" (detail pages) or "A, B & C" (cards)."""
+    """Join names as bylines do: "A and B" on detail pages, "A, B & C" on cards."""
     if len(names) <= 1:
         return "".join(names)
     return ", ".join(names[:-1]) + f" {last} " + names[-1]
