@@ -24,12 +24,14 @@ every request):
 
 Every request is counted per path (``counts``, query stripped), listed in ``requests`` (the
 full target) and timed in ``arrivals``. ``delay_all`` slows every answer down, for tests that
-must interrupt a crawl half-way. Waits are capped at ``MAX_WAIT`` seconds so no test can hang
-on the server.
+must interrupt a crawl half-way. ``etags=True`` gives every page an ETag (a digest of its bytes)
+and answers a matching ``If-None-Match`` with 304, as a web server serving files does. Waits
+are capped at ``MAX_WAIT`` seconds so no test can hang on the server.
 """
 
 from __future__ import annotations
 
+import hashlib
 import socket
 import struct
 import subprocess
@@ -90,8 +92,17 @@ class _FaultHandler(BaseHTTPRequestHandler):
         body = self._file_bytes(path)
         if body is None:
             self._send(HTTPStatus.NOT_FOUND, b"<html><body><h1>404 Not Found</h1></body></html>")
-        else:
-            self._send(HTTPStatus.OK, body, content_type=self._content_type(path))
+            return
+        headers = {}
+        if self.server.owner.etags:
+            etag = '"' + hashlib.sha1(body).hexdigest() + '"'
+            headers["ETag"] = etag
+            if self.headers.get("If-None-Match") == etag:
+                self.send_response(HTTPStatus.NOT_MODIFIED)
+                self.send_header("ETag", etag)
+                self.end_headers()
+                return
+        self._send(HTTPStatus.OK, body, content_type=self._content_type(path), headers=headers)
 
     def _content_type(self, path: str) -> str:
         return "text/plain; charset=utf-8" if path.endswith(".txt") else HTML_CONTENT_TYPE
@@ -171,10 +182,13 @@ class _FaultHTTPServer(ThreadingHTTPServer):
 class FaultServer:
     """A running fault-injecting mirror server; a context manager that stops it on exit."""
 
-    def __init__(self, root: Path | None = None, delay_all: float = 0.0) -> None:
+    def __init__(
+        self, root: Path | None = None, delay_all: float = 0.0, etags: bool = False
+    ) -> None:
         # With no mirror folder every path is a 404: an "other host" that must never be asked.
         self.root = Path(root).resolve() if root is not None else Path("/nonexistent-mirror")
         self.delay_all = delay_all
+        self.etags = etags
         self.counts: Counter[str] = Counter()
         self.requests: list[str] = []
         self.arrivals: list[tuple[float, str]] = []  # (time.monotonic(), path) per request

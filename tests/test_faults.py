@@ -234,3 +234,47 @@ def test_a_refresh_of_redesigned_pages_keeps_what_they_used_to_say(
             "authors": "; ".join(a["name"] for a in old["authors"]) or None,
         } == was
     assert next(database.query("pragma integrity_check")) == {"integrity_check": "ok"}
+
+
+# --- conditional re-fetches --------------------------------------------------------------------
+def test_a_full_rewalk_of_an_unchanged_site_downloads_no_page_again(
+    site: Path, tmp_path: Path
+) -> None:
+    db = tmp_path / "archive.db"
+    with FaultServer(site, etags=True) as server:
+        first = run_crawl(server.base_url, db)
+        assert first.returncode == 0, first.stderr[-3000:]
+        before = archived(db)
+        validators = {
+            row["url"]: row["etag"]
+            for row in sqlite_utils.Database(db).query("select url, etag from http_validators")
+        }
+        # full=1 requests every publication again, each with the ETag it was stored with
+        again = run_crawl(server.base_url, db, spider_args={"full": "1"})
+    assert again.returncode == 0, again.stderr[-3000:]
+    pages = article_paths(site) + article_paths(site, "press/*/*/index.html")
+    assert sorted(validators) == sorted(f"https://www.cnas.org{path}" for path in pages)
+    assert all(re.fullmatch(r'"[0-9a-f]{40}"', etag) for etag in validators.values())
+    stats = last_crawl_stats(db)
+    assert stats["thinkscrape/conditional/sent"] == PUBLICATIONS
+    assert stats["thinkscrape/conditional/not_modified"] == PUBLICATIONS
+    assert stats["downloader/response_status_count/304"] == PUBLICATIONS
+    assert stats.get("item_scraped_count", 0) == 0
+    assert stats["thinkscrape/health/failed_checks"] == []
+    assert archived(db) == before
+
+
+def test_a_refresh_sends_no_validators(site: Path, tmp_path: Path) -> None:
+    db = tmp_path / "archive.db"
+    with FaultServer(site, etags=True) as server:
+        assert run_crawl(server.base_url, db).returncode == 0
+        again = run_crawl(server.base_url, db, spider_args={"refresh": "1"})
+    assert again.returncode == 0, again.stderr[-3000:]
+    stats = last_crawl_stats(db)
+    assert "thinkscrape/conditional/sent" not in stats
+    assert "downloader/response_status_count/304" not in stats
+    # every publication the refresh re-read was downloaded and stored again
+    listings_and_robots = stats["thinkscrape/listing/pages"] + 1
+    assert stats["item_scraped_count"] == (
+        stats["downloader/response_status_count/200"] - listings_and_robots
+    )
