@@ -316,8 +316,9 @@ def crawl_command(
             jobdir.mkdir(parents=True, exist_ok=True)
             (jobdir / RUNNING_MARK).touch()
         stats = run_crawl(spider_name, arguments, settings)
-        if jobdir is not None:
-            # Reached only when Scrapy stopped by itself or gracefully: its JOBDIR is sound.
+        if jobdir is not None and stats is not None and stats.get("finish_reason"):
+            # The spider closed (by itself or on one SIGINT/SIGTERM): Scrapy saved the JOBDIR.
+            # A forced stop (a second signal) returns here too, but without a finish reason.
             (jobdir / RUNNING_MARK).unlink(missing_ok=True)
         if stats is None:
             click.echo(
