@@ -643,3 +643,35 @@ def test_an_author_without_a_name_is_skipped_and_the_rest_kept(archive, db, craw
     )
     assert list(byline) == [{"name": "Peter Harrell", "position": 0}]
     assert "Author without a name skipped" in caplog.text
+
+
+def _byline_names(db) -> list[tuple[str, str]]:
+    rows = db.execute(
+        "SELECT p.title, a.name FROM publication_authors pa"
+        " JOIN publications p ON p.id = pa.publication_id"
+        " JOIN authors a ON a.id = pa.author_id ORDER BY p.id, pa.position"
+    )
+    return rows.fetchall()
+
+
+def test_people_met_in_a_rolled_back_batch_are_looked_up_again(archive, db, crawl):
+    curtis = card("https://www.cnas.org/x/1", "One", [person("Lisa Curtis")])
+    untitled = card("https://www.cnas.org/x/2", None, [])
+    with pytest.raises(InvalidPublication):
+        archive.store_many([curtis, untitled], crawl)
+    # the rolled-back row id is free again and goes to someone else
+    archive.store(card("https://www.cnas.org/x/3", "Three", [person("Kristine Lee")]), crawl)
+    archive.store(curtis, crawl)
+    assert _byline_names(db) == [("Three", "Kristine Lee"), ("One", "Lisa Curtis")]
+
+
+def test_people_met_inside_someone_elses_rolled_back_transaction_are_not_remembered(
+    archive, db, crawl
+):
+    curtis = card("https://www.cnas.org/x/1", "One", [person("Lisa Curtis")])
+    with pytest.raises(RuntimeError), db.atomic():
+        archive.store(curtis, crawl)
+        raise RuntimeError("the caller gives up")
+    archive.store(card("https://www.cnas.org/x/3", "Three", [person("Kristine Lee")]), crawl)
+    archive.store(curtis, crawl)
+    assert _byline_names(db) == [("Three", "Kristine Lee"), ("One", "Lisa Curtis")]

@@ -153,12 +153,17 @@ class Archive:
         self.db = db
         # When no fetch time is known (hand-made items, crawl bookkeeping), this says "now".
         self.clock = clock
-        # Bylines repeat the same people: what a person resolved to, and the aliases already
-        # recorded, are remembered for this archive's life (cleared on any rollback). Safe
-        # because a resolution never changes once made: profile URLs are unique and never
-        # replaced, and a name alone always resolves to the oldest row of its key.
+        # Bylines repeat the same people, so what a person resolved to and the aliases
+        # already recorded are remembered. A resolution never changes once committed
+        # (profile URLs are unique and never replaced; a name alone resolves to the oldest
+        # row of its key), but one made in a transaction that rolls back is void: entries
+        # stay pending until this archive commits its own outermost transaction, and inside
+        # a transaction opened by someone else nothing is remembered at all.
         self._author_ids: dict[tuple[Any, ...], int] = {}
         self._aliases: set[tuple[int, str]] = set()
+        self._pending_author_ids: dict[tuple[Any, ...], int] = {}
+        self._pending_aliases: set[tuple[int, str]] = set()
+        self._remembering = False
 
     # --- crawls -----------------------------------------------------------------------
     def start_crawl(self, spider: str, args: dict[str, Any], started: str | None = None) -> int:
@@ -258,14 +263,21 @@ class Archive:
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
-        """``db.atomic()``, forgetting cached author rows if it rolls back (they may be gone)."""
+        """``db.atomic()``; author resolutions made inside are remembered once it commits."""
+        outermost = not self.db.conn.in_transaction
+        if outermost:
+            self._remembering = True
         try:
             with self.db.atomic():
                 yield
-        except BaseException:
-            self._author_ids.clear()
-            self._aliases.clear()
-            raise
+            if outermost:
+                self._author_ids.update(self._pending_author_ids)
+                self._aliases.update(self._pending_aliases)
+        finally:
+            if outermost:
+                self._remembering = False
+                self._pending_author_ids.clear()
+                self._pending_aliases.clear()
 
     def replace_normalised(self, pub: Publication) -> str:
         """Rewrite an archived publication's normalised half from ``pub`` (re-normalisation).
@@ -457,17 +469,20 @@ class Archive:
         honorific = author.get("honorific") or None
         suffix = author.get("suffix") or None
         identity = (profile_url, key, honorific, suffix)
-        author_id = self._author_ids.get(identity)
+        author_id = self._author_ids.get(identity) or self._pending_author_ids.get(identity)
         if author_id is None:
             author_id = self._find_or_add_author(name, key, profile_url, honorific, suffix)
-            self._author_ids[identity] = author_id
+            if self._remembering:
+                self._pending_author_ids[identity] = author_id
         alias = (author.get("name_raw") or name).strip()
-        if (author_id, alias) not in self._aliases:
+        known = (author_id, alias)
+        if known not in self._aliases and known not in self._pending_aliases:
             self._execute(
                 "INSERT OR IGNORE INTO author_aliases (author_id, alias) VALUES (?, ?)",
                 [author_id, alias],
             )
-            self._aliases.add((author_id, alias))
+            if self._remembering:
+                self._pending_aliases.add(known)
         return author_id
 
     def _find_or_add_author(
