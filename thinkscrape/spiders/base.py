@@ -11,7 +11,8 @@ Arguments every spider takes (``scrapy crawl NAME -a key=value``):
   canonical.
 - ``since=YYYY-MM-DD``: stop paginating a listing once its items are older than that date.
 - ``full=1``: read every listing page, ignoring what the archive already holds.
-- ``refresh=1``: re-fetch publications already archived too (to catch edits).
+- ``refresh=1``: read every listing page and re-fetch publications already archived
+  too, to catch edits.
 - ``overlap=N``: how many listing pages holding already-archived publications to read
   before an incremental crawl stops paginating (default 1).
 """
@@ -167,7 +168,7 @@ class ThinkTankSpider(scrapy.Spider):
         if self.since and card_dates and max(card_dates) < self.since:
             self.crawler.stats.inc_value("thinkscrape/listing/stopped_since")
             return False
-        if self.full or known_here == 0:
+        if self.full or self.refresh or known_here == 0:
             return True
         # An incremental crawl reads on until `overlap` pages have shown archived items.
         self._overlap_seen[index] = self._overlap_seen.get(index, 0) + 1
