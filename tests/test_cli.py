@@ -280,6 +280,7 @@ def test_demo_crawls_the_bundled_sample_into_an_archive(tmp_path: Path) -> None:
     db = open_db(db_path)
     counts = {table: db[table].count for table in ("publications", "authors", "crawls")}
     # A real report from the site notes (4.2 #32), as the sample serves it.
+    crawl = db.execute("select started, status from crawls").fetchall()
     negotiating = db.execute(
         "select title, subtitle, published, authors from publications_flat where url = ?",
         [f"{CNAS}/publications/reports/negotiating-with-north-korea"],
@@ -290,6 +291,9 @@ def test_demo_crawls_the_bundled_sample_into_an_archive(tmp_path: Path) -> None:
     ]
     assert counts["crawls"] == 1
     lines = result.output.splitlines()
+    ((started, status),) = crawl
+    (crawl_line,) = [line for line in lines if line.startswith("Crawl #")]
+    assert crawl_line.startswith(f"Crawl #1 cnas {started}  {status} (finished): ")
     assert any(line.split() == ["publications", f"{counts['publications']:,}"] for line in lines)
     assert any(line.split() == ["authors", f"{counts['authors']:,}"] for line in lines)
     assert f"  thinkscrape search 'north korea' --db {db_path}" in lines

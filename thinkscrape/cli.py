@@ -135,6 +135,8 @@ def demo(db_path: Path, port: int) -> None:
     if result.returncode != 0:
         raise click.ClickException(f"The crawl failed (exit code {result.returncode}).")
     db = open_archive(db_path)
+    for crawl in query.stats(db, crawls=1)["crawls"]:
+        click.echo(f"\nCrawl {crawl_line(crawl)}")
     click.echo("\nRows per table:")
     counts = query.table_counts(db)
     width = max(map(len, counts), default=0)
@@ -176,12 +178,17 @@ def stats(db_path: Path, as_json: bool) -> None:
     if not figures["crawls"]:
         click.echo("  none recorded")
     for crawl in figures["crawls"]:
-        click.echo(
-            f"  #{crawl['id']} {crawl['spider']} {crawl['started'] or '?'}  "
-            f"{crawl['status'] or '?'} ({crawl['finish_reason'] or 'no finish reason'}): "
-            f"{crawl['items_stored'] or 0} stored, {crawl['items_dropped'] or 0} dropped, "
-            f"{crawl['errors'] or 0} errors"
-        )
+        click.echo(f"  {crawl_line(crawl)}")
+
+
+def crawl_line(crawl: dict[str, Any]) -> str:
+    """One crawl's health on one line: when, how it ended, what it stored."""
+    return (
+        f"#{crawl['id']} {crawl['spider']} {crawl['started'] or '?'}  "
+        f"{crawl['status'] or '?'} ({crawl['finish_reason'] or 'no finish reason'}): "
+        f"{crawl['items_stored'] or 0} stored, {crawl['items_dropped'] or 0} dropped, "
+        f"{crawl['errors'] or 0} errors"
+    )
 
 
 # --- search ---------------------------------------------------------------------------
