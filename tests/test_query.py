@@ -301,10 +301,10 @@ def test_stats(db) -> None:
             {"type": "report", "publications": 1},
         ],
         "by_year": [
-            {"year": "2017", "publications": 1},
-            {"year": "2018", "publications": 2},
-            {"year": "2019", "publications": 1},
-            {"year": "2020", "publications": 1},
+            {"year": 2017, "publications": 1},
+            {"year": 2018, "publications": 2},
+            {"year": 2019, "publications": 1},
+            {"year": 2020, "publications": 1},
         ],
         "crawls": [
             {

@@ -73,14 +73,14 @@ def check_type(value: str | None) -> str | None:
     raise QueryError(f"Unknown type {value!r}; choose one of: {', '.join(PUBLICATION_TYPES)}.")
 
 
-def fts_query(text: str) -> str:
+def fts_query(text: str, db: sqlite_utils.Database | None = None) -> str:
     """Quote what a user typed so FTS5 reads it as plain terms (all must match).
 
     Each word becomes a quoted FTS5 string, so punctuation ("U.S.-China") and operator
     words (AND, NOT) are searched as text; a "quoted phrase" stays a phrase and a stray
     quote is closed. sqlite-utils' `quote_fts` does exactly this.
     """
-    quoted = sqlite_utils.Database(memory=True).quote_fts(text)
+    quoted = (db or sqlite_utils.Database(memory=True)).quote_fts(text)
     if not quoted.replace('"', "").strip():
         raise QueryError("Give some words to search for.")
     return quoted
@@ -117,7 +117,7 @@ def search(
     if limit < 1:
         raise QueryError("--limit must be at least 1.")
     params: dict[str, Any] = {
-        "q": fts_query(query),
+        "q": fts_query(query, db),
         "limit": limit,
         "start": highlight[0],
         "end": highlight[1],
@@ -272,7 +272,8 @@ from crawls order by started desc, id desc limit :n""",
         **totals,
         "by_site": grouped("site", "site"),
         "by_type": grouped("type", "type"),
-        "by_year": grouped("substr(published, 1, 4)", "year"),
+        # An integer, as publications_flat.year is.
+        "by_year": grouped("cast(substr(published, 1, 4) as integer)", "year"),
         "crawls": recent,
     }
 
