@@ -253,12 +253,9 @@ class Archive:
             self._update("publications", publication_id, values)
         self._replace_children(publication_id, pub, new=existing is None)
         if pub.capture:
-            self.add_capture(
-                {"url": pub.url, **pub.capture},
-                crawl_id=crawl_id,
-                publication_id=publication_id,
-            )
-        self.link_captures(pub.url, publication_id)
+            capture = {"url": pub.url, **pub.capture}
+            self._execute(_ADD_CAPTURE, _capture_params(capture, crawl_id, publication_id))
+        self._execute(_LINK_CAPTURES, [publication_id, pub.url])
         return publication_id, outcome
 
     @contextlib.contextmanager
@@ -333,26 +330,11 @@ class Archive:
     ) -> None:
         """Record where a response's bytes are kept. A record already known (same WARC
         file and offset) is not duplicated; it only gains a publication it lacked."""
-        values = {field: capture.get(field) for field in CAPTURE_FIELDS}
-        self.db.execute(
-            """
-            INSERT INTO captures (url, warc_file, "offset", length, record_id, payload_digest,
-              fetched_at, status, crawl_id, publication_id)
-            VALUES (:url, :warc_file, :offset, :length, :record_id, :payload_digest,
-              :fetched_at, :status, :crawl_id, :publication_id)
-            ON CONFLICT (warc_file, "offset") DO UPDATE
-              SET publication_id = coalesce(captures.publication_id, excluded.publication_id)
-            """,
-            {**values, "crawl_id": crawl_id, "publication_id": publication_id},
-        )
+        self.db.execute(_ADD_CAPTURE, _capture_params(capture, crawl_id, publication_id))
 
     def link_captures(self, url: str, publication_id: int) -> int:
         """Attach the captures of ``url`` that have no publication yet; return how many."""
-        cursor = self.db.execute(
-            "UPDATE captures SET publication_id = ? WHERE url = ? AND publication_id IS NULL",
-            [publication_id, url],
-        )
-        return cursor.rowcount
+        return self.db.execute(_LINK_CAPTURES, [publication_id, url]).rowcount
 
     # --- internals ----------------------------------------------------------------------
     # These run only inside ``_transaction()``, so they talk to the connection directly:
@@ -535,6 +517,25 @@ class Archive:
         if missing:
             self._update("authors", author_id, missing)
         return author_id
+
+
+_ADD_CAPTURE = """
+INSERT INTO captures (url, warc_file, "offset", length, record_id, payload_digest,
+  fetched_at, status, crawl_id, publication_id)
+VALUES (:url, :warc_file, :offset, :length, :record_id, :payload_digest,
+  :fetched_at, :status, :crawl_id, :publication_id)
+ON CONFLICT (warc_file, "offset") DO UPDATE
+  SET publication_id = coalesce(captures.publication_id, excluded.publication_id)
+"""
+_LINK_CAPTURES = "UPDATE captures SET publication_id = ? WHERE url = ? AND publication_id IS NULL"
+
+
+def _capture_params(
+    capture: dict[str, Any], crawl_id: int | None, publication_id: int | None
+) -> dict[str, Any]:
+    params = {field: capture.get(field) for field in CAPTURE_FIELDS}
+    params.update(crawl_id=crawl_id, publication_id=publication_id)
+    return params
 
 
 @functools.lru_cache(maxsize=64)
