@@ -49,3 +49,13 @@ def test_gone_items_pass_through_untouched(crawler):
     pipeline = RequiredFieldsPipeline.from_crawler(crawler)
     gone = Gone(url="https://www.cnas.org/publications/reports/x", site="cnas", status=404)
     assert pipeline.process_item(gone) is gone
+
+
+def test_a_dropped_item_is_logged_by_reason_not_by_its_whole_body(crawler):
+    from thinkscrape.logformatter import ThinkscrapeLogFormatter
+
+    item = Publication(url="https://www.cnas.org/x", site="cnas", body="very long text " * 500)
+    logged = ThinkscrapeLogFormatter().dropped(
+        item, DropItem("no title on https://www.cnas.org/x"), None, crawler.spider
+    )
+    assert logged["msg"] % logged["args"] == "Dropped: no title on https://www.cnas.org/x"

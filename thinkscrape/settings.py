@@ -37,6 +37,7 @@ THINKSCRAPE_DB = "data/thinktanks.db"
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"
+LOG_FORMATTER = "thinkscrape.logformatter.ThinkscrapeLogFormatter"
 
 # --- unattended crawls ---
 # Retry-After honoured on 429/503 (replaces Scrapy's RetryMiddleware at its own slot);

@@ -1,0 +1,35 @@
+"""The demo's WARC file is a capture of the bundled mirror as it is now."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from warcio.archiveiterator import ArchiveIterator
+
+from thinkscrape.mirror import resolve_mirror_path
+
+
+def captured_pages(warc: Path) -> dict[str, bytes]:
+    pages = {}
+    with warc.open("rb") as stream:
+        for record in ArchiveIterator(stream):
+            if record.rec_type == "response" and record.http_headers.get_statuscode() == "200":
+                path = urlsplit(record.rec_headers.get_header("WARC-Target-URI")).path
+                pages[path] = record.content_stream().read()
+    return pages
+
+
+def test_sample_warc_holds_every_page_of_the_mirror_byte_for_byte(sample_root: Path):
+    pages = captured_pages(sample_root.parent / "cnas.warc.gz")
+    for path, body in pages.items():
+        file = resolve_mirror_path(sample_root, path)
+        assert file is not None, f"{path} is in the WARC but not in the mirror"
+        assert body == file.read_bytes(), f"{path} changed since the WARC was recorded"
+    publication_files = {
+        "/" + str(file.parent.relative_to(sample_root))
+        for pattern in ("publications/*/*/index.html", "press/*/*/index.html")
+        for file in sample_root.glob(pattern)
+    }
+    assert publication_files <= set(pages), "pages missing: re-run tests.sitegen.sample_warc"
+    assert "/robots.txt" in pages
