@@ -197,7 +197,7 @@ BOLD, PLAIN = "\x1b[1m", "\x1b[0m"
 
 
 @cli.command()
-@click.argument("words")
+@click.argument("words", metavar="QUERY")
 @click.option("--type", "type_", help=f"Only this type: {', '.join(PUBLICATION_TYPES)}.")
 @click.option("--since", metavar="YYYY-MM-DD", help="Published on or after this day.")
 @click.option("--until", metavar="YYYY-MM-DD", help="Published on or before this day.")
@@ -217,9 +217,10 @@ def search(
     as_json: bool,
     db_path: Path,
 ) -> None:
-    """Full-text search, best match first.
+    """Full-text search of titles, summaries and bodies, best match first.
 
-    WORDS are all required; put a phrase in double quotes: 'sanctions "north korea"'.
+    Every word of QUERY must match; put a phrase in double quotes:
+    'sanctions "north korea"'.
     """
     db = open_archive(db_path)
     # Bold marks the matched words on a terminal; click drops the codes when piped.
@@ -275,9 +276,9 @@ def search(
 @click.option("--out", default="-", show_default=True, help="File to write ('-' for stdout).")
 @db_option
 def export(fmt: str, where: str | None, out: str, db_path: Path) -> None:
-    """One row per publication from the publications_flat view.
+    """Export one row per publication for spreadsheets, pandas and R.
 
-    Authors come twice: "; "-joined in `authors`, and as a JSON array in `authors_json`.
+    Rows come from the publications_flat view. Authors come twice: "; "-joined in `authors`, and as a JSON array in `authors_json`.
     """
     db = open_archive(db_path)
     write = query.write_csv if fmt == "csv" else query.write_jsonl
