@@ -278,7 +278,8 @@ def search(
 def export(fmt: str, where: str | None, out: str, db_path: Path) -> None:
     """Export one row per publication for spreadsheets, pandas and R.
 
-    Rows come from the publications_flat view. Authors come twice: "; "-joined in `authors`, and as a JSON array in `authors_json`.
+    Rows come from the publications_flat view. Authors come twice: "; "-joined in
+    `authors`, and as a JSON array in `authors_json`.
     """
     db = open_archive(db_path)
     write = query.write_csv if fmt == "csv" else query.write_jsonl
