@@ -212,6 +212,15 @@ def test_health_counts_errors_over_the_threshold_and_scrapys_error_count_close()
     assert [f["check"] for f in closed] == ["errors"]
 
 
+def test_health_of_a_resumed_crawl_whose_listings_were_read_before_the_pause() -> None:
+    stats = {"response_received_count": 30, "thinkscrape/health/stored": 29, "log_count/ERROR": 0}
+    assert [f["check"] for f in health_failures(stats, "finished", max_errors=10)] == [
+        "no_listing_pages"
+    ]
+    stats["thinkscrape/health/resumed"] = True
+    assert health_failures(stats, "finished", max_errors=10) == []
+
+
 def test_health_of_an_interrupted_crawl() -> None:
     stats = {"response_received_count": 9, "log_count/ERROR": 0}
     assert health_failures(stats, "shutdown", max_errors=10) == [
