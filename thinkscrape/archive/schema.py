@@ -27,15 +27,17 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
 
     ``":memory:"`` gives a private in-memory archive, for tests.
     """
-    if str(path) == ":memory:":
+    in_memory = str(path) == ":memory:"
+    if in_memory:
         db = sqlite_utils.Database(memory=True)
     else:
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
         db = sqlite_utils.Database(path)
+    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    if not in_memory:
         # WAL lets researchers read the archive while a crawl writes to it.
         db.enable_wal()
-    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     db.execute("PRAGMA foreign_keys = ON")
     migrate(db)
     return db
