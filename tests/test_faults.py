@@ -11,8 +11,15 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 from faultserver import Fault, FaultServer, run_crawl
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
+from scrapy.http import Response
+from scrapy.utils.test import get_crawler
 from sitegen.cnas import generate_site, synthetic_records
 
+from thinkscrape.archive.schema import open_db
+from thinkscrape.middlewares.conditional import ConditionalRequestMiddleware, NotModified
 from thinkscrape.middlewares.retry_after import retry_after_seconds
 from thinkscrape.runner import EXIT_OK, EXIT_SITE_CHANGED
 
@@ -274,3 +281,97 @@ def test_conditional_refetches_of_an_unchanged_site(site: Path, tmp_path: Path) 
         refresh_stats["downloader/response_status_count/200"] - listings_and_robots
     )
     assert archived(db) == before
+
+
+# --- the middlewares in-process: what each does with one request ------------------------------
+class MirrorSpider(Spider):
+    """A spider crawling a mirror of the site, as the CNAS spider maps it."""
+
+    name = "mirror"
+    refresh = False
+
+    def site_url_of(self, url: str) -> str:
+        return url.replace("http://127.0.0.1:8000", "https://www.cnas.org")
+
+
+def crawler_for(settings: dict, refresh: bool = False) -> Crawler:
+    crawler = get_crawler(MirrorSpider, settings)
+    crawler.spider = crawler._create_spider()
+    crawler.spider.refresh = refresh
+    return crawler
+
+
+def test_conditional_headers_come_from_stored_validators(tmp_path: Path) -> None:
+    db_path = tmp_path / "archive.db"
+    db = open_db(db_path)
+    db["http_validators"].insert(
+        {
+            "url": "https://www.cnas.org/publications/reports/crossed-wires",
+            "etag": '"abc"',
+            "last_modified": "Wed, 18 Dec 2019 10:00:00 GMT",
+            "status": 200,
+            "checked": "2026-01-01T03:00:00+00:00",
+        }
+    )
+    db.close()
+    crawler = crawler_for({"THINKSCRAPE_DB": str(db_path)})
+    middleware = ConditionalRequestMiddleware.from_crawler(crawler)
+    middleware.spider_opened(crawler.spider)
+
+    known = Request("http://127.0.0.1:8000/publications/reports/crossed-wires")
+    unknown = Request("http://127.0.0.1:8000/publications/reports/no-safe-harbor")
+    middleware.process_request(known)
+    middleware.process_request(unknown)
+    assert known.headers.to_unicode_dict() == {
+        "If-None-Match": '"abc"',
+        "If-Modified-Since": "Wed, 18 Dec 2019 10:00:00 GMT",
+    }
+    assert unknown.headers.to_unicode_dict() == {}
+
+    with pytest.raises(NotModified):
+        middleware.process_response(known, Response(known.url, status=304, request=known))
+    assert crawler.stats.get_value("thinkscrape/conditional/not_modified") == 1
+    ok = Response(unknown.url, status=200, request=unknown)
+    assert middleware.process_response(unknown, ok) is ok
+
+
+def test_validators_are_recorded_for_stored_pages_only_and_saved_at_close(tmp_path: Path) -> None:
+    db_path = tmp_path / "archive.db"
+    open_db(db_path).close()
+    crawler = crawler_for({"THINKSCRAPE_DB": str(db_path)})
+    middleware = ConditionalRequestMiddleware.from_crawler(crawler)
+    middleware.spider_opened(crawler.spider)
+    page = "http://127.0.0.1:8000/publications/commentary/sharper-nato"
+    headers = {"ETag": '"v1"', "Last-Modified": "Tue, 02 Jan 2024 08:00:00 GMT"}
+    stored = Response(page, status=200, headers=headers, request=Request(page))
+    middleware.item_scraped(object(), stored, crawler.spider)
+    no_validators = Response(page + "-75", status=200, request=Request(page + "-75"))
+    middleware.item_scraped(object(), no_validators, crawler.spider)
+    middleware.spider_closed(crawler.spider)
+
+    rows = list(open_db(db_path)["http_validators"].rows)
+    assert [{k: v for k, v in row.items() if k != "checked"} for row in rows] == [
+        {
+            "url": "https://www.cnas.org/publications/commentary/sharper-nato",
+            "etag": '"v1"',
+            "last_modified": "Tue, 02 Jan 2024 08:00:00 GMT",
+            "status": 200,
+        }
+    ]
+
+
+def test_a_refresh_sends_no_validators_and_the_setting_switches_them_off(tmp_path: Path) -> None:
+    db_path = tmp_path / "archive.db"
+    db = open_db(db_path)
+    db["http_validators"].insert({"url": "https://www.cnas.org/reports", "etag": '"x"'})
+    db.close()
+    crawler = crawler_for({"THINKSCRAPE_DB": str(db_path)}, refresh=True)
+    middleware = ConditionalRequestMiddleware.from_crawler(crawler)
+    middleware.spider_opened(crawler.spider)
+    request = Request("http://127.0.0.1:8000/reports")
+    middleware.process_request(request)
+    assert request.headers.to_unicode_dict() == {}
+    with pytest.raises(NotConfigured):
+        ConditionalRequestMiddleware.from_crawler(
+            crawler_for({"THINKSCRAPE_DB": str(db_path), "THINKSCRAPE_CONDITIONAL": False})
+        )
