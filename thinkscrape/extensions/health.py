@@ -21,6 +21,13 @@ coverage floors included, see ``coverage.py``), ``thinkscrape/health/status`` (`
 ``JOBDIR``), and two counters kept as items pass: ``thinkscrape/health/stored`` and
 ``thinkscrape/health/dropped`` (publications stored / dropped by a pipeline).
 
+Why an extension of our own: Scrapy's ``CLOSESPIDER_ERRORCOUNT`` counts only spider
+exceptions and stops the crawl half-way, and Spidermon's monitor suites report through
+unittest-style actions whose results never reach the stats; here every check lets the crawl
+finish (what it stored is kept) and leaves one verdict in the stats, where the archive
+pipeline and the runner read it. The ERROR count is the one Spidermon's own
+``ErrorCountMonitor`` watches (``log_count/ERROR``).
+
 The spider's stats this reads: ``thinkscrape/listing/pages``,
 ``thinkscrape/listing/empty_pages`` and ``thinkscrape/listing/new_links`` (links to
 publications not yet archived that it followed; without it, publications that reached the
