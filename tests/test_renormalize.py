@@ -252,3 +252,20 @@ def test_an_unreadable_raw_half_is_skipped_with_its_reason(archive, db):
     ]
     assert (report["publications"], report["changed"]) == (2, 1)
     assert db["publications"].get(2)["published"] == "2018-02-12"
+
+
+def test_a_raw_half_of_an_unexpected_shape_is_skipped_and_the_rest_rewritten(archive, db):
+    crawl = archive.start_crawl("cnas", {})
+    archive.store(normalised(iran_raw()), crawl)
+    store_stale_russia(archive)
+    raw = json.loads(db["publications"].get(1)["raw"])
+    raw["contributors"] = "Ilan Goldenberg"  # a string where a list of people belongs
+    db["publications"].update(1, {"raw": json.dumps(raw)})
+
+    report = renormalize(db, clock=lambda: NOW)
+
+    assert [skip["url"] for skip in report["skipped"]] == [IRAN_URL]
+    assert report["skipped"][0]["reason"].startswith("normalisation failed (")
+    assert report["changed"] == 1
+    assert db["publications"].get(1)["published"] == "2015-06-15"  # left as it was
+    assert db["publications"].get(2)["outlet"] == "The Hill"

@@ -114,13 +114,19 @@ def _renormalize_one(
     pub.fetched_at = row["fetched_at"]
     reference = _reference_time(row["fetched_at"] or row["first_seen"])
     raw_half = pub.raw()
-    stages = {
-        "dates": normalize_dates(
-            raw_half, reference=reference, date_order=date_order, languages=languages
-        ),
-        "people": normalize_people(raw_half),
-        "links": normalize_links(raw_half),
-    }
+    try:
+        stages = {
+            "dates": normalize_dates(
+                raw_half, reference=reference, date_order=date_order, languages=languages
+            ),
+            "people": normalize_people(raw_half),
+            "links": normalize_links(raw_half),
+        }
+    except (AttributeError, KeyError, TypeError, ValueError) as error:
+        # a raw half of an unexpected shape (an older item layout, a hand edit): one
+        # publication is left as it is, the run goes on
+        _skip(report, row["url"], f"normalisation failed ({error!r})")
+        return
     for stage, result in stages.items():
         for name, value in result.fields.items():
             setattr(pub, name, value)
