@@ -138,13 +138,15 @@ def search(
     if author is not None:
         params["author"] = _like_pattern(author)
         # Any spelling the archive has seen counts: the clean name or a raw alias.
+        # People first (a few thousand rows), then their publications through the
+        # publication_authors(author_id) index: never a LIKE per byline row.
         filters.append(
             """p.id in (
                 select pa.publication_id from publication_authors pa
-                join authors a on a.id = pa.author_id
-                where a.name like :author escape '\\'
-                   or a.id in (select author_id from author_aliases
-                               where alias like :author escape '\\'))"""
+                where pa.author_id in (
+                    select id from authors where name like :author escape '\\'
+                    union
+                    select author_id from author_aliases where alias like :author escape '\\'))"""
         )
     fts = sqlite_utils.db.quote_identifier(fts_table)
     # Step one ranks every match but carries only ids; step two fetches columns and
