@@ -163,19 +163,25 @@ def scrapy_bench(work_dir: Path) -> dict[str, Any]:
     log = log_path.read_text(encoding="utf-8", errors="replace")
     if measured["exit_code"] != 0:
         raise RuntimeError(f"scrapy bench failed:\n{log[-3000:]}")
-    # Logged once a second; the first line is the start (0 pages) and the last interval
-    # is cut short by the close, so the median of the rest is its steady rate.
-    rates = [int(rate) for _, rate in _BENCH_RATE.findall(log)][1:]
-    if not rates:
-        raise RuntimeError(f"no rate in scrapy bench's log:\n{log[-3000:]}")
     pages = int(_stat(log, "downloader/response_count") or 0)
     return {
         "pages": pages,
-        "pages_per_s": statistics.median(rates) / 60,
+        "pages_per_s": bench_rate(log),
         "pages_per_s_overall": pages / (_stat(log, "elapsed_time_seconds") or 1),
         "cpu_ms_per_page": 1000 * measured["cpu_s"] / pages if pages else None,
         "peak_rss_mb": measured["peak_rss_mb"],
     }
+
+
+def bench_rate(log: str) -> float:
+    """Pages/s of ``scrapy bench`` from its log: the median of its logged pages/min.
+
+    Logged once a second; the first line is the start (0 pages), so it is left out.
+    """
+    rates = [int(rate) for _, rate in _BENCH_RATE.findall(log)][1:]
+    if not rates:
+        raise RuntimeError(f"no rate in scrapy bench's log:\n{log[-3000:]}")
+    return statistics.median(rates) / 60
 
 
 def replay(warc_dir: Path, db_path: Path) -> dict[str, Any]:
