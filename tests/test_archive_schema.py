@@ -237,7 +237,12 @@ def test_migrations_rerun_safely_on_an_existing_file(tmp_path):
     db = open_db(str(path))
     migrate(db)  # and once more, explicitly
     assert [(m.name, m.applied_at) for m in migrations.applied(db)] == applied
-    assert [name for name, _ in applied] == ["m001_tables", "m002_full_text_search", "m003_views"]
+    assert [name for name, _ in applied] == [
+        "m001_tables",
+        "m002_full_text_search",
+        "m003_views",
+        "m004_dropped_pages",
+    ]
     assert migrations.pending(db) == []
     rows = list(db.query("SELECT url, body FROM publications"))
     assert rows == [

@@ -675,3 +675,16 @@ def test_people_met_inside_someone_elses_rolled_back_transaction_are_not_remembe
     archive.store(card("https://www.cnas.org/x/3", "Three", [person("Kristine Lee")]), crawl)
     archive.store(curtis, crawl)
     assert _byline_names(db) == [("Three", "Kristine Lee"), ("One", "Lisa Curtis")]
+
+
+def test_a_dropped_page_is_remembered_until_it_is_archived(archive, db, crawl):
+    url = "https://www.cnas.org/publications/reports/the-financing-of-wmd-proliferation-jce-test"
+    archive.record_dropped(url, site="cnas", reason=f"no title on {url}", crawl_id=crawl)
+    archive.record_dropped(url, site="cnas", reason=f"no title on {url}", crawl_id=crawl)
+    assert [(r["url"], r["reason"]) for r in db["dropped_pages"].rows] == [
+        (url, f"no title on {url}")
+    ]
+    assert archive.dropped_urls("cnas") == {url}
+    assert archive.dropped_urls("brookings") == set()
+    archive.store(blink_of_war(url=url), crawl)
+    assert archive.dropped_urls("cnas") == set()

@@ -165,6 +165,8 @@ def test_crawl_is_recorded(db):
     (crawl,) = list(db["crawls"].rows)
     assert crawl["spider"] == "cnas"
     assert crawl["finish_reason"] == "finished"
+    assert crawl["status"] == "ok"  # every coverage floor met on the mirror
+    assert json.loads(crawl["coverage"])["authors"] >= 0.9
     assert crawl["items_stored"] == db["publications"].count
     assert crawl["finished"] >= crawl["started"]
 
@@ -212,8 +214,14 @@ def test_incremental_recrawl_reads_only_the_listing_indexes(
     stats = json.loads(
         list(db.query("select stats from crawls order by id desc limit 1"))[0]["stats"]
     )
-    # robots.txt plus one page per listing index; the only article fetched again is the
-    # one a previous crawl dropped (no title), since it is not in the archive
-    assert stats["item_dropped_count"] == 1
-    assert stats["downloader/request_count"] == 4 + 1
+    # robots.txt plus one page per listing index; the page dropped last time (no title) is
+    # remembered with its reason and not fetched again
+    assert stats["downloader/request_count"] == 4
     assert stats.get("item_scraped_count", 0) == 0
+    (dropped,) = list(db["dropped_pages"].rows)
+    assert (
+        dropped["url"] == CNAS + "/publications/reports/the-financing-of-wmd-proliferation-jce-test"
+    )
+    assert dropped["reason"] == "no title on " + dropped["url"]
+    last = list(db.query("select status, exit_code from crawls order by id desc limit 1"))[0]
+    assert last["status"] == "ok"

@@ -132,35 +132,33 @@ def test_allowed_missing(floor: float, total: int, allowed: int) -> None:
 
 
 def test_coverage_failure_names_the_field_and_how_far_it_fell() -> None:
-    coverage = {"title": 1.0, "published": 1.0, "authors": 0.8}
+    counts = {"title": (200, 200), "published": (200, 200), "authors": (160, 200)}
     floors = {"title": 1.0, "published": 0.99, "authors": 0.9}
-    assert coverage_failures(200, coverage, floors) == [
+    assert coverage_failures(counts, floors) == [
         {
             "check": "coverage",
             "field": "authors",
             "share": 0.8,
             "floor": 0.9,
             "missing": 40,
-            "stored": 200,
+            "expected": 200,
             "message": (
-                "authors found on 80.0% of 200 stored publications, under its floor of 90.0% "
-                "by 10.0% (40 without it)"
+                "authors found on 80.0% of 200 stored publications that should have it, "
+                "under its floor of 90.0% by 10.0% (40 without it)"
             ),
         }
     ]
 
 
 def test_one_publication_without_a_byline_does_not_fail_a_small_night() -> None:
-    assert coverage_failures(3, {"authors": 2 / 3}, {"authors": 0.9}) == []
-    assert [f["field"] for f in coverage_failures(3, {"authors": 1 / 3}, {"authors": 0.9})] == [
+    assert coverage_failures({"authors": (2, 3)}, {"authors": 0.9}) == []
+    assert [f["field"] for f in coverage_failures({"authors": (1, 3)}, {"authors": 0.9})] == [
         "authors"
     ]
 
 
 def test_a_title_floor_of_one_tolerates_no_missing_title() -> None:
-    assert [f["missing"] for f in coverage_failures(500, {"title": 499 / 500}, {"title": 1.0})] == [
-        1
-    ]
+    assert [f["missing"] for f in coverage_failures({"title": (499, 500)}, {"title": 1.0})] == [1]
 
 
 # --- health checks -----------------------------------------------------------------------------

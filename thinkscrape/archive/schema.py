@@ -250,3 +250,22 @@ ORDER BY a.name, publications DESC, p.outlet
 def m003_views(db: sqlite_utils.Database) -> None:
     for name, sql in VIEWS.items():
         db.create_view(name, sql.strip())
+
+
+@migrations(name="m004_dropped_pages")
+def m004_dropped_pages(db: sqlite_utils.Database) -> None:
+    # Pages that were fetched but could not be archived (no title: a block page, a test
+    # entry leaked onto the site), with the reason. An incremental crawl does not fetch them
+    # again every night; a full or refresh crawl does, and stores them once they are fixed.
+    db["dropped_pages"].create(
+        {
+            "url": str,
+            "site": str,
+            "reason": str,
+            "first_seen": str,
+            "last_seen": str,
+            "crawl_id": int,
+        },
+        pk="url",
+        foreign_keys=[("crawl_id", "crawls", "id")],
+    )

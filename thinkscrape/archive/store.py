@@ -319,6 +319,27 @@ class Archive:
         rows = self.db.execute("SELECT url FROM publications WHERE site = ?", [site])
         return {url for (url,) in rows}
 
+    def record_dropped(self, url: str, *, site: str, reason: str, crawl_id: int | None) -> None:
+        """Remember a page that was fetched but not archived, and why."""
+        now = self.clock()
+        with self._transaction():
+            self._execute(
+                "INSERT INTO dropped_pages (url, site, reason, first_seen, last_seen, crawl_id)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (url) DO UPDATE SET"
+                " reason = excluded.reason, last_seen = excluded.last_seen,"
+                " crawl_id = excluded.crawl_id",
+                [url, site, reason, now, now, crawl_id],
+            )
+
+    def dropped_urls(self, site: str) -> set[str]:
+        """Pages of ``site`` dropped by an earlier crawl and not archived since."""
+        rows = self.db.execute(
+            "SELECT url FROM dropped_pages WHERE site = ?"
+            " AND url NOT IN (SELECT url FROM publications)",
+            [site],
+        )
+        return {url for (url,) in rows}
+
     def latest_published(self, site: str) -> str | None:
         """The most recent publication date archived for ``site`` (ISO), if any."""
         row = self.db.execute("SELECT max(published) FROM publications WHERE site = ?", [site])

@@ -4,12 +4,14 @@ A site that changes its markup rarely breaks a crawl outright; more often one se
 silently starts finding nothing and every new publication is stored without a date or a
 byline. A floor per field turns that into a failed crawl the night it happens.
 
-Counting is left to Spidermon (``SPIDERMON_ADD_FIELD_COVERAGE``): it tallies, per item
-type, how many scraped items have a non-empty value for each field
-(``spidermon_item_scraped_count/Publication/<field>``), and ``item_scraped`` only fires for
-items every pipeline accepted, i.e. publications actually stored. Its own monitor suites
-report through unittest-style actions that never reach the stats, so the judging is done
-here, where the verdict can go into the stats the archive and the runner read.
+A floor applies to the publications that should have the field: a press release without a
+byline is normal, a report without one is not. The spider says which those are through
+``expects(field, item)``; this extension counts, on ``item_scraped`` (which only fires for
+items every pipeline accepted, i.e. publications actually stored), how many were expected
+to have each floored field and how many had it. Spidermon (``SPIDERMON_ADD_FIELD_COVERAGE``)
+still reports plain per-field coverage of every item in the stats for operators; its own
+monitor suites report through unittest-style actions that never reach the stats, so the
+judging is done here, where the verdict can go into the stats the archive and runner read.
 
 Floors come from the spider's ``coverage_floors`` (``{"title": 1.0, "published": 0.99}``),
 overridden field by field by the ``THINKSCRAPE_COVERAGE_FLOORS`` setting (a dict, or JSON on
@@ -17,7 +19,8 @@ the command line; a floor of 0 switches a field off).
 
 Stats written when the spider closes:
 
-- ``thinkscrape/coverage/<field>``: share (0..1) of stored publications having the field;
+- ``thinkscrape/coverage/<field>``: share (0..1) of the publications expected to have the
+  field that had it;
 - ``thinkscrape/coverage``: the same as one dict, ``{field: share}``;
 - ``thinkscrape/health/failed_checks``: one ``{"check": "coverage", ...}`` entry appended per
   field under its floor.
@@ -32,7 +35,6 @@ from typing import Any
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
 from scrapy.settings import BaseSettings
 
 logger = logging.getLogger(__name__)
@@ -49,18 +51,6 @@ def coverage_floors(spider: Spider, settings: BaseSettings) -> dict[str, float]:
     return {field: float(share) for field, share in floors.items() if float(share) > 0}
 
 
-def field_coverage(
-    stats: Mapping[str, Any], fields: list[str], item_type: str = ITEM_TYPE
-) -> tuple[int, dict[str, float]]:
-    """(items stored, {field: share of them having it}) from Spidermon's counters."""
-    total = int(stats.get(f"{COUNT_PREFIX}/{item_type}", 0))
-    if total == 0:
-        return 0, {}
-    return total, {
-        field: int(stats.get(f"{COUNT_PREFIX}/{item_type}/{field}", 0)) / total for field in fields
-    }
-
-
 def allowed_missing(floor: float, total: int) -> int:
     """How many of ``total`` publications may lack a field with this floor.
 
@@ -73,14 +63,17 @@ def allowed_missing(floor: float, total: int) -> int:
 
 
 def coverage_failures(
-    total: int, coverage: Mapping[str, float], floors: Mapping[str, float]
+    counts: Mapping[str, tuple[int, int]], floors: Mapping[str, float]
 ) -> list[dict[str, Any]]:
-    """One failed check per field whose coverage fell under its floor."""
+    """One failed check per field under its floor; ``counts``: field -> (having, expected)."""
     failures = []
     for field, floor in floors.items():
-        share = coverage.get(field, 0.0)
-        missing = total - round(share * total)
-        if missing <= allowed_missing(floor, total):
+        having, expected = counts.get(field, (0, 0))
+        if expected == 0:
+            continue
+        share = having / expected
+        missing = expected - having
+        if missing <= allowed_missing(floor, expected):
             continue
         failures.append(
             {
@@ -89,10 +82,10 @@ def coverage_failures(
                 "share": round(share, 4),
                 "floor": floor,
                 "missing": missing,
-                "stored": total,
+                "expected": expected,
                 "message": (
-                    f"{field} found on {share:.1%} of {total} stored publications, "
-                    f"under its floor of {floor:.1%} by {floor - share:.1%} "
+                    f"{field} found on {share:.1%} of {expected} stored publications that "
+                    f"should have it, under its floor of {floor:.1%} by {floor - share:.1%} "
                     f"({missing} without it)"
                 ),
             }
@@ -100,30 +93,51 @@ def coverage_failures(
     return failures
 
 
+def _has_value(value: Any) -> bool:
+    return value is not None and value != "" and value != [] and value != {}
+
+
 class FieldCoverage:
-    """Judge field coverage against the floors when the spider closes."""
+    """Count floored fields on every stored publication; judge them when the spider closes."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
+        self.counts: dict[str, list[int]] = {}  # field -> [having, expected]
+        self.floors: dict[str, float] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FieldCoverage:
-        if not crawler.settings.getbool("SPIDERMON_ADD_FIELD_COVERAGE"):
-            raise NotConfigured("SPIDERMON_ADD_FIELD_COVERAGE is off: nothing counts fields")
         extension = cls(crawler)
+        crawler.signals.connect(extension.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(extension.item_scraped, signal=signals.item_scraped)
         crawler.signals.connect(extension.spider_closed, signal=signals.spider_closed)
         return extension
 
+    def spider_opened(self, spider: Spider) -> None:
+        self.floors = coverage_floors(spider, self.crawler.settings)
+        self.counts = {field: [0, 0] for field in self.floors}
+
+    def item_scraped(self, item: Any, spider: Spider) -> None:
+        if type(item).__name__ != ITEM_TYPE:
+            return  # e.g. Gone: not a stored publication
+        expects = getattr(spider, "expects", None)
+        for field, count in self.counts.items():
+            if expects is not None and not expects(field, item):
+                continue
+            count[1] += 1
+            if _has_value(getattr(item, field, None)):
+                count[0] += 1
+
     def spider_closed(self, spider: Spider) -> None:
         stats = self.crawler.stats
-        floors = coverage_floors(spider, self.crawler.settings)
-        total, coverage = field_coverage(stats.get_stats(), list(floors))
-        if total == 0:
+        counts = {field: (having, expected) for field, (having, expected) in self.counts.items()}
+        coverage = {f: round(h / e, 4) for f, (h, e) in counts.items() if e}
+        if not coverage:
             return  # nothing stored: the health check says whether that is wrong
         for field, share in coverage.items():
-            stats.set_value(f"thinkscrape/coverage/{field}", round(share, 4))
-        stats.set_value("thinkscrape/coverage", {f: round(s, 4) for f, s in coverage.items()})
-        failures = coverage_failures(total, coverage, floors)
+            stats.set_value(f"thinkscrape/coverage/{field}", share)
+        stats.set_value("thinkscrape/coverage", coverage)
+        failures = coverage_failures(counts, self.floors)
         for failure in failures:
             logger.warning("Coverage floor broken: %s", failure["message"])
         if failures:

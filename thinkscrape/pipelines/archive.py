@@ -39,6 +39,7 @@ class ArchivePipeline:
             raise NotConfigured("THINKSCRAPE_DB is empty: not archiving")
         pipeline = cls(crawler, db_path)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
         crawler.signals.connect(
             pipeline.response_captured, signal=thinkscrape_signals.response_captured
         )
@@ -70,6 +71,12 @@ class ArchivePipeline:
             self.stored += 1
             self.stats.inc_value(f"thinkscrape/archive/{outcome}")
         return item
+
+    def item_dropped(self, item: Any, exception: BaseException) -> None:
+        if self.archive is not None and isinstance(item, Publication):
+            self.archive.record_dropped(
+                item.url, site=item.site, reason=str(exception), crawl_id=self.crawl_id
+            )
 
     def response_captured(self, capture: dict[str, Any]) -> None:
         if self.archive is not None:

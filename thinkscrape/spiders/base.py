@@ -44,7 +44,8 @@ class ThinkTankSpider(scrapy.Spider):
     listing_paths: ClassVar[tuple[str, ...]] = ()  # listing indexes: the crawl's frontier
     date_order: ClassVar[str] = "MDY"  # how the site writes numeric dates
     languages: ClassVar[tuple[str, ...]] = ("en",)
-    # share of stored publications that must have each field (checked after the crawl)
+    # share of stored publications that must have each field (checked after the crawl);
+    # `expects` says which publications should have it
     coverage_floors: ClassVar[dict[str, float]] = {}
 
     # 404/410 on a known publication mark it gone instead of being ignored
@@ -68,6 +69,9 @@ class ThinkTankSpider(scrapy.Spider):
         fetch_host = urlsplit(self.base_url or self.home).hostname or ""
         self.allowed_domains = [fetch_host] if self.base_url else list(self.site_hosts)
         self.known_urls: set[str] = set()
+        # set when the previous crawl did not finish: it may have stopped before fetching
+        # publications deeper in the listings, so every listing page is read again
+        self.resume_listings = False
         # listing index → pages read so far that held archived publications
         self._overlap_seen: dict[str, int] = {}
 
@@ -81,6 +85,10 @@ class ThinkTankSpider(scrapy.Spider):
 
     def extract_article(self, url: str, html: str) -> dict[str, Any]:
         raise NotImplementedError
+
+    def expects(self, field: str, item: Publication) -> bool:
+        """Whether this publication should have ``field`` (for the coverage floors)."""
+        return True
 
     # --- URLs --------------------------------------------------------------------------
     def fetch_url(self, url: str) -> str:
@@ -114,7 +122,7 @@ class ThinkTankSpider(scrapy.Spider):
             yield scrapy.Request(url, callback=self.parse_listing, cb_kwargs={"index": path})
 
     def load_known_urls(self) -> set[str]:
-        """Canonical URLs already archived for this site (empty on a full crawl)."""
+        """Canonical URLs already archived, or dropped, for this site (none on a full crawl)."""
         if self.full:
             return set()
         from thinkscrape.archive.schema import open_db
@@ -125,7 +133,13 @@ class ThinkTankSpider(scrapy.Spider):
             return set()
         db = open_db(path)
         try:
-            return Archive(db).known_urls(self.name)
+            running = self.crawler.stats.get_value("thinkscrape/crawl_id")
+            self.resume_listings = not previous_crawl_finished(db, self.name, running)
+            if self.resume_listings:
+                self.logger.info("The previous crawl did not finish: reading every listing page")
+            archive = Archive(db)
+            # pages dropped before (no title) are not fetched again every night either
+            return archive.known_urls(self.name) | archive.dropped_urls(self.name)
         finally:
             db.close()
 
@@ -150,6 +164,8 @@ class ThinkTankSpider(scrapy.Spider):
                 if not self.refresh:
                     stats.inc_value("thinkscrape/listing/skipped_known")
                     continue
+            if url not in self.known_urls:
+                stats.inc_value("thinkscrape/listing/new_links")
             card = cards.get(url)
             if card is not None:
                 card = {**card, "listing_url": self.site_url_of(response.url)}
@@ -168,7 +184,7 @@ class ThinkTankSpider(scrapy.Spider):
         if self.since and card_dates and max(card_dates) < self.since:
             self.crawler.stats.inc_value("thinkscrape/listing/stopped_since")
             return False
-        if self.full or self.refresh or known_here == 0:
+        if self.full or self.refresh or self.resume_listings or known_here == 0:
             return True
         # An incremental crawl reads on until `overlap` pages have shown archived items.
         self._overlap_seen[index] = self._overlap_seen.get(index, 0) + 1
@@ -227,6 +243,21 @@ class ThinkTankSpider(scrapy.Spider):
             status=response.status,
             capture=response.meta.get("capture"),
         )
+
+
+def previous_crawl_finished(db: Any, spider: str, running: int | None = None) -> bool:
+    """Whether the last crawl of ``spider`` before the running one read its listings through.
+
+    A crawl killed half-way has no finish reason; one stopped early (shutdown, timeout) has
+    another than "finished". ``running`` is the id of the running crawl's own row, if any.
+    """
+    rows = list(
+        db.query(
+            "select finish_reason from crawls where spider = ? and id < ? order by id desc limit 1",
+            [spider, running if running is not None else 2**62],
+        )
+    )
+    return not rows or rows[0]["finish_reason"] == "finished"
 
 
 def _is_text(response: Response) -> bool:

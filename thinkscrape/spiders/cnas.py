@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from thinkscrape.extract import cnas
+from thinkscrape.items import Publication
 from thinkscrape.spiders.base import ThinkTankSpider
 
 
@@ -23,8 +24,21 @@ class CnasSpider(ThinkTankSpider):
     coverage_floors: ClassVar[dict[str, float]] = {
         "title": 1.0,
         "published": 0.99,
+        # the raw date line of the article page itself: the listing card's date would
+        # otherwise hide a header whose markup changed
+        "published_raw": 0.95,
+        "body": 0.95,
         "authors": 0.9,
     }
+    # Press releases and transcripts are often unsigned; Sharper is a newsletter written
+    # by a team with no byline.
+    unsigned_types: ClassVar[tuple[str, ...]] = ("press-release", "transcript")
+    unsigned_series: ClassVar[tuple[str, ...]] = ("Sharper",)
+
+    def expects(self, field: str, item: Publication) -> bool:
+        if field == "authors":
+            return item.type not in self.unsigned_types and item.series not in self.unsigned_series
+        return True
 
     def canonical_url(self, url: str) -> str | None:
         return cnas.canonical_url(url)
