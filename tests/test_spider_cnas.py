@@ -172,3 +172,22 @@ def test_an_unknown_page_answering_404_is_counted_not_stored(sample_root):
     response = page(sample_root, "/publications/commentary/never-seen", status=404)
     assert list(spider.parse_article(response)) == []
     assert spider.crawler.stats.get_value("thinkscrape/article/missing") == 1
+
+
+def test_listings_are_read_through_again_after_an_unfinished_crawl():
+    from thinkscrape.archive.schema import open_db
+    from thinkscrape.archive.store import Archive
+    from thinkscrape.spiders.base import previous_crawl_finished
+
+    db = open_db(":memory:")
+    archive = Archive(db)
+    assert previous_crawl_finished(db, "cnas")  # no crawl yet: nothing to resume
+    first = archive.start_crawl("cnas", {})
+    archive.finish_crawl(
+        first, finish_reason="finished", items_stored=1, items_dropped=0, errors=0, stats={}
+    )
+    killed = archive.start_crawl("cnas", {})  # killed: never finished
+    running = archive.start_crawl("cnas", {})
+    assert not previous_crawl_finished(db, "cnas", running)
+    assert previous_crawl_finished(db, "cnas", killed)
+    assert previous_crawl_finished(db, "brookings", running)
