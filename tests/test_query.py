@@ -335,6 +335,7 @@ def test_table_counts_cover_data_tables_only(db) -> None:
         "publication_versions": 0,
         "captures": 0,
         "http_validators": 0,
+        "dropped_pages": 0,
     }
 
 
@@ -428,3 +429,44 @@ def test_snippet_markers_can_be_chosen(db) -> None:
         result["snippet"]
         == "North Korea negotiations need a plan for North Korea's <b>arsenal</b>."
     )
+
+
+def test_csv_reads_back_as_the_csv_module_writes_it_for_awkward_values() -> None:
+    # Invented values, chosen to need quoting: quotes, commas, line breaks, non-ASCII,
+    # an empty subtitle next to a missing one.
+    memory = open_db(":memory:")
+    archive = Archive(memory, clock=lambda: "2026-11-01T02:00:00+00:00")
+    crawl_id = archive.start_crawl("cnas", {})
+    archive.store(
+        publication(
+            "/publications/commentary/quotes",
+            "commentary",
+            'He said "no", then left',
+            "2021-05-06",
+            subtitle="",
+            summary="Line one\nline two, with a comma\r\nand “curly” quotes; ünïcode …",
+            authors=[person('Dr. "Duyeon" Kim', 0), person("Neil Bhatiya, Jr.", 1)],
+        ),
+        crawl_id,
+    )
+    archive.store(publication("/publications/blog/plain", "blog", "Plain", "2011-10-05"), crawl_id)
+    out = io.StringIO(newline="")
+    assert query.write_csv(memory, out) == 2
+    written = list(csv.reader(io.StringIO(out.getvalue(), newline="")))
+    by_csv_module = io.StringIO(newline="")
+    columns, rows = query.export_cursor(memory)
+    csv.writer(by_csv_module).writerows([columns, *rows])
+    assert written == list(csv.reader(io.StringIO(by_csv_module.getvalue(), newline="")))
+    header, quotes, plain = written
+    row = dict(zip(header, quotes, strict=True))
+    assert (row["title"], row["subtitle"], row["series"], row["year"]) == (
+        'He said "no", then left',
+        "",
+        "",
+        "2021",
+    )
+    assert row["summary"] == "Line one\nline two, with a comma\r\nand “curly” quotes; ünïcode …"
+    assert row["authors"] == 'Dr. "Duyeon" Kim; Neil Bhatiya, Jr.'
+    assert json.loads(row["authors_json"]) == ['Dr. "Duyeon" Kim', "Neil Bhatiya, Jr."]
+    assert dict(zip(header, plain, strict=True))["title"] == "Plain"
+    memory.close()
