@@ -131,3 +131,25 @@ def serve_mirror(root: Path, port: int = 0) -> MirrorServer:
     ``port=0`` lets the OS choose a free port; read it from ``.base_url`` or ``.port``.
     """
     return MirrorServer(root, port)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m thinkscrape.mirror [FOLDER] [--port N]``: serve a mirror until Ctrl-C."""
+    import argparse
+    import time
+
+    parser = argparse.ArgumentParser(description="Serve an offline site mirror on 127.0.0.1.")
+    parser.add_argument("root", nargs="?", default="data/samples/cnas", type=Path)
+    parser.add_argument("--port", type=int, default=8000)
+    args = parser.parse_args(argv)
+    with serve_mirror(args.root, port=args.port) as mirror:
+        print(f"Serving {args.root} at {mirror.base_url} (Ctrl-C to stop)", flush=True)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            pass
+
+
+if __name__ == "__main__":
+    main()
