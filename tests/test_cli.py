@@ -237,7 +237,15 @@ def test_browse_serves_the_archive_with_the_project_metadata(archive: Path, monk
     assert result.exit_code == 0, result.output
     command = seen["command"]
     assert command[1:5] == ["-m", "datasette", "serve", str(archive)]
-    assert command[-4:] == ["--host", "127.0.0.1", "--port", "8123"]
+    assert command[7:11] == ["--host", "127.0.0.1", "--port", "8123"]
+    assert command[11:] == [
+        "--setting",
+        "sql_time_limit_ms",
+        "30000",
+        "--setting",
+        "facet_time_limit_ms",
+        "2000",
+    ]
     # The metadata is keyed by the name Datasette gives this file ("archive").
     database = seen["metadata"]["databases"]["archive"]
     assert database["tables"]["publications"]["fts_table"] == "publications_fts"

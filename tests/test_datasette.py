@@ -308,3 +308,9 @@ def test_flat_view_opens_with_facets_by_site_type_outlet_and_year(datasette: str
         ],
         "year": [(2017, 1), (2018, 3), (2019, 2)],
     }
+
+
+def test_whole_archive_queries_get_time_to_finish(datasette: str) -> None:
+    with urllib.request.urlopen(f"{datasette}/-/settings.json", timeout=10) as response:
+        settings = json.load(response)
+    assert (settings["sql_time_limit_ms"], settings["facet_time_limit_ms"]) == (30_000, 2_000)

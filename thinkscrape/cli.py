@@ -28,6 +28,8 @@ SAMPLE_ROOT = PROJECT_ROOT / "data" / "samples" / "cnas"
 METADATA_PATH = Path(__file__).resolve().parent / "datasette" / "metadata.json"
 # The database name metadata.json is written for; `browse` re-keys it to the real file.
 METADATA_DB_NAME = "thinktanks"
+SQL_TIME_LIMIT_MS = 30_000
+FACET_TIME_LIMIT_MS = 2_000
 
 
 def db_option(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -321,6 +323,14 @@ def datasette_command(db_path: Path, metadata_path: Path, port: int) -> list[str
         "127.0.0.1",
         "--port",
         str(port),
+        # One researcher on their own machine: let whole-archive queries (co-authorship
+        # pairs over every byline) and facets finish instead of Datasette's web defaults.
+        "--setting",
+        "sql_time_limit_ms",
+        str(SQL_TIME_LIMIT_MS),
+        "--setting",
+        "facet_time_limit_ms",
+        str(FACET_TIME_LIMIT_MS),
     ]
 
 
