@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import socket
 import subprocess
 from pathlib import Path
 
@@ -306,3 +307,22 @@ def test_demo_crawls_the_bundled_sample_into_an_archive(tmp_path: Path) -> None:
     assert any(line.split() == ["authors", f"{counts['authors']:,}"] for line in lines)
     assert f"  thinkscrape search 'north korea' --db {db_path}" in lines
     assert list((db_path.parent / "warc").glob("*.warc.gz"))  # raw responses kept beside it
+
+
+def test_demo_keeps_out_of_an_archive_of_the_live_site(archive: Path) -> None:
+    before = archive.read_bytes()
+    result = run("demo", "--db", str(archive))
+    assert result.exit_code == 1
+    assert f"Error: {archive.resolve()} holds crawls of a live site" in result.output
+    assert archive.read_bytes() == before
+
+
+def test_demo_explains_a_busy_port(tmp_path: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = run("demo", "--db", str(tmp_path / "demo.db"), "--port", str(port))
+    assert result.exit_code == 1
+    assert f"Error: Cannot serve the sample on port {port}:" in result.output
+    assert not (tmp_path / "demo.db").exists()

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+import sqlite_utils
 
 from thinkscrape import query
 from thinkscrape.items import PUBLICATION_TYPES
@@ -44,7 +45,7 @@ def db_option(fn: Callable[..., Any]) -> Callable[..., Any]:
     )(fn)
 
 
-def open_archive(db_path: Path):
+def open_archive(db_path: Path) -> sqlite_utils.Database:
     try:
         return query.open_archive(db_path)
     except query.QueryError as error:
@@ -81,8 +82,23 @@ def sample_source(port: int = 0) -> Iterator[str]:
         from thinkscrape.mirror import serve_mirror
     except ImportError as error:
         raise click.ClickException(f"The sample server is unavailable: {error}") from error
-    with serve_mirror(SAMPLE_ROOT, port=port) as server:
+    try:
+        server = serve_mirror(SAMPLE_ROOT, port=port)
+    except OSError as error:
+        raise click.ClickException(f"Cannot serve the sample on port {port}: {error}") from error
+    with server:
         yield server.base_url
+
+
+def live_crawls(db_path: Path) -> int:
+    """How many crawls in the archive at ``db_path`` fetched from anywhere but this machine."""
+    if not db_path.exists():
+        return 0
+    db = open_archive(db_path)
+    crawls = [json.loads(args or "{}") for (args,) in db.execute("select args from crawls")]
+    db.close()
+    local = ("http://127.0.0.1:", "http://localhost:")
+    return sum(1 for args in crawls if not str(args.get("base_url") or "").startswith(local))
 
 
 def crawl_command(base_url: str, db_path: Path) -> list[str]:
@@ -131,6 +147,12 @@ def demo(db_path: Path, port: int) -> None:
     Nothing leaves this machine: the sample is served on 127.0.0.1.
     """
     db_path = db_path.resolve()
+    # The sample holds invented text under real cnas.org URLs: keep it out of a real archive.
+    if live_crawls(db_path):
+        raise click.ClickException(
+            f"{db_path} holds crawls of a live site; the demo would mix the sample into it. "
+            "Choose another file with --db, e.g. --db data/demo.db."
+        )
     with sample_source(port) as base_url:
         click.echo(f"Crawling the bundled sample served at {base_url} into {db_path} ...")
         result = subprocess.run(crawl_command(base_url, db_path), cwd=PROJECT_ROOT)
