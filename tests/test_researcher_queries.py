@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from thinkscrape import query
 from thinkscrape.archive.schema import open_db
 from thinkscrape.archive.store import Archive
 from thinkscrape.items import Publication
@@ -279,7 +280,7 @@ NOTES = {
 
 @pytest.fixture(scope="module")
 def crawled(mirror_crawl: Path):
-    db = open_db(mirror_crawl)
+    db = query.open_archive(mirror_crawl)  # read-only: the session's crawl is shared
     yield db
     db.close()
 
