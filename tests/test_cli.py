@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import socket
 import subprocess
 from pathlib import Path
 
@@ -261,25 +260,13 @@ def test_browse_serves_the_archive_with_the_project_metadata(archive: Path, monk
 
 
 def test_demo_explains_a_missing_sample(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(cli_module, "SAMPLE_ROOT", tmp_path / "samples" / "cnas")
+    monkeypatch.setattr(cli_module, "SAMPLE_WARC", tmp_path / "samples" / "cnas.warc.gz")
     result = run("demo", "--db", str(tmp_path / "demo.db"))
     assert result.exit_code == 1
-    assert f"The bundled sample is missing (looked in {tmp_path / 'samples' / 'cnas'})" in (
-        result.output
+    assert (
+        f"The bundled sample is missing (looked for {tmp_path / 'samples' / 'cnas.warc.gz'})"
+        in (result.output)
     )
-
-
-def test_demo_crawl_command_is_the_users_command(tmp_path: Path) -> None:
-    command = cli_module.crawl_command("http://127.0.0.1:5000", tmp_path / "demo.db")
-    assert command[1:5] == ["-m", "scrapy", "crawl", "cnas"]
-    assert command[5:11] == [
-        "-a",
-        "base_url=http://127.0.0.1:5000",
-        "-s",
-        f"THINKSCRAPE_DB={tmp_path / 'demo.db'}",
-        "-s",
-        f"THINKSCRAPE_WARC_DIR={tmp_path / 'warc'}",
-    ]
 
 
 def test_demo_crawls_the_bundled_sample_into_an_archive(tmp_path: Path) -> None:
@@ -306,7 +293,13 @@ def test_demo_crawls_the_bundled_sample_into_an_archive(tmp_path: Path) -> None:
     assert any(line.split() == ["publications", f"{counts['publications']:,}"] for line in lines)
     assert any(line.split() == ["authors", f"{counts['authors']:,}"] for line in lines)
     assert f"  thinkscrape search 'north korea' --db {db_path}" in lines
-    assert list((db_path.parent / "warc").glob("*.warc.gz"))  # raw responses kept beside it
+    # every publication row leads back to its bytes in the bundled capture
+    captures = (
+        open_db(db_path)
+        .execute("select count(distinct publication_id), min(warc_file) from captures")
+        .fetchall()
+    )
+    assert captures == [(counts["publications"], str(cli_module.SAMPLE_WARC))]
 
 
 def test_demo_keeps_out_of_an_archive_of_the_live_site(archive: Path) -> None:
@@ -315,14 +308,3 @@ def test_demo_keeps_out_of_an_archive_of_the_live_site(archive: Path) -> None:
     assert result.exit_code == 1
     assert f"Error: {archive.resolve()} holds crawls of a live site" in result.output
     assert archive.read_bytes() == before
-
-
-def test_demo_explains_a_busy_port(tmp_path: Path) -> None:
-    with socket.socket() as busy:
-        busy.bind(("127.0.0.1", 0))
-        busy.listen()
-        port = busy.getsockname()[1]
-        result = run("demo", "--db", str(tmp_path / "demo.db"), "--port", str(port))
-    assert result.exit_code == 1
-    assert f"Error: Cannot serve the sample on port {port}:" in result.output
-    assert not (tmp_path / "demo.db").exists()

@@ -103,7 +103,7 @@ def test_response_and_request_records_with_digests_and_link(tmp_path: Path) -> N
 
     assert capture == {
         "url": URL,
-        "warc_file": path.name,
+        "warc_file": str(path),
         "offset": response["offset"],
         "length": response["length"],
         "record_id": response["headers"]["WARC-Record-ID"],
@@ -168,7 +168,9 @@ def test_rolls_over_to_the_next_serial_at_the_size_limit(tmp_path: Path) -> None
         "cnas-20261128T225500Z-00001.warc.gz",
         "cnas-20261128T225500Z-00002.warc.gz",
     ]
-    assert [c["warc_file"] for c in captures] == [names[0]] * 2 + [names[1]] * 2 + [names[2]]
+    assert [Path(c["warc_file"]).name for c in captures] == [names[0]] * 2 + [names[1]] * 2 + [
+        names[2]
+    ]
     for name in names:
         path = tmp_path / name
         assert path.stat().st_size <= 14_000
@@ -182,8 +184,8 @@ def test_an_oversized_pair_still_gets_written_alone(tmp_path: Path) -> None:
     with WarcWriter(tmp_path, "cnas", started_at=STARTED, max_size=1_000) as writer:
         first = write_one(writer, URL + "-1", big)
         second = write_one(writer, URL + "-2", big)
-    assert first["warc_file"] == "cnas-20261128T225500Z-00000.warc.gz"
-    assert second["warc_file"] == "cnas-20261128T225500Z-00001.warc.gz"
+    assert Path(first["warc_file"]).name == "cnas-20261128T225500Z-00000.warc.gz"
+    assert Path(second["warc_file"]).name == "cnas-20261128T225500Z-00001.warc.gz"
     assert [r["body"] for r in read_records(tmp_path / second["warc_file"])[1:2]] == [big]
 
 
@@ -193,7 +195,7 @@ def test_never_overwrites_an_existing_file(tmp_path: Path) -> None:
     with WarcWriter(tmp_path, "cnas", started_at=STARTED) as writer:
         capture = write_one(writer)
     assert existing.read_bytes() == b"kept"
-    assert capture["warc_file"] == "cnas-20261128T225500Z-00001.warc.gz"
+    assert Path(capture["warc_file"]).name == "cnas-20261128T225500Z-00001.warc.gz"
 
 
 def test_no_file_until_something_is_written(tmp_path: Path) -> None:
@@ -282,8 +284,8 @@ def test_a_failed_write_moves_on_to_a_new_file_keeping_earlier_records(tmp_path:
     third = write_one(writer, URL + "-3", b"later page")
     writer.close()
 
-    assert first["warc_file"] == "cnas-20261128T225500Z-00000.warc.gz"
-    assert third["warc_file"] == "cnas-20261128T225500Z-00001.warc.gz"
+    assert Path(first["warc_file"]).name == "cnas-20261128T225500Z-00000.warc.gz"
+    assert Path(third["warc_file"]).name == "cnas-20261128T225500Z-00001.warc.gz"
     broken = (tmp_path / first["warc_file"]).read_bytes()
     member = broken[first["offset"] : first["offset"] + first["length"]]
     assert gzip.decompress(member).endswith(b"\r\n\r\nkept page\r\n\r\n")

@@ -22,10 +22,11 @@ import sqlite_utils
 
 from thinkscrape import query
 from thinkscrape.items import PUBLICATION_TYPES
+from thinkscrape.runner import crawl_command as unattended_crawl_command
 
 DEFAULT_DB = "data/thinktanks.db"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_ROOT = PROJECT_ROOT / "data" / "samples" / "cnas"
+SAMPLE_WARC = PROJECT_ROOT / "data" / "samples" / "cnas.warc.gz"
 METADATA_PATH = Path(__file__).resolve().parent / "datasette" / "metadata.json"
 # The database name metadata.json is written for; `browse` re-keys it to the real file.
 METADATA_DB_NAME = "thinktanks"
@@ -70,24 +71,14 @@ def cli() -> None:
 # --- demo -----------------------------------------------------------------------------
 
 
-@contextlib.contextmanager
-def sample_source(port: int = 0) -> Iterator[str]:
-    """Base URL of the bundled offline sample of cnas.org, served while the block runs."""
-    if not (SAMPLE_ROOT / "robots.txt").is_file():
+def sample_warc() -> Path:
+    """The bundled capture of the cnas.org sample that the demo replays."""
+    if not SAMPLE_WARC.is_file():
         raise click.ClickException(
-            f"The bundled sample is missing (looked in {SAMPLE_ROOT}). The demo needs a "
+            f"The bundled sample is missing (looked for {SAMPLE_WARC}). The demo needs a "
             "checkout of the repository installed with `pip install -e .`."
         )
-    try:
-        from thinkscrape.mirror import serve_mirror
-    except ImportError as error:
-        raise click.ClickException(f"The sample server is unavailable: {error}") from error
-    try:
-        server = serve_mirror(SAMPLE_ROOT, port=port)
-    except OSError as error:
-        raise click.ClickException(f"Cannot serve the sample on port {port}: {error}") from error
-    with server:
-        yield server.base_url
+    return SAMPLE_WARC
 
 
 def live_crawls(db_path: Path) -> int:
@@ -101,31 +92,6 @@ def live_crawls(db_path: Path) -> int:
     return sum(1 for args in crawls if not str(args.get("base_url") or "").startswith(local))
 
 
-def crawl_command(base_url: str, db_path: Path) -> list[str]:
-    """`scrapy crawl cnas` as a user would type it, pointed at ``base_url``."""
-    return [
-        sys.executable,
-        "-m",
-        "scrapy",
-        "crawl",
-        "cnas",
-        "-a",
-        f"base_url={base_url}",
-        "-s",
-        f"THINKSCRAPE_DB={db_path}",
-        # The raw responses go beside the archive, as data/thinktanks.db has data/warc.
-        "-s",
-        f"THINKSCRAPE_WARC_DIR={db_path.parent / 'warc'}",
-        # The sample is served from this machine: politeness delays would only slow it.
-        "-s",
-        "DOWNLOAD_DELAY=0",
-        "-s",
-        "AUTOTHROTTLE_ENABLED=False",
-        "-s",
-        "LOG_LEVEL=WARNING",
-    ]
-
-
 @cli.command()
 @click.option(
     "--db",
@@ -135,29 +101,27 @@ def crawl_command(base_url: str, db_path: Path) -> list[str]:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where to write the demo archive.",
 )
-@click.option(
-    "--port",
-    default=0,
-    type=click.IntRange(0, 65535),
-    help="Port for the local sample server (default: any free port).",
-)
-def demo(db_path: Path, port: int) -> None:
-    """Crawl the bundled offline sample of cnas.org into an archive and count what landed.
+def demo(db_path: Path) -> None:
+    """Replay the bundled capture of a cnas.org sample into an archive; count what landed.
 
-    Nothing leaves this machine: the sample is served on 127.0.0.1.
+    Nothing is fetched: every response comes from data/samples/cnas.warc.gz, through the
+    same spider, pipelines and archive as a live crawl.
     """
+    from thinkscrape.warc.reextract import ReextractError, reextract
+
     db_path = db_path.resolve()
+    warc = sample_warc()
     # The sample holds invented text under real cnas.org URLs: keep it out of a real archive.
     if live_crawls(db_path):
         raise click.ClickException(
             f"{db_path} holds crawls of a live site; the demo would mix the sample into it. "
             "Choose another file with --db, e.g. --db data/demo.db."
         )
-    with sample_source(port) as base_url:
-        click.echo(f"Crawling the bundled sample served at {base_url} into {db_path} ...")
-        result = subprocess.run(crawl_command(base_url, db_path), cwd=PROJECT_ROOT)
-    if result.returncode != 0:
-        raise click.ClickException(f"The crawl failed (exit code {result.returncode}).")
+    click.echo(f"Replaying {warc.relative_to(PROJECT_ROOT)} into {db_path} ...")
+    try:
+        reextract(db_path, [warc], spider_name="cnas", settings={"LOG_LEVEL": "WARNING"})
+    except ReextractError as error:
+        raise click.ClickException(f"The demo crawl failed: {error}") from error
     db = open_archive(db_path)
     for crawl in query.stats(db, crawls=1)["crawls"]:
         click.echo(f"\nCrawl {crawl_line(crawl)}")
@@ -175,6 +139,58 @@ def demo(db_path: Path, port: int) -> None:
         f"  sqlite-utils {db_path} 'select year, type, count(*) from publications_flat "
         "group by 1, 2' --table"
     )
+
+
+# --- keeping the archive right ------------------------------------------------------
+
+
+@cli.command()
+@db_option
+@click.argument("warc", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option(
+    "--spider", default="cnas", show_default=True, help="The spider whose pages these are."
+)
+@click.option("--wait", is_flag=True, help="Wait for a crawl holding the archive's lock.")
+def reextract(db_path: Path, warc: tuple[Path, ...], spider: str, wait: bool) -> None:
+    """Rebuild the archive's extracted fields from kept WARC files, fetching nothing.
+
+    WARC may be .warc.gz files or folders of them. Run it after an extraction fix: every
+    captured page goes through the spider and pipelines again; changed publications keep
+    their previous version.
+    """
+    from thinkscrape.warc.reextract import ReextractError
+    from thinkscrape.warc.reextract import reextract as run_reextract
+
+    try:
+        result = run_reextract(db_path, list(warc), spider_name=spider, wait=wait)
+    except ReextractError as error:
+        raise click.ClickException(str(error)) from error
+    stored = ", ".join(f"{n} {outcome}" for outcome, n in sorted(result["stored"].items()))
+    click.echo(
+        f"Re-extracted {result['pages']} pages in {result['seconds']:.1f} s "
+        f"({result['pages_per_s']:.0f} pages/s): {stored or 'nothing stored'}; "
+        f"{result['missing']} not in the WARC files."
+    )
+
+
+@cli.command()
+@db_option
+@click.option("--check", is_flag=True, help="Only report what a re-run would change.")
+def renormalize(db_path: Path, check: bool) -> None:
+    """Re-run normalisation over the stored raw values (no crawl, no network)."""
+    from thinkscrape.archive.renormalize import renormalize as run_renormalize
+    from thinkscrape.archive.schema import open_db
+
+    if not db_path.exists():
+        raise click.ClickException(f"No archive at {db_path}.")
+    db = open_db(db_path)
+    report = run_renormalize(db, check=check)
+    differences = report["differences"]
+    for difference in differences[:50]:
+        url, field = difference["url"], difference["field"]
+        click.echo(f"{url}  {field}: {difference['old']!r} -> {difference['new']!r}")
+    verb = "would change" if check else "changed"
+    click.echo(f"{report['publications']} publications; {len(differences)} values {verb}.")
 
 
 # --- stats ----------------------------------------------------------------------------
@@ -376,3 +392,7 @@ def browse(db_path: Path, port: int) -> None:
             return
     if result.returncode not in (0, -2):
         raise click.ClickException(f"Datasette stopped with exit code {result.returncode}.")
+
+
+# `thinkscrape crawl NAME`: the locked, exit-coded crawl for cron (see thinkscrape.runner)
+cli.add_command(unattended_crawl_command, name="crawl")
