@@ -109,6 +109,7 @@ def test_report_with_subtitle_and_protocol_relative_pdf(db):
         "CNAS-Report_North-Korea-How-Does-This-End_Final-WEB-1.pdf?mtime=20190204114900"
     )
     assert row["outlet"] is None
+    assert json.loads(row["topics"]) == ["Indo-Pacific Security"]  # the header's program link
     assert people(db, path) == [("Patrick M. Cronin", "author", None)]
 
 

@@ -594,6 +594,54 @@ def _testimony_watch(record: dict[str, Any]) -> str:
     return f'<p class="sans-serif fz14"><strong>Watch:</strong> {watch}</p>'
 
 
+# Keywords that place a publication in a research program, for pages whose record names no
+# program. Invented: the notes show program labels on 2025 cards and /research/<program>
+# URLs, not which program each real publication belongs to.
+_PROGRAM_KEYWORDS = (
+    (
+        ("korea", "china", "japan", "asia", "indo-pacific", "taiwan", "quad", "aukus"),
+        "indo-pacific-security",
+    ),
+    (("iran", "israel", "middle east", "gaza", "afghanistan"), "middle-east-security"),
+    (
+        ("artificial intelligence", " ai ", "drone", "cyber", "technology", "chips", "space"),
+        "technology-and-national-security",
+    ),
+    (("sanction", "energy", "economic", "export", "financ"), "energy-economics-and-security"),
+    (("nato", "russia", "putin", "europe", "ukraine"), "transatlantic-security"),
+)
+
+
+def record_programs(record: dict[str, Any]) -> list[tuple[str, str]]:
+    """(slug, label) of the research programs a page's header links to."""
+    labels = dict(_PROGRAMS)
+    if record.get("programs"):
+        by_label = {label: slug for slug, label in _PROGRAMS}
+        return [(by_label[name], name) for name in record["programs"].split(" / ")]
+    title = f" {record['title'].lower()} "
+    slugs = [slug for words, slug in _PROGRAM_KEYWORDS if any(w in title for w in words)]
+    return [(slug, labels[slug]) for slug in (slugs or ["defense"])[:2]]
+
+
+# The notes record the line order of in-the-news, press and testimony headers, with no
+# program line in it; other pages' header text is not recorded that closely.
+_TYPES_WITHOUT_PROGRAMS = ("in-the-news", "press-release", "testimony")
+
+
+def _programs_line(record: dict[str, Any]) -> str:
+    if record["type"] in _TYPES_WITHOUT_PROGRAMS:
+        return ""
+    links = " / ".join(
+        f'<a href="{HOME}/research/{slug}">{text(label)}</a>'
+        for slug, label in record_programs(record)
+    )
+    return (
+        "<!-- invented: the header's program links (modelled on the program labels of the 2025"
+        " cards and the /research/<program> URLs) -->"
+        f'<p class="article__header__programs sans-serif fz11 bold">{links}</p>'
+    )
+
+
 def _article_header(record: dict[str, Any]) -> str:
     hero = ""
     credit = ""
@@ -625,7 +673,7 @@ def _article_header(record: dict[str, Any]) -> str:
         '<div class="article__header__title-group">'
         f'<h1 class="page-title">{text(record["title"])}</h1>{subtitle}</div>'
         f"{second_date}{_testimony_watch(record)}{_header_byline(record)}{news_lines}"
-        f"{_buttons(record)}</div></header>"
+        f"{_buttons(record)}{_programs_line(record)}</div></header>"
     )
 
 
