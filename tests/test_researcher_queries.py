@@ -1,4 +1,4 @@
-"""The five SQL queries of docs/researchers.md, read from the file and run on two archives.
+"""The five SQL queries of the README's "For researchers" section, run on two archives.
 
 The first is written through the archive's API from real CNAS publications recorded in the
 site notes (sections 4.1-4.3): URL, type, date, title, byline and outlet as the notes give
@@ -20,15 +20,24 @@ from thinkscrape.archive.schema import open_db
 from thinkscrape.archive.store import Archive
 from thinkscrape.items import Publication
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "researchers.md"
+README = Path(__file__).resolve().parent.parent / "README.md"
 CNAS = "https://www.cnas.org"
 
 
+def researchers_section() -> str:
+    """The README's "For researchers" section, up to the next second-level heading."""
+    text = README.read_text(encoding="utf-8")
+    start = text.index("\n## For researchers\n")
+    end = text.find("\n## ", start + 1)
+    return text[start : end if end != -1 else None]
+
+
 def sql_blocks() -> dict[str, str]:
-    """Each ```sql block of the document, keyed by the heading it sits under."""
+    """Each ```sql block of the section, keyed by the heading it sits under."""
     blocks = {}
     heading = None
-    for match in re.finditer(r"^#+ ([^\n]+)$|^```sql\n(.*?)^```", DOC.read_text(), re.M | re.S):
+    pattern = r"^#+ ([^\n]+)$|^```sql\n(.*?)^```"
+    for match in re.finditer(pattern, researchers_section(), re.M | re.S):
         if match.group(1):
             heading = match.group(1).strip()
         else:
