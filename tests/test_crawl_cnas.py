@@ -226,3 +226,15 @@ def test_incremental_recrawl_reads_only_the_listing_indexes(
     assert dropped["reason"] == "no title on " + dropped["url"]
     last = list(db.query("select status, exit_code from crawls order by id desc limit 1"))[0]
     assert last["status"] == "ok"
+
+
+def test_renormalising_the_stored_raw_values_reproduces_the_archive(mirror_crawl: Path, tmp_path):
+    from thinkscrape.archive.renormalize import renormalize
+    from thinkscrape.archive.schema import open_db
+
+    db_path = tmp_path / "renormalise.db"
+    shutil.copy(mirror_crawl, db_path)
+    report = renormalize(open_db(db_path), check=True)
+    assert report["publications"] == sqlite_utils.Database(mirror_crawl)["publications"].count
+    assert report["differences"] == []
+    assert report["skipped"] == []
