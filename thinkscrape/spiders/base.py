@@ -10,9 +10,10 @@ Arguments every spider takes (``scrapy crawl NAME -a key=value``):
   links that point at the site's own hosts are followed on the mirror. Stored URLs stay
   canonical.
 - ``since=YYYY-MM-DD``: stop paginating a listing once its items are older than that date.
-- ``full=1``: read every listing page, ignoring what the archive already holds.
-- ``refresh=1``: read every listing page and re-fetch publications already archived
-  too, to catch edits.
+- ``full=1``: read every listing page and request every publication again, archived ones
+  conditionally (``If-None-Match``/``If-Modified-Since``: a 304 means unchanged).
+- ``refresh=1``: read every listing page and re-fetch every publication unconditionally,
+  to catch edits a server's validators would hide.
 - ``overlap=N``: how many listing pages holding already-archived publications to read
   before an incremental crawl stops paginating (default 1).
 """
@@ -122,9 +123,7 @@ class ThinkTankSpider(scrapy.Spider):
             yield scrapy.Request(url, callback=self.parse_listing, cb_kwargs={"index": path})
 
     def load_known_urls(self) -> set[str]:
-        """Canonical URLs already archived, or dropped, for this site (none on a full crawl)."""
-        if self.full:
-            return set()
+        """Canonical URLs already archived, or dropped, for this site."""
         from thinkscrape.archive.schema import open_db
         from thinkscrape.archive.store import Archive
 
@@ -161,10 +160,10 @@ class ThinkTankSpider(scrapy.Spider):
                 continue
             if url in self.known_urls:
                 known_here += 1
-                if not self.refresh:
+                if not (self.full or self.refresh):
                     stats.inc_value("thinkscrape/listing/skipped_known")
                     continue
-            if url not in self.known_urls:
+            else:
                 stats.inc_value("thinkscrape/listing/new_links")
             card = cards.get(url)
             if card is not None:

@@ -107,7 +107,7 @@ def reextract(
         raise ReextractError(f"no WARC files in {warc_paths}")
     index = WarcIndex(files)
     spider_cls = _spider_class(spider_name)
-    args = {"full": "1", **(spider_args or {})}
+    args = {"refresh": "1", **(spider_args or {})}
     if "base_url" not in args:
         base_url = captured_base_url(index, getattr(spider_cls, "site_hosts", ()))
         if base_url:
