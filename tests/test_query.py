@@ -470,3 +470,12 @@ def test_csv_reads_back_as_the_csv_module_writes_it_for_awkward_values() -> None
     assert json.loads(row["authors_json"]) == ['Dr. "Duyeon" Kim', "Neil Bhatiya, Jr."]
     assert dict(zip(header, plain, strict=True))["title"] == "Plain"
     memory.close()
+
+
+def test_export_rows_are_exactly_the_flat_views_rows(db) -> None:
+    view = [tuple(row) for row in db.execute("select * from publications_flat order by id")]
+    columns, rows = query.export_cursor(db)
+    assert columns == [d[0] for d in db.execute("select * from publications_flat").description]
+    assert [tuple(row) for row in rows] == view
+    # several authors and none at all both occur, so byline order and NULL are both checked
+    assert {len(json.loads(row[columns.index("authors_json")])) for row in view} >= {0, 2}
