@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -308,3 +309,34 @@ def test_demo_keeps_out_of_an_archive_of_the_live_site(archive: Path) -> None:
     assert result.exit_code == 1
     assert f"Error: {archive.resolve()} holds crawls of a live site" in result.output
     assert archive.read_bytes() == before
+
+
+def test_renormalize_check_reports_a_value_that_drifted(mirror_crawl: Path, tmp_path: Path) -> None:
+    archive = tmp_path / "crawled.db"
+    shutil.copy(mirror_crawl, archive)
+    db = open_db(archive)
+    # as an older normaliser would have left it: another outlet, hashed as such
+    db.execute(
+        "update publications set outlet = 'Somewhere Else', content_hash = 'old'"
+        " where outlet is not null"
+    )
+    drifted = db.execute("select count(*) from publications where outlet is not null").fetchone()[0]
+    db.conn.commit()
+    db.close()
+    result = run("renormalize", "--check", "--db", str(archive))
+    assert result.exit_code == 0, result.output
+    assert result.output.count("outlet: 'Somewhere Else' -> ") == drifted > 0
+    assert f"; {drifted} values would change." in result.output
+    fixed = run("renormalize", "--db", str(archive))
+    assert fixed.exit_code == 0, fixed.output
+    again = run("renormalize", "--check", "--db", str(archive))
+    assert again.output.rstrip().endswith("; 0 values would change.")
+
+
+def test_renormalize_waits_for_no_crawl(archive: Path) -> None:
+    from filelock import FileLock
+
+    with FileLock(f"{archive}.lock"):
+        result = run("renormalize", "--db", str(archive))
+    assert result.exit_code == 1
+    assert f"A crawl is writing to {archive}" in result.output

@@ -178,13 +178,21 @@ def reextract(db_path: Path, warc: tuple[Path, ...], spider: str, wait: bool) ->
 @click.option("--check", is_flag=True, help="Only report what a re-run would change.")
 def renormalize(db_path: Path, check: bool) -> None:
     """Re-run normalisation over the stored raw values (no crawl, no network)."""
+    from filelock import FileLock, Timeout
+
     from thinkscrape.archive.renormalize import renormalize as run_renormalize
     from thinkscrape.archive.schema import open_db
 
     if not db_path.exists():
         raise click.ClickException(f"No archive at {db_path}.")
-    db = open_db(db_path)
-    report = run_renormalize(db, check=check)
+    # Rewriting values while a crawl writes would interleave two writers' views of a row.
+    try:
+        with FileLock(f"{db_path}.lock", timeout=0):
+            db = open_db(db_path)
+            report = run_renormalize(db, check=check)
+            db.close()
+    except Timeout:
+        raise click.ClickException(f"A crawl is writing to {db_path}; try again later.") from None
     differences = report["differences"]
     for difference in differences[:50]:
         url, field = difference["url"], difference["field"]
