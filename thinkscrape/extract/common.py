@@ -193,24 +193,28 @@ def plain_text(value: Any) -> str:
 # --- block pages ----------------------------------------------------------------------
 
 # Markers of interstitial pages that stand in for the real page (bot challenges, WAF blocks).
-_BLOCK_MARKERS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("cloudflare-challenge", re.compile(r"window\._cf_chl_opt|/cdn-cgi/challenge-platform/")),
-    ("cloudflare-block", re.compile(r"Attention Required! \| Cloudflare|cf-error-details")),
-    (
-        "captcha",
-        re.compile(
-            r"<title>[^<]*(?:captcha|Are you a robot|Access Denied)[^<]*</title>", re.IGNORECASE
-        ),
-    ),
+# Literal strings, looked for with `in`: a regex scan per marker over every page's whole
+# HTML cost more than the rest of a page's header extraction.
+_BLOCK_MARKERS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("cloudflare-challenge", ("window._cf_chl_opt", "/cdn-cgi/challenge-platform/")),
+    ("cloudflare-block", ("Attention Required! | Cloudflare", "cf-error-details")),
     # (Incapsula also injects a script into normal pages; only its incident page is a block)
-    ("incapsula", re.compile(r"Incapsula incident ID")),
+    ("incapsula", ("Incapsula incident ID",)),
 )
+_BLOCK_TITLE = re.compile(r"captcha|are you a robot|access denied", re.IGNORECASE)
+_TITLE = re.compile(r"<title[^>]*>([^<]*)</title>", re.IGNORECASE)
 
 
 def block_page_reason(html: str) -> str | None:
     """Why this response is a block or challenge page rather than content, else None."""
     head = html[:200_000]
-    for reason, marker in _BLOCK_MARKERS:
-        if marker.search(head):
+    for reason, markers in _BLOCK_MARKERS:
+        if any(marker in head for marker in markers):
             return reason
+    start = head.find("<title")
+    if start < 0:
+        start = head.lower().find("<title")
+    title = _TITLE.match(head, start) if start >= 0 else None
+    if title and _BLOCK_TITLE.search(title.group(1)):
+        return "captcha"
     return None

@@ -11,6 +11,7 @@ written, minus those words.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -150,6 +151,9 @@ def _is_suffix_word(word: str) -> bool:
     return key in _CONSTANTS.suffix_acronyms or key in _CONSTANTS.suffix_not_acronyms
 
 
+# The same few hundred people sign thousands of publications: a name is parsed once. The
+# result is a frozen Person, so sharing it between publications is safe.
+@functools.lru_cache(maxsize=16_384)
 def clean_name(raw: str | None, *, role: str = "author") -> Person | None:
     """One person's name with honorific and suffix set apart, or None if it is not a name."""
     if role not in ROLES:
