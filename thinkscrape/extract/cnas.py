@@ -11,6 +11,7 @@ read for an article's own date, byline, outlet or PDF.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -74,6 +75,9 @@ def _origin(url: str) -> str | None:
     return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
 
 
+# Listing pages repeat the same navigation and card links on every page of a crawl, and
+# both functions are pure: each URL is worked out once.
+@functools.lru_cache(maxsize=65_536)
 def canonical_url(url: str, mirror_origin: str | None = None) -> str | None:
     """``https://www.cnas.org/<path>`` for any URL of the site, else None.
 
@@ -109,6 +113,7 @@ def _path_of(url: str, mirror_origin: str | None) -> str | None:
     return canonical[len(HOME) :] or "/"
 
 
+@functools.lru_cache(maxsize=65_536)
 def classify(url: str, mirror_origin: str | None = None) -> tuple[str, str | None] | None:
     """(type, series) for a publication page, None for any other page (events, people,
     research programmes, listings, other sites)."""
@@ -509,7 +514,12 @@ def _source_line(
         match = _SOURCE_RE.match(node_text(node))
         if match:
             return match["outlet"], "article_header"
-    for node in scope.xpath(".//p | .//div[not(*)] | .//span[not(*)]"):
+    # only elements whose text mentions "source" at all (the line is rare; pages are long)
+    candidates = (
+        "(.//p | .//div[not(*)] | .//span[not(*)])"
+        "[contains(translate(., 'SOURCE', 'source'), 'source')]"
+    )
+    for node in scope.xpath(candidates):
         if not _outside(node, excluded):
             continue
         match = _SOURCE_RE.match(node_text(node))
