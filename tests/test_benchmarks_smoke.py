@@ -4,6 +4,7 @@ benchmarks``."""
 
 from __future__ import annotations
 
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -140,3 +141,24 @@ def test_the_table_shows_value_reference_ratio_target_and_verdict() -> None:
         "| dates      | FAILED: KeyError | -            | -                   | -     | -      "
         " | -    |",
     ]
+
+
+def test_peak_rss_is_the_commands_own_not_the_benchmark_process(tmp_path: Path) -> None:
+    # The benchmark process holds 200 MB (the ceiling's pages do, in a real run); the
+    # command allocates 40 MB. Spawned straight from here it would report over 200 MB.
+    held = bytearray(200 * 2**20)
+    held[:: 2**12] = b"1" * len(held[:: 2**12])
+    allocate = "x = bytearray(40 * 2**20); x[::4096] = b'1' * len(x[::4096])"
+
+    measured = crawl._run_measured([sys.executable, "-c", allocate], cwd=tmp_path, env={})
+
+    assert measured["exit_code"] == 0
+    assert 40 < measured["peak_rss_mb"] < 120
+    assert len(held) == 200 * 2**20
+
+
+def test_the_commands_exit_code_is_reported(tmp_path: Path) -> None:
+    measured = crawl._run_measured(
+        [sys.executable, "-c", "import sys; sys.exit(3)"], cwd=tmp_path, env={}
+    )
+    assert measured["exit_code"] == 3
