@@ -18,6 +18,11 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 
+# Items a response's output is processed with at once. Scrapy starts that many workers for
+# every response (default 100); a page here yields one item or about 20 requests and the
+# pipelines are synchronous, so 100 asyncio tasks per page were pure overhead.
+CONCURRENT_ITEMS = 8
+
 # --- robustness -------------------------------------------------------------------
 RETRY_ENABLED = True
 DOWNLOAD_TIMEOUT = 60
