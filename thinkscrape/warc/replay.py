@@ -71,7 +71,7 @@ class IndexEntry:
         """The capture dict of this record (as the capture middleware made it)."""
         return {
             "url": url or self.url,
-            "warc_file": str(self.path),
+            "warc_file": str(self.path.resolve()),
             "offset": self.offset,
             "length": self.length,
             "record_id": self.record_id,

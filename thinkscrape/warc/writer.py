@@ -184,7 +184,7 @@ class WarcWriter:
         offset = self._append(response_member + request_member)
         return {
             "url": url,
-            "warc_file": str(self._path),
+            "warc_file": str(self._path.resolve()),
             "offset": offset,
             "length": len(response_member),
             "record_id": record_id,
