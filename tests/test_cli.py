@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -301,6 +302,14 @@ def test_demo_crawls_the_bundled_sample_into_an_archive(tmp_path: Path) -> None:
         .fetchall()
     )
     assert captures == [(counts["publications"], str(cli_module.SAMPLE_WARC))]
+    # re-extracting from the same file, named by another path, duplicates nothing
+    other_spelling = os.path.relpath(cli_module.SAMPLE_WARC)
+    again = run("reextract", "--db", str(db_path), other_spelling)
+    assert again.exit_code == 0, again.output
+    assert f"{counts['publications']} unchanged; 0 not in the WARC files." in again.output
+    db = open_db(db_path)
+    assert db["captures"].count == counts["publications"]
+    db.close()
 
 
 def test_demo_keeps_out_of_an_archive_of_the_live_site(archive: Path) -> None:
