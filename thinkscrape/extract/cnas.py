@@ -75,9 +75,10 @@ def _origin(url: str) -> str | None:
     return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
 
 
-# Listing pages repeat the same navigation and card links on every page of a crawl, and
-# both functions are pure: each URL is worked out once.
-@functools.lru_cache(maxsize=65_536)
+# Listing pages repeat the same navigation links on every page of a crawl, and both
+# functions are pure: each such URL is worked out once. The bound keeps memory flat: card
+# links are new on every page and would only fill the cache.
+@functools.lru_cache(maxsize=4_096)
 def canonical_url(url: str, mirror_origin: str | None = None) -> str | None:
     """``https://www.cnas.org/<path>`` for any URL of the site, else None.
 
@@ -113,7 +114,7 @@ def _path_of(url: str, mirror_origin: str | None) -> str | None:
     return canonical[len(HOME) :] or "/"
 
 
-@functools.lru_cache(maxsize=65_536)
+@functools.lru_cache(maxsize=4_096)
 def classify(url: str, mirror_origin: str | None = None) -> tuple[str, str | None] | None:
     """(type, series) for a publication page, None for any other page (events, people,
     research programmes, listings, other sites)."""
