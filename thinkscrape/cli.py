@@ -181,13 +181,13 @@ def renormalize(db_path: Path, check: bool) -> None:
     from filelock import FileLock, Timeout
 
     from thinkscrape.archive.renormalize import renormalize as run_renormalize
-    from thinkscrape.archive.schema import open_db
+    from thinkscrape.archive.schema import lock_path_for, open_db
 
     if not db_path.exists():
         raise click.ClickException(f"No archive at {db_path}.")
     # Rewriting values while a crawl writes would interleave two writers' views of a row.
     try:
-        with FileLock(f"{db_path}.lock", timeout=0):
+        with FileLock(lock_path_for(db_path), timeout=0):
             db = open_db(db_path)
             report = run_renormalize(db, check=check)
             db.close()

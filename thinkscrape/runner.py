@@ -62,6 +62,8 @@ from typing import TYPE_CHECKING, Any
 import click
 from filelock import FileLock, Timeout
 
+from thinkscrape.archive.schema import lock_path_for
+
 if TYPE_CHECKING:
     from scrapy.settings import Settings
 
@@ -122,13 +124,6 @@ def parse_pairs(values: Iterable[str], option: str) -> dict[str, str]:
             raise click.BadParameter(f"expected NAME=VALUE, got {value!r}", param_hint=option)
         pairs[name] = setting
     return pairs
-
-
-def lock_path_for(db_path: str) -> Path | None:
-    """Where the lock of the archive at ``db_path`` lives (None for an in-memory archive)."""
-    if not db_path or db_path == ":memory:":
-        return None
-    return Path(f"{db_path}.lock")
 
 
 def project_settings(setting_pairs: Mapping[str, str], db: Path | None) -> Settings:

@@ -47,6 +47,17 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     return db
 
 
+def lock_path_for(db_path: str | Path) -> Path | None:
+    """The lock file that writers of the archive at ``db_path`` share: one writer at a time.
+
+    Crawls (``thinkscrape crawl``), re-extraction and re-normalisation all take it; None for
+    an in-memory archive, which nobody else can open.
+    """
+    if not db_path or str(db_path) == ":memory:":
+        return None
+    return Path(f"{db_path}.lock")
+
+
 def migrate(db: sqlite_utils.Database) -> None:
     """Apply every migration ``db`` has not had yet (a no-op on an up-to-date archive)."""
     migrations.apply(db)

@@ -65,9 +65,8 @@ class ArchivePipeline:
                 logger.warning("Publication gone (HTTP %s): %s", item.status, item.url)
             return item
         if isinstance(item, Publication):
-            publication_id, outcome = self.archive.store(item, self.crawl_id)
-            if item.capture:
-                self.archive.link_captures(item.capture["url"], publication_id)
+            # the store also records item.capture and links the page's earlier capture rows
+            _, outcome = self.archive.store(item, self.crawl_id)
             self.stored += 1
             self.stats.inc_value(f"thinkscrape/archive/{outcome}")
         return item

@@ -37,6 +37,7 @@ from urllib.parse import urlsplit
 
 from filelock import FileLock, Timeout
 
+from thinkscrape.archive.schema import lock_path_for
 from thinkscrape.warc.replay import WarcIndex, warc_files
 
 logger = logging.getLogger(__name__)
@@ -124,7 +125,7 @@ def reextract(
     for name, value in crawl_settings.items():
         command += ["-s", f"{name}={value}"]
 
-    lock = FileLock(f"{db_path}.lock")
+    lock = FileLock(lock_path_for(db_path))
     try:
         lock.acquire(timeout=-1 if wait else 0)
     except Timeout:
