@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from crawling import run_crawl
 
 from thinkscrape.mirror import serve_mirror
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_ROOT = REPO_ROOT / "data" / "samples" / "cnas"
-
-# The site generators live in tests/sitegen and are imported as ``tests.sitegen.*`` (the
-# same name ``python -m tests.sitegen.cnas`` uses), so the repository root must be importable
-# even when pytest is started as ``pytest`` rather than ``python -m pytest``.
-if str(REPO_ROOT) not in sys.path:
-    sys.path.insert(0, str(REPO_ROOT))
 
 
 @pytest.fixture(scope="session")
@@ -34,44 +27,11 @@ def cnas_mirror(sample_root: Path) -> Iterator[str]:
         yield mirror.base_url
 
 
-# --- crawling the mirror as a user would ---------------------------------------------------
-# Politeness off for a local mirror only; everything else is the project's own settings.
-FAST_LOCAL = {
-    "AUTOTHROTTLE_ENABLED": "0",
-    "DOWNLOAD_DELAY": "0",
-    "CONCURRENT_REQUESTS_PER_DOMAIN": "16",
-}
-
-
-def run_crawl(
-    base_url: str,
-    db: Path,
-    *args: str,
-    warc_dir: Path | None = None,
-    settings: dict[str, str] | None = None,
-    spider: str = "cnas",
-) -> subprocess.CompletedProcess[str]:
-    """Run ``scrapy crawl`` in a subprocess from the repository root, as a user would."""
-    command = [sys.executable, "-m", "scrapy", "crawl", spider, "-a", f"base_url={base_url}"]
-    for arg in args:
-        command += ["-a", arg]
-    merged = {
-        **FAST_LOCAL,
-        "THINKSCRAPE_DB": str(db),
-        "THINKSCRAPE_WARC_DIR": str(warc_dir) if warc_dir else "",
-        "LOG_FILE": str(db.with_suffix(f".{len(list(db.parent.glob('*.log')))}.log")),
-        **(settings or {}),
-    }
-    for name, value in merged.items():
-        command += ["-s", f"{name}={value}"]
-    return subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
-
-
 @pytest.fixture(scope="session")
 def mirror_crawl(cnas_mirror: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """An archive made by one crawl of the bundled mirror (with WARC capture); its path."""
     folder = tmp_path_factory.mktemp("mirror-crawl")
     db = folder / "archive.db"
-    result = run_crawl(cnas_mirror, db, warc_dir=folder / "warc")
+    result = run_crawl(cnas_mirror, db, settings={"THINKSCRAPE_WARC_DIR": str(folder / "warc")})
     assert result.returncode == 0, result.stderr[-3000:]
     return db

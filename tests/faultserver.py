@@ -34,7 +34,6 @@ from __future__ import annotations
 import hashlib
 import socket
 import struct
-import subprocess
 import sys
 import threading
 import time
@@ -245,66 +244,3 @@ class FaultServer:
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
-
-
-# --- running crawls against it, as a user would ----------------------------------------------
-REPO_ROOT = Path(__file__).resolve().parent.parent
-
-# Fast, deterministic crawls of a local server: no politeness delays, short timeouts and
-# retry waits, no WARC files unless a test asks for them.
-FAST_SETTINGS = {
-    "DOWNLOAD_DELAY": "0",
-    "AUTOTHROTTLE_ENABLED": "0",
-    "CONCURRENT_REQUESTS_PER_DOMAIN": "8",
-    "DOWNLOAD_TIMEOUT": "3",
-    "RETRY_TIMES": "2",
-    "THINKSCRAPE_RETRY_AFTER_MAX": "2",
-    "THINKSCRAPE_WARC_DIR": "",
-    "LOG_LEVEL": "INFO",
-    "TELNETCONSOLE_ENABLED": "0",
-}
-
-
-def crawl_argv(
-    base_url: str,
-    db: Path,
-    *,
-    runner: bool = False,
-    settings: dict[str, str] | None = None,
-    spider_args: dict[str, str] | None = None,
-) -> list[str]:
-    """The command line of a CNAS crawl of ``base_url`` into ``db``.
-
-    ``runner=True`` runs ``thinkscrape crawl`` (locked, judged: exit codes); otherwise
-    ``scrapy crawl`` as a user would from the repository root.
-    """
-    merged = {**FAST_SETTINGS, **(settings or {})}
-    arguments = {"base_url": base_url, **(spider_args or {})}
-    if runner:
-        argv = [sys.executable, "-m", "thinkscrape.runner", "cnas", "--db", str(db)]
-    else:
-        argv = [sys.executable, "-m", "scrapy", "crawl", "cnas", "-s", f"THINKSCRAPE_DB={db}"]
-    for name, value in arguments.items():
-        argv += ["-a", f"{name}={value}"]
-    for name, value in merged.items():
-        argv += ["-s", f"{name}={value}"]
-    return argv
-
-
-def run_crawl(
-    base_url: str,
-    db: Path,
-    *,
-    runner: bool = False,
-    settings: dict[str, str] | None = None,
-    spider_args: dict[str, str] | None = None,
-    timeout: float = 120,
-) -> subprocess.CompletedProcess[str]:
-    """Run a crawl to its end (see ``crawl_argv``); its exit code and text output."""
-    return subprocess.run(
-        crawl_argv(base_url, db, runner=runner, settings=settings, spider_args=spider_args),
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )

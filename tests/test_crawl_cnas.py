@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
-from conftest import run_crawl
+from crawling import run_crawl
 
 from thinkscrape.items import PUBLICATION_TYPES
 
@@ -194,7 +194,7 @@ def test_recrawl_changes_no_row_counts(mirror_crawl: Path, cnas_mirror: str, tmp
     shutil.copy(mirror_crawl, db_path)
     before = counts(sqlite_utils.Database(db_path))
     # full=1 refresh=1: every listing page and every article fetched and stored again
-    result = run_crawl(cnas_mirror, db_path, "full=1", "refresh=1")
+    result = run_crawl(cnas_mirror, db_path, spider_args={"full": "1", "refresh": "1"})
     assert result.returncode == 0, result.stderr[-3000:]
     db = sqlite_utils.Database(db_path)
     assert counts(db) == before

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
-from faultserver import Fault, FaultServer, run_crawl
+from crawling import run_crawl
+from faultserver import Fault, FaultServer
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured

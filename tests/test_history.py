@@ -11,7 +11,7 @@ import shutil
 from pathlib import Path
 
 import sqlite_utils
-from conftest import run_crawl
+from crawling import run_crawl
 
 from thinkscrape.mirror import serve_mirror
 
@@ -42,7 +42,7 @@ def test_edited_page_versioned_and_removed_page_marked_gone(
     before.close()
 
     with serve_mirror(site) as mirror:
-        result = run_crawl(mirror.base_url, db_path, "refresh=1")
+        result = run_crawl(mirror.base_url, db_path, spider_args={"refresh": "1"})
     assert result.returncode == 0, result.stderr[-3000:]
 
     db = sqlite_utils.Database(db_path)

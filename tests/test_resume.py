@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
-from faultserver import REPO_ROOT, FaultServer, crawl_argv, run_crawl
+from crawling import REPO_ROOT, crawl_argv, run_crawl
+from faultserver import FaultServer
 from sitegen.cnas import generate_site, synthetic_records
 
 from thinkscrape.runner import EXIT_OK, RUNNING_MARK

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
-from faultserver import REPO_ROOT, Fault, FaultServer, crawl_argv, run_crawl
+from crawling import REPO_ROOT, crawl_argv, run_crawl
+from faultserver import Fault, FaultServer
 from filelock import FileLock
 from scrapy.settings import Settings
 from sitegen.cnas import generate_site, synthetic_records

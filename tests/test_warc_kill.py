@@ -14,7 +14,8 @@ import time
 from pathlib import Path
 
 import sqlite_utils
-from faultserver import REPO_ROOT, FaultServer, crawl_argv, run_crawl
+from crawling import REPO_ROOT, crawl_argv, run_crawl
+from faultserver import FaultServer
 from sitegen.cnas import generate_site, synthetic_records
 from warcio.archiveiterator import ArchiveIterator
 
