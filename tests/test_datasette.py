@@ -23,41 +23,24 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from builders import CNAS, person, publication
 
 from thinkscrape.archive.schema import open_db
 from thinkscrape.archive.store import Archive
 from thinkscrape.cli import datasette_command, datasette_metadata
-from thinkscrape.items import Publication
 
 START_TIMEOUT = 30.0
-CNAS = "https://www.cnas.org"
-
-
-def person(name: str, position: int, role: str = "author") -> dict:
-    return {"name": name, "name_raw": name, "position": position, "role": role}
-
-
-def pub(path: str, type_: str, title: str, published: str, **fields) -> Publication:
-    return Publication(
-        url=f"{CNAS}{path}",
-        site="cnas",
-        type=type_,
-        title=title,
-        published=published,
-        published_precision="day",
-        **fields,
-    )
 
 
 PUBLICATIONS = [
-    pub(
+    publication(
         "/publications/commentary/how-to-tell-when-north-korea-starts-to-denuclearize",
         "commentary",
         "How to Tell When North Korea Starts to Denuclearize",
         "2018-10-10",
         outlet="The Atlantic",
     ),
-    pub(
+    publication(
         "/publications/commentary/quad-restrictions",
         "commentary",
         "Quad Restrictions: Addressing PRC Investment Concerns in the Indo-Pacific",
@@ -66,7 +49,7 @@ PUBLICATIONS = [
         authors=[person("Ashley Feng", 0), person("Sagatom Saha", 1)],
         body="Investment screening among the Quad partners.",  # invented
     ),
-    pub(
+    publication(
         "/publications/commentary/for-japan-a-winning-formula-is-cyber-defense",
         "commentary",
         "For Japan, a Winning Formula is Cyber Defense and Innovation Offense",
@@ -74,7 +57,7 @@ PUBLICATIONS = [
         outlet="Sasakawa USA",
         authors=[person("Krista Auchenbach", 0), person("Daniel Kliman", 1)],
     ),
-    pub(
+    publication(
         "/publications/reports/crossed-wires",
         "report",
         "Crossed Wires",
@@ -82,7 +65,7 @@ PUBLICATIONS = [
         authors=[person("Kristine Lee", 0), person("Daniel Kliman", 1), person("Joshua Fitt", 2)],
         topics=["Indo-Pacific Security", "Technology & National Security"],  # invented
     ),
-    pub(
+    publication(
         "/publications/reports/negotiating-with-north-korea",
         "report",
         "Negotiating With North Korea",
@@ -91,7 +74,7 @@ PUBLICATIONS = [
         authors=[person("Patrick M. Cronin", 0)],
         topics=["Indo-Pacific Security"],  # invented
     ),
-    pub(
+    publication(
         "/press/in-the-news/where-washingtons-north-korea-policy-goes-from-here",
         "in-the-news",
         "Where Washington’s North Korea policy goes from here",
@@ -109,8 +92,8 @@ def build_archive(path: Path) -> None:
     db = open_db(path)
     archive = Archive(db, clock=lambda: "2026-11-02T03:00:00+00:00")
     crawl_id = archive.start_crawl("cnas", {}, started="2026-11-02T02:00:00+00:00")
-    for publication in PUBLICATIONS:
-        archive.store(publication, crawl_id)
+    for item in PUBLICATIONS:
+        archive.store(item, crawl_id)
     archive.finish_crawl(
         crawl_id,
         finish_reason="finished",

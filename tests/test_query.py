@@ -15,38 +15,19 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from builders import CNAS, person
+from builders import publication as _publication
 
 from thinkscrape import query
 from thinkscrape.archive.schema import open_db
 from thinkscrape.archive.store import Archive
 from thinkscrape.items import Publication
 
-CNAS = "https://www.cnas.org"
-
-
-def person(name: str, position: int, *, role: str = "author", raw: str | None = None) -> dict:
-    return {
-        "name": name,
-        "name_raw": raw or name,
-        "honorific": None,
-        "suffix": None,
-        "profile_url": None,
-        "role": role,
-        "position": position,
-    }
+FETCHED_AT = "2026-11-01T02:00:00+00:00"
 
 
 def publication(path: str, type_: str, title: str, published: str, **fields) -> Publication:
-    return Publication(
-        url=f"{CNAS}{path}",
-        site="cnas",
-        type=type_,
-        title=title,
-        published=published,
-        published_precision="day",
-        fetched_at="2026-11-01T02:00:00+00:00",
-        **fields,
-    )
+    return _publication(path, type_, title, published, fetched_at=FETCHED_AT, **fields)
 
 
 RUSSIA = publication(

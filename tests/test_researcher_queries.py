@@ -14,14 +14,13 @@ import re
 from pathlib import Path
 
 import pytest
+from builders import CNAS, person, publication
 
 from thinkscrape import query
 from thinkscrape.archive.schema import open_db
 from thinkscrape.archive.store import Archive
-from thinkscrape.items import Publication
 
 README = Path(__file__).resolve().parent.parent / "README.md"
-CNAS = "https://www.cnas.org"
 
 
 def researchers_section() -> str:
@@ -46,25 +45,9 @@ def sql_blocks() -> dict[str, str]:
     return blocks
 
 
-def person(name: str, position: int, role: str = "author") -> dict:
-    return {"name": name, "name_raw": name, "position": position, "role": role}
-
-
-def pub(path: str, type_: str, title: str, published: str, **fields) -> Publication:
-    return Publication(
-        url=f"{CNAS}{path}",
-        site="cnas",
-        type=type_,
-        title=title,
-        published=published,
-        published_precision="day",
-        **fields,
-    )
-
-
 CRONIN = person("Patrick M. Cronin", 0)
 PUBLICATIONS = [
-    pub(
+    publication(
         "/publications/commentary/north-korea-and-the-blink-of-war",
         "commentary",
         "North Korea and the ‘Blink’ of War",
@@ -72,7 +55,7 @@ PUBLICATIONS = [
         outlet="War on the Rocks",
         authors=[CRONIN],
     ),
-    pub(
+    publication(
         "/publications/commentary/the-ultimate-missile-shield-the-u-s-south-korea-alliance",
         "commentary",
         "The Ultimate Missile Shield: The U.S.-South Korea Alliance?",
@@ -80,14 +63,14 @@ PUBLICATIONS = [
         outlet="The National Interest",
         body="Missile defense on the Korean peninsula faces North Korea.",  # invented
     ),
-    pub(
+    publication(
         "/publications/commentary/beyond-palace-intrigue-how-north-koreas-antics-threaten-us-interests",
         "commentary",
         "Beyond palace intrigue: How North Korea's antics threaten US interests",
         "2017-02-24",
         outlet="The Hill",
     ),
-    pub(
+    publication(
         "/publications/commentary/trump-must-send-russia-powerful-message-through-tougher-actions",
         "commentary",
         "Trump must send Russia powerful message through tougher actions",
@@ -96,14 +79,14 @@ PUBLICATIONS = [
         authors=[person("Peter Harrell", 0), person("Elizabeth Rosenberg", 1)],
         body="Sanctions on Russia, as on North Korea, work when enforced.",  # invented
     ),
-    pub(
+    publication(
         "/publications/commentary/how-to-tell-when-north-korea-starts-to-denuclearize",
         "commentary",
         "How to Tell When North Korea Starts to Denuclearize",
         "2018-10-10",
         outlet="The Atlantic",
     ),
-    pub(
+    publication(
         "/publications/commentary/for-japan-a-winning-formula-is-cyber-defense",
         "commentary",
         "For Japan, a Winning Formula is Cyber Defense and Innovation Offense",
@@ -111,7 +94,7 @@ PUBLICATIONS = [
         outlet="Sasakawa USA",
         authors=[person("Krista Auchenbach", 0), person("Daniel Kliman", 1)],
     ),
-    pub(
+    publication(
         "/publications/commentary/if-you-want-peace-prepare-for-nuclear-war",
         "commentary",
         "If You Want Peace, Prepare for Nuclear War",
@@ -119,14 +102,14 @@ PUBLICATIONS = [
         outlet="Foreign Affairs",
         authors=[person("Elbridge Colby", 0)],
     ),
-    pub(
+    publication(
         "/publications/video/amb-nuland-on-n-korea",
         "video",
         "Amb. Nuland on N. Korea: The U.S. 'needs to get back into real diplomacy'",
         "2018-11-13",
         authors=[person("Victoria Nuland", 0)],
     ),
-    pub(
+    publication(
         "/press/in-the-news/where-washingtons-north-korea-policy-goes-from-here",
         "in-the-news",
         "Where Washington’s North Korea policy goes from here",
@@ -134,7 +117,7 @@ PUBLICATIONS = [
         outlet="NK News",
         authors=[person("Oliver Hotham", 0, "journalist"), {**CRONIN, "role": "featured"}],
     ),
-    pub(
+    publication(
         "/publications/reports/negotiating-with-north-korea",
         "report",
         "Negotiating With North Korea",
@@ -143,7 +126,7 @@ PUBLICATIONS = [
         authors=[CRONIN],
         topics=["Indo-Pacific Security"],  # invented
     ),
-    pub(
+    publication(
         "/publications/reports/crossed-wires",
         "report",
         "Crossed Wires",
@@ -151,7 +134,7 @@ PUBLICATIONS = [
         authors=[person("Kristine Lee", 0), person("Daniel Kliman", 1), person("Joshua Fitt", 2)],
         topics=["Indo-Pacific Security", "Technology & National Security"],  # invented
     ),
-    pub(
+    publication(
         "/publications/reports/financial-networks-of-mass-destruction",
         "report",
         "Financial Networks of Mass Destruction",
@@ -159,7 +142,7 @@ PUBLICATIONS = [
         authors=[person("Elizabeth Rosenberg", 0)],
         topics=["Energy, Economics & Security"],  # invented
     ),
-    pub(
+    publication(
         "/publications/reports/u-s-strategy-after-the-iran-deal-seizing-opportunities-and-managing-risks",
         "report",
         "U.S. Strategy After the Iran Deal: Seizing Opportunities and Managing Risks",
@@ -167,14 +150,14 @@ PUBLICATIONS = [
         authors=[person("Ilan Goldenberg", 0)],
         topics=["Middle East Security"],  # invented
     ),
-    pub(
+    publication(
         "/publications/commentary/busting-north-koreas-sanctions-evasion",
         "commentary",
         "Busting North Korea’s Sanctions Evasion",
         "2020-03-04",
         authors=[person("Elizabeth Rosenberg", 0), person("Neil Bhatiya", 1)],
     ),
-    pub(
+    publication(
         "/publications/commentary/senior-advisor-and-senior-director-of-the-asia-pacific-security-program-pens-an-op-ed-discussing-the-state-of-u-s-japan-relations",
         "commentary",
         "Senior Advisor and Senior Director of the Asia-Pacific Security Program pens an op-ed "
