@@ -10,8 +10,12 @@ from thinkscrape.archive.renormalize import renormalize
 from thinkscrape.archive.schema import open_db
 from thinkscrape.archive.store import Archive
 from thinkscrape.items import Publication
-from thinkscrape.normalize.stages import normalize_dates, normalize_links, normalize_people
-from thinkscrape.pipelines.dates import reference_time
+from thinkscrape.normalize.stages import (
+    normalize_dates,
+    normalize_links,
+    normalize_people,
+    reference_time,
+)
 
 NOW = "2026-11-28T23:00:00+00:00"
 FETCHED = "2026-11-01T02:00:00+00:00"

@@ -9,7 +9,6 @@ reported. Otherwise each publication whose normalised content changes is rewritt
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import logging
 from collections import Counter
@@ -29,7 +28,13 @@ from thinkscrape.archive.store import (
 )
 from thinkscrape.items import RAW_FIELDS, Publication
 from thinkscrape.normalize.people import name_key
-from thinkscrape.normalize.stages import normalize_dates, normalize_links, normalize_people
+from thinkscrape.normalize.stages import (
+    apply,
+    normalize_dates,
+    normalize_links,
+    normalize_people,
+    reference_time,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +117,7 @@ def _renormalize_one(
         site=row["site"],
     )
     pub.fetched_at = row["fetched_at"]
-    reference = _reference_time(row["fetched_at"] or row["first_seen"])
+    reference = reference_time(row["fetched_at"] or row["first_seen"])
     raw_half = pub.raw()
     try:
         stages = {
@@ -128,9 +133,7 @@ def _renormalize_one(
         _skip(report, row["url"], f"normalisation failed ({error!r})")
         return
     for stage, result in stages.items():
-        for name, value in result.fields.items():
-            setattr(pub, name, value)
-        pub.provenance.update(result.provenance)
+        apply(pub, result)
         report["events"].update(f"{stage}/{event}" for event in result.events)
 
     differences = _differences(archive.db, row, pub)
@@ -246,18 +249,6 @@ def _same_people(stored: list[dict[str, Any]], new: list[dict[str, Any]]) -> boo
 
 def _shown(people: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{k: p[k] for k in ("name", "profile_url", "role")} for p in people]
-
-
-def _reference_time(fetched_at: str | None) -> dt.datetime:
-    """What relative dates count from: when the page was fetched (stored with the row)."""
-    if fetched_at:
-        try:
-            moment = dt.datetime.fromisoformat(fetched_at.replace("Z", "+00:00"))
-        except ValueError:
-            logger.warning("Unreadable fetch time %r: relative dates count from now", fetched_at)
-        else:
-            return moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)
-    return dt.datetime.now(dt.UTC)
 
 
 def _row(db: sqlite_utils.Database, sql: str, params: list[Any]) -> dict[str, Any]:

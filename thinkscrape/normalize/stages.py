@@ -9,9 +9,10 @@ Each stage is deterministic and returns the fields it sets, where each value cam
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from thinkscrape.normalize.dates import ParsedDate, parse_date_outcome
@@ -24,12 +25,37 @@ from thinkscrape.normalize.links import (
 )
 from thinkscrape.normalize.people import Person, clean_name, name_key, split_byline
 
+logger = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class StageResult:
     fields: dict[str, Any]
     provenance: dict[str, dict[str, Any]] = field(default_factory=dict)
     events: list[str] = field(default_factory=list)
+
+
+def apply(item: Any, result: StageResult) -> None:
+    """Set a stage's normalised fields and their provenance on a Publication."""
+    for name, value in result.fields.items():
+        setattr(item, name, value)
+    item.provenance.update(result.provenance)
+
+
+def reference_time(fetched_at: str | None) -> datetime:
+    """What relative dates ("3 days ago") count from: when the page was fetched.
+
+    Items and archive rows carry ``fetched_at`` (ISO 8601); the clock is only the fallback
+    for a missing or unreadable one, which is logged.
+    """
+    if fetched_at:
+        try:
+            moment = datetime.fromisoformat(fetched_at.replace("Z", "+00:00"))
+        except ValueError:
+            logger.warning("Unreadable fetch time %r: relative dates count from now", fetched_at)
+        else:
+            return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return datetime.now(UTC)
 
 
 # The page's own values come from its header unless extraction recorded another source.

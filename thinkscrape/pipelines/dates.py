@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from thinkscrape.items import Publication
-from thinkscrape.normalize.stages import StageResult, normalize_dates
+from thinkscrape.normalize.stages import StageResult, normalize_dates, reference_time
 from thinkscrape.pipelines.stage import StagePipeline
 
 
@@ -19,13 +17,3 @@ class DatesPipeline(StagePipeline):
             date_order=getattr(self.spider, "date_order", "MDY"),
             languages=tuple(getattr(self.spider, "languages", ("en",))),
         )
-
-
-def reference_time(fetched_at: str | None) -> dt.datetime:
-    """What relative dates ("3 days ago") count from: the response's time, not the clock.
-
-    Items always carry ``fetched_at``; the clock is only a fallback for hand-made items.
-    """
-    if fetched_at:
-        return dt.datetime.fromisoformat(fetched_at)
-    return dt.datetime.now(dt.UTC)

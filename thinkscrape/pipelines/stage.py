@@ -13,7 +13,7 @@ from typing import Any
 from scrapy.crawler import Crawler
 
 from thinkscrape.items import Publication
-from thinkscrape.normalize.stages import StageResult
+from thinkscrape.normalize.stages import StageResult, apply
 
 
 class StagePipeline:
@@ -34,9 +34,7 @@ class StagePipeline:
         if not isinstance(item, Publication):
             return item  # e.g. Gone: nothing to normalise
         result = self.run(item)
-        for name, value in result.fields.items():
-            setattr(item, name, value)
-        item.provenance.update(result.provenance)
+        apply(item, result)
         for event in result.events:
             self.stats.inc_value(f"thinkscrape/{self.stage}/{event}")
         return item
