@@ -273,3 +273,22 @@ def test_a_raw_half_of_an_unexpected_shape_is_skipped_and_the_rest_rewritten(arc
     assert report["changed"] == 1
     assert db["publications"].get(1)["published"] == "2015-06-15"  # left as it was
     assert db["publications"].get(2)["outlet"] == "The Hill"
+
+
+def test_each_site_is_renormalised_with_its_spiders_date_conventions(monkeypatch):
+    from thinkscrape.archive.renormalize import site_date_conventions
+    from thinkscrape.spiders.base import ThinkTankSpider
+    from thinkscrape.spiders.cnas import CnasSpider
+
+    # a site that writes day-first dates in French: its spider says so, not a default
+    monkeypatch.setattr(CnasSpider, "date_order", "DMY")
+    monkeypatch.setattr(CnasSpider, "languages", ("fr",))
+    site_date_conventions.cache_clear()
+    try:
+        assert site_date_conventions("cnas") == ("DMY", ("fr",))
+        assert site_date_conventions("no-such-site") == (
+            ThinkTankSpider.date_order,
+            tuple(ThinkTankSpider.languages),
+        )
+    finally:
+        site_date_conventions.cache_clear()

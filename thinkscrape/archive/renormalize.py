@@ -9,6 +9,7 @@ reported. Otherwise each publication whose normalised content changes is rewritt
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 from collections import Counter
@@ -16,6 +17,8 @@ from collections.abc import Callable
 from typing import Any
 
 import sqlite_utils
+from scrapy.utils.misc import walk_modules_iter
+from scrapy.utils.spider import iter_spider_classes
 
 from thinkscrape.archive.store import (
     JSON_COLUMNS,
@@ -35,6 +38,7 @@ from thinkscrape.normalize.stages import (
     normalize_people,
     reference_time,
 )
+from thinkscrape.spiders.base import ThinkTankSpider
 
 logger = logging.getLogger(__name__)
 
@@ -59,14 +63,15 @@ def renormalize(
     db: sqlite_utils.Database,
     *,
     check: bool = False,
-    date_order: str = "MDY",
-    languages: tuple[str, ...] = ("en",),
+    date_order: str | None = None,
+    languages: tuple[str, ...] | None = None,
     clock: Callable[[], str] = utc_now,
 ) -> dict[str, Any]:
     """Re-normalise every archived publication from its stored raw half.
 
-    ``date_order`` and ``languages`` are the site's date conventions, as its spider
-    declares them; ``clock`` dates the end of each replaced version.
+    ``date_order`` and ``languages`` are the date conventions; by default each row's are
+    those its site's spider declares, as the crawl's pipeline used them; ``clock`` dates the
+    end of each replaced version.
 
     Returns ``{"publications": n, "changed": k, "differences": [...], "skipped": [...],
     "events": {"<stage>/<event>": count}}``. Each difference is ``{"url", "field", "old",
@@ -99,8 +104,8 @@ def _renormalize_one(
     report: dict[str, Any],
     *,
     check: bool,
-    date_order: str,
-    languages: tuple[str, ...],
+    date_order: str | None,
+    languages: tuple[str, ...] | None,
 ) -> None:
     row = _row(archive.db, "SELECT * FROM publications WHERE id = ?", [publication_id])
     try:
@@ -119,6 +124,9 @@ def _renormalize_one(
     pub.fetched_at = row["fetched_at"]
     reference = reference_time(row["fetched_at"] or row["first_seen"])
     raw_half = pub.raw()
+    site_order, site_languages = site_date_conventions(row["site"])
+    date_order = date_order or site_order
+    languages = languages or site_languages
     try:
         stages = {
             "dates": normalize_dates(
@@ -148,6 +156,16 @@ def _renormalize_one(
             return
     report["differences"].extend({"url": row["url"], **d} for d in differences)
     report["changed"] += changed
+
+
+@functools.cache
+def site_date_conventions(site: str) -> tuple[str, tuple[str, ...]]:
+    """(date order, languages) the spider named ``site`` declares; the defaults otherwise."""
+    for module in walk_modules_iter("thinkscrape.spiders"):
+        for spider in iter_spider_classes(module):
+            if spider.name == site:
+                return spider.date_order, tuple(spider.languages)
+    return ThinkTankSpider.date_order, tuple(ThinkTankSpider.languages)
 
 
 def _skip(report: dict[str, Any], url: str, reason: str) -> None:
