@@ -31,10 +31,11 @@ def statements() -> list[tuple[str, str]]:
 def test_documented_query_runs(doc: str, sql: str, mirror_crawl: Path) -> None:
     db = sqlite3.connect(f"file:{mirror_crawl}?mode=ro", uri=True)
     try:
-        rows = db.execute(sql).fetchall()
+        # a query naming a column, table or JSON path the archive lacks raises here
+        columns = db.execute(sql).description
     finally:
         db.close()
-    assert isinstance(rows, list)
+    assert columns, f"{doc}: not a query returning rows: {sql[:60]}"
 
 
 def test_the_readme_shows_both_setup_commands() -> None:
