@@ -382,6 +382,18 @@ def table(rows: list[Row]) -> str:
     return "\n".join(text)
 
 
+def exit_status(rows: list[Row], failed: list[str]) -> int:
+    """1 if a benchmark failed to run, 2 if one ran but missed its target, else 0.
+
+    A missed target is a result a script or CI should notice, not a line to read past.
+    """
+    if failed:
+        return 1
+    if any(row.met is False for row in rows):
+        return 2
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks", description=__doc__.splitlines()[0]
@@ -439,7 +451,10 @@ def main(argv: list[str] | None = None) -> int:
         f"\n{size:,} publications; {seconds / 60:.1f} min on {os.cpu_count()} CPUs "
         f"(load average before: {load}); written to {RESULTS / 'latest.json'}"
     )
-    return 1 if failed else 0
+    missed = [f"{row.benchmark}: {row.figure}" for row in rows if row.met is False]
+    if missed:
+        print(f"Missed target(s): {'; '.join(missed)}", file=sys.stderr)
+    return exit_status(rows, failed)
 
 
 if __name__ == "__main__":

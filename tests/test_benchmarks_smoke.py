@@ -162,3 +162,13 @@ def test_the_commands_exit_code_is_reported(tmp_path: Path) -> None:
         [sys.executable, "-c", "import sys; sys.exit(3)"], cwd=tmp_path, env={}
     )
     assert measured["exit_code"] == 3
+
+
+def test_a_missed_target_is_a_failing_exit_status() -> None:
+    met = runner.Row("researcher", "stats", 0.25, "s", target="< 1 s", met=True)
+    missed = runner.Row("crawl", "pages", 12.0, "pages/s", 24.0, "scrapy bench", ">= 0.8x", False)
+    untargeted = runner.Row("dates", "strings", 5.0, "strings/s")
+
+    assert runner.exit_status([met, untargeted], failed=[]) == 0
+    assert runner.exit_status([met, missed], failed=[]) == 2
+    assert runner.exit_status([met], failed=["crawl"]) == 1

@@ -44,3 +44,14 @@ def test_the_readme_shows_both_setup_commands() -> None:
     assert "pip install -e '.[test]' && python -m pytest" in readme
     ci = (REPO / ".ci" / "run").read_text(encoding="utf-8")
     assert "pip install -e '.[test]' && python -m pytest" in ci
+
+
+def test_the_operations_guide_names_every_coverage_floor_of_the_spider() -> None:
+    from thinkscrape.spiders.cnas import CnasSpider
+
+    guide = (REPO / "docs" / "operations.md").read_text(encoding="utf-8")
+    sentence = re.search(r"The CNAS spider's floors are (.*?)\. They are", guide, re.S)
+    assert sentence, "the guide no longer lists the CNAS spider's floors"
+    documented = dict(re.findall(r"`(\w+)` (\d\.\d+)", sentence.group(1)))
+    declared = {field: str(share) for field, share in CnasSpider.coverage_floors.items()}
+    assert documented == declared
