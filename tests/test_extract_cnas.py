@@ -12,6 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
+from shared_files import real_pages
 
 from thinkscrape.extract import cnas
 from thinkscrape.items import RAW_FIELDS, SOURCES
@@ -19,7 +20,6 @@ from thinkscrape.items import RAW_FIELDS, SOURCES
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "data" / "samples" / "cnas"
 EXPECTED = Path(__file__).resolve().parent / "expected" / "cnas"
-REAL_PAGES = REPO.parent / "shared" / "real-pages"
 
 RAW_KEYS = {name for name in RAW_FIELDS if name != "listing"}
 
@@ -503,7 +503,7 @@ def test_research_links_in_the_header_are_topics() -> None:
 
 
 def test_block_page_gives_no_title() -> None:
-    html = (REAL_PAGES / "aei.org" / "cloudflare-challenge-articles-listing.html").read_text(
+    html = (real_pages() / "aei.org" / "cloudflare-challenge-articles-listing.html").read_text(
         encoding="utf-8"
     )
     got = cnas.extract_article(
@@ -641,7 +641,7 @@ def test_listing_card_with_type_outlet_and_unpadded_date() -> None:
 
 
 def test_block_page_listing_is_empty() -> None:
-    html = (REAL_PAGES / "aei.org" / "cloudflare-challenge-articles-listing.html").read_text(
+    html = (real_pages() / "aei.org" / "cloudflare-challenge-articles-listing.html").read_text(
         encoding="utf-8"
     )
     assert cnas.extract_listing("https://www.cnas.org/reports", html) == {

@@ -1,28 +1,27 @@
 """Generic metadata extraction on real saved pages of other policy sites.
 
-The pages are read from ``<repo>/../shared/real-pages`` at test time (they are not copied
-into the repository). Expected titles, dates and bylines are the visible ones that each
-page's INDEX.md row and .json sidecar record, or the value the page declares in its
-metadata where the sidecar names it (article:published_time, JSON-LD datePublished).
+The pages are read from ``real-pages/`` of the shared folder at test time (they are not
+copied into the repository; ``shared_files`` says where that folder is). Expected titles,
+dates and bylines are the visible ones that each page's INDEX.md row and .json sidecar
+record, or the value the page declares in its metadata where the sidecar names it
+(article:published_time, JSON-LD datePublished).
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
+from shared_files import real_pages
 
 from thinkscrape.extract.common import block_page_reason, json_ld_objects
 from thinkscrape.extract.generic import extract_metadata
 from thinkscrape.items import SOURCES
 
-REAL_PAGES = Path(__file__).resolve().parent.parent.parent / "shared" / "real-pages"
-
 
 def load(name: str) -> tuple[str, str]:
     """(url, html) of a saved page; the html as served, line endings untouched."""
-    page = REAL_PAGES / f"{name}.html"
+    page = real_pages() / f"{name}.html"
     sidecar = json.loads(page.with_suffix(".json").read_text(encoding="utf-8"))
     # newline="" keeps CR LF pairs where the page has them
     with page.open(encoding="utf-8", newline="") as handle:
