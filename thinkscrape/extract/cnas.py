@@ -532,8 +532,8 @@ def _source_line(
 def _json_ld_date(sel: Selector) -> str | None:
     for obj in json_ld_objects(sel):
         value = obj.get("datePublished")
-        if isinstance(value, str) and value.strip():
-            return value.strip()
+        if isinstance(value, str) and collapse_whitespace(value):
+            return collapse_whitespace(value)
     return None
 
 

@@ -18,19 +18,30 @@ from w3lib.html import remove_tags
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 _ZERO_WIDTH_RE = re.compile(f"[{ZERO_WIDTH}]")
 # str.split() already treats NBSP and the other Unicode spaces as whitespace.
+# C0 and C1 control characters and DEL, but not tab and line feed: a page can carry ESC
+# sequences that clear a terminal or retitle its window when the text is printed. They
+# never belong in extracted text (the WARC file keeps the page as it was fetched).
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 # Elements whose text forms a paragraph of its own when a body is flattened to plain text.
 BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption")
 
 
+def without_control_characters(text: str) -> str:
+    """``text`` without C0/C1 control characters or DEL; tabs and line feeds are kept."""
+    return _CONTROL_RE.sub("", text)
+
+
 def collapse_whitespace(text: str | None, *, strip_zero_width: bool = True) -> str:
     """Collapse every run of whitespace (NBSP, CR, LF, tabs included) to one space.
 
-    Zero-width characters are dropped unless ``strip_zero_width`` is False (contributor names
-    are kept as written; the people normaliser strips them).
+    Control characters are dropped, and zero-width characters too unless
+    ``strip_zero_width`` is False (contributor names are kept as written; the people
+    normaliser strips them).
     """
     if not text:
         return ""
+    text = without_control_characters(text)
     if strip_zero_width:
         text = _ZERO_WIDTH_RE.sub("", text)
     return " ".join(text.split())

@@ -167,8 +167,8 @@ def _published(
     def declared(objects: list[dict[str, Any]]) -> str | None:
         for obj in objects:
             value = obj.get("datePublished") or obj.get("dateCreated")
-            if isinstance(value, str) and value.strip():
-                return value.strip()
+            if isinstance(value, str) and collapse_whitespace(value):
+                return collapse_whitespace(value)
         return None
 
     # An Article's date, then the page's meta tags, then a WebPage's (weaker: often the
@@ -185,9 +185,9 @@ def _published(
         return value, "json_ld"
     scope = _main_scope(sel)
     for holder in (scope, sel):
-        value = holder.xpath(".//time/@datetime").get()
-        if value and value.strip():
-            return value.strip(), "article_header"
+        value = collapse_whitespace(holder.xpath(".//time/@datetime").get())
+        if value:
+            return value, "article_header"
     # A visible date in an element named for it (div.post-date, span.date, ...).
     for node in sel.xpath(
         "//*[contains(translate(@class, 'DATE', 'date'), 'date')]"
