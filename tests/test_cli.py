@@ -11,7 +11,6 @@ import io
 import json
 import os
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -223,42 +222,6 @@ def test_browse_without_datasette_names_the_extra(archive: Path, monkeypatch) ->
     assert result.exit_code == 1
     assert "Datasette is not installed" in result.output
     assert "pip install -e '.[datasette]'" in result.output
-
-
-def test_browse_serves_the_archive_with_the_project_metadata(archive: Path, monkeypatch) -> None:
-    seen = {}
-
-    def fake_run(command, **kwargs):
-        metadata = Path(command[command.index("--metadata") + 1])
-        seen["command"] = command
-        seen["metadata"] = json.loads(metadata.read_text())
-        return subprocess.CompletedProcess(command, 0)
-
-    monkeypatch.setattr(cli_module.subprocess, "run", fake_run)
-    result = run("browse", "--db", str(archive), "--port", "8123")
-    assert result.exit_code == 0, result.output
-    command = seen["command"]
-    assert command[1:5] == ["-m", "datasette", "serve", str(archive)]
-    assert command[7:11] == ["--host", "127.0.0.1", "--port", "8123"]
-    assert command[11:] == [
-        "--setting",
-        "sql_time_limit_ms",
-        "30000",
-        "--setting",
-        "facet_time_limit_ms",
-        "2000",
-    ]
-    # The metadata is keyed by the name Datasette gives this file ("archive").
-    database = seen["metadata"]["databases"]["archive"]
-    assert database["tables"]["publications"]["fts_table"] == "publications_fts"
-    assert set(database["queries"]) == {
-        "topic_in_year",
-        "op_ed_outlets_by_year",
-        "co_authors",
-        "reports_per_program_per_year",
-        "author_publications",
-        "crawl_health",
-    }
 
 
 def test_demo_explains_a_missing_sample(tmp_path: Path, monkeypatch) -> None:

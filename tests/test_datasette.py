@@ -10,9 +10,13 @@ the labels the notes record on 2025 related cards.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import queue
 import re
+import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -27,7 +31,7 @@ from builders import CNAS, person, publication
 
 from thinkscrape.archive.schema import open_db
 from thinkscrape.archive.store import Archive
-from thinkscrape.cli import datasette_command, datasette_metadata
+from thinkscrape.cli import datasette_command, datasette_metadata, exposure_warning
 
 START_TIMEOUT = 30.0
 
@@ -222,6 +226,13 @@ def test_author_publications(datasette: str) -> None:
     ]
 
 
+def test_author_publications_without_an_author_returns_nothing(datasette: str) -> None:
+    # An empty form field would match every name (like '%%'): the whole archive.
+    assert get(datasette, "/archive/author_publications", author="") == []
+    assert get(datasette, "/archive/author_publications", author="   ") == []
+    assert get(datasette, "/archive/author_publications") == []
+
+
 def test_crawl_health(datasette: str) -> None:
     assert get(datasette, "/archive/crawl_health") == [
         {
@@ -271,6 +282,14 @@ def test_metadata_describes_the_database(datasette: str) -> None:
         "author_outlets",
     } <= set(tables)
     assert tables["publications_flat"]["facets"] == ["site", "type", "outlet", "year"]
+    assert set(metadata["databases"]["archive"]["queries"]) == {
+        "topic_in_year",
+        "op_ed_outlets_by_year",
+        "co_authors",
+        "reports_per_program_per_year",
+        "author_publications",
+        "crawl_health",
+    }
 
 
 def test_flat_view_opens_with_facets_by_site_type_outlet_and_year(datasette: str) -> None:
@@ -297,3 +316,109 @@ def test_whole_archive_queries_get_time_to_finish(datasette: str) -> None:
     with urllib.request.urlopen(f"{datasette}/-/settings.json", timeout=10) as response:
         settings = json.load(response)
     assert (settings["sql_time_limit_ms"], settings["facet_time_limit_ms"]) == (30_000, 2_000)
+
+
+# --- `thinkscrape browse` as a user runs it -------------------------------------------
+
+THINKSCRAPE = Path(sys.executable).parent / "thinkscrape"
+
+
+def start_browse(archive: Path, tmp: Path, *options: str) -> subprocess.Popen:
+    """`thinkscrape browse` in its own process group, its temp folder under ``tmp``."""
+    return subprocess.Popen(
+        [str(THINKSCRAPE), "browse", "--db", str(archive), *options],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        text=True,
+        env={**os.environ, "TMPDIR": str(tmp)},
+        start_new_session=True,
+    )
+
+
+def stop_group(process: subprocess.Popen) -> None:
+    """Whatever the command under test left running (a Datasette it orphaned) ends here."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
+
+
+def serving(host: str, port: int) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(2)
+        return probe.connect_ex((host, port)) == 0
+
+
+def read_stderr(process: subprocess.Popen) -> queue.Queue[str]:
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(
+        target=lambda: [lines.put(line) for line in process.stderr], daemon=True
+    ).start()
+    return lines
+
+
+@pytest.fixture
+def archive_file(tmp_path: Path) -> Path:
+    path = tmp_path / "archive.db"
+    build_archive(path)
+    return path
+
+
+def test_sigterm_stops_datasette_and_removes_the_temp_folder(
+    archive_file: Path, tmp_path: Path
+) -> None:
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    browse = start_browse(archive_file, tmp, "--port", "0")
+    try:
+        port = _wait_for_port(read_stderr(browse), browse)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/-/metadata.json") as response:
+            assert "archive" in json.load(response)["databases"]
+        assert [p.name[:12] for p in tmp.iterdir()] == ["thinkscrape-"]
+        browse.send_signal(signal.SIGTERM)
+        assert browse.wait(timeout=20) == 0
+        assert not serving("127.0.0.1", port)
+        assert list(tmp.iterdir()) == []
+    finally:
+        stop_group(browse)
+
+
+def test_host_option_serves_on_that_address(archive_file: Path, tmp_path: Path) -> None:
+    browse = start_browse(archive_file, tmp_path, "--host", "127.0.0.2", "--port", "0")
+    try:
+        lines = read_stderr(browse)
+        deadline = time.monotonic() + START_TIMEOUT
+        port = None
+        while port is None and time.monotonic() < deadline and browse.poll() is None:
+            with contextlib.suppress(queue.Empty):
+                found = re.search(r"running on http://127\.0\.0\.2:(\d+)", lines.get(timeout=0.2))
+                port = int(found.group(1)) if found else None
+        assert port, "Datasette did not start on 127.0.0.2"
+        assert serving("127.0.0.2", port)
+        assert not serving("127.0.0.1", port)
+    finally:
+        browse.send_signal(signal.SIGTERM)
+        stop_group(browse)
+
+
+def test_only_a_loopback_host_goes_without_a_warning() -> None:
+    assert exposure_warning("127.0.0.1") is None
+    assert exposure_warning("localhost") is None
+    assert exposure_warning("::1") is None
+    warning = exposure_warning("0.0.0.0")
+    assert warning and "every network" in warning
+
+
+def test_a_busy_port_is_named(archive_file: Path, tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        browse = start_browse(archive_file, tmp_path, "--port", str(port))
+        try:
+            _, stderr = browse.communicate(timeout=60)
+        finally:
+            stop_group(browse)
+    assert browse.returncode == 3, stderr
+    assert f"Port {port} on 127.0.0.1 is already in use" in stderr
+    assert "--port" in stderr
+    assert "Traceback" not in stderr and "exit code" not in stderr

@@ -8,8 +8,12 @@ name as the Scrapy setting, so one export serves both.
 from __future__ import annotations
 
 import contextlib
+import errno
 import importlib.util
+import ipaddress
 import json
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -22,6 +26,7 @@ import sqlite_utils
 
 from thinkscrape import query
 from thinkscrape.items import PUBLICATION_TYPES
+from thinkscrape.runner import EXIT_NOT_STARTED
 from thinkscrape.runner import crawl_command as unattended_crawl_command
 
 DEFAULT_DB = "data/thinktanks.db"
@@ -32,6 +37,10 @@ METADATA_PATH = Path(__file__).resolve().parent / "datasette" / "metadata.json"
 METADATA_DB_NAME = "thinktanks"
 SQL_TIME_LIMIT_MS = 30_000
 FACET_TIME_LIMIT_MS = 2_000
+# Only this machine can reach the server unless the user says otherwise.
+DEFAULT_HOST = "127.0.0.1"
+# How long Datasette may take to shut down when asked before it is killed.
+STOP_TIMEOUT_S = 10
 
 
 def db_option(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -356,7 +365,9 @@ def datasette_metadata(db_path: Path) -> dict[str, Any]:
     return metadata
 
 
-def datasette_command(db_path: Path, metadata_path: Path, port: int) -> list[str]:
+def datasette_command(
+    db_path: Path, metadata_path: Path, port: int, host: str = DEFAULT_HOST
+) -> list[str]:
     return [
         sys.executable,
         "-m",
@@ -366,7 +377,7 @@ def datasette_command(db_path: Path, metadata_path: Path, port: int) -> list[str
         "--metadata",
         str(metadata_path),
         "--host",
-        "127.0.0.1",
+        host,
         "--port",
         str(port),
         # One researcher on their own machine: let whole-archive queries (co-authorship
@@ -380,26 +391,116 @@ def datasette_command(db_path: Path, metadata_path: Path, port: int) -> list[str
     ]
 
 
+class CouldNotStart(click.ClickException):
+    """A server that could not start, with the README's "could not start" exit code."""
+
+    exit_code = EXIT_NOT_STARTED
+
+
+def exposure_warning(host: str) -> str | None:
+    """What serving on ``host`` exposes, unless only this machine can reach it."""
+    try:
+        loopback = host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name: it may resolve to a public address
+        loopback = False
+    if loopback:
+        return None
+    return (
+        f"Warning: --host {host} lets other machines reach this Datasette (0.0.0.0 means "
+        "every network this machine is on). It has no login: anyone who reaches it can read "
+        "the whole archive and run SQL on it."
+    )
+
+
+def check_port_free(host: str, port: int) -> None:
+    """Fail with a message naming ``port`` when Datasette could not listen there."""
+    if port == 0:  # the system picks a free port
+        return
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except socket.gaierror as error:
+        raise CouldNotStart(f"Cannot serve on host {host!r}: {error.strerror}.") from error
+    with socket.socket(family, kind, proto) as probe:
+        # As Datasette's server binds: a port whose old connections linger is still free.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise CouldNotStart(
+                    f"Port {port} on {host} is already in use (another `thinkscrape browse` "
+                    "or Datasette?). Choose another with --port, e.g. --port "
+                    f"{port + 1 if port < 65535 else 8001}."
+                ) from error
+            raise CouldNotStart(f"Cannot serve on {host} port {port}: {error.strerror}.") from error
+
+
+class _StopRequested(Exception):
+    pass
+
+
+def _request_stop(signum: int, frame: Any) -> None:
+    raise _StopRequested(signum)
+
+
+def run_until_stopped(command: list[str]) -> int | None:
+    """Run ``command`` and wait for it; its exit code, or None when a signal stopped us.
+
+    SIGINT, SIGTERM or SIGHUP sent to this process alone (a service manager, `kill`)
+    stops the child too and waits for it, so no server outlives the command and the
+    caller's clean-up runs.
+    """
+    stop_signals = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    previous = {signum: signal.signal(signum, _request_stop) for signum in stop_signals}
+    child = None
+    try:
+        child = subprocess.Popen(command)
+        return child.wait()
+    except _StopRequested:
+        for signum in stop_signals:
+            signal.signal(signum, signal.SIG_IGN)  # a second Ctrl+C must not cut the wait
+        if child is not None:
+            child.terminate()
+            try:
+                child.wait(timeout=STOP_TIMEOUT_S)
+            except subprocess.TimeoutExpired:
+                child.kill()
+                child.wait()
+        return None
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+
+
 @cli.command()
 @db_option
+@click.option(
+    "--host",
+    default=DEFAULT_HOST,
+    show_default=True,
+    help="Address to listen on; 0.0.0.0 opens the archive to other machines.",
+)
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(0, 65535))
-def browse(db_path: Path, port: int) -> None:
+def browse(db_path: Path, host: str, port: int) -> None:
     """Explore the archive in Datasette (facets, full-text search, ready-made queries)."""
     if importlib.util.find_spec("datasette") is None:
         raise click.ClickException(
             "Datasette is not installed. Install the datasette extra: pip install -e '.[datasette]'"
         )
     open_archive(db_path)  # a clear message if the archive is missing
+    check_port_free(host, port)
+    warning = exposure_warning(host)
+    if warning:
+        click.echo(warning, err=True)
     with tempfile.TemporaryDirectory(prefix="thinkscrape-") as tmp:
         metadata_path = Path(tmp) / "metadata.json"
         metadata_path.write_text(json.dumps(datasette_metadata(db_path)), encoding="utf-8")
         click.echo(f"Serving {db_path} with Datasette (Ctrl+C to stop)", err=True)
-        try:
-            result = subprocess.run(datasette_command(db_path, metadata_path, port))
-        except KeyboardInterrupt:
-            return
-    if result.returncode not in (0, -2):
-        raise click.ClickException(f"Datasette stopped with exit code {result.returncode}.")
+        returncode = run_until_stopped(datasette_command(db_path, metadata_path, port, host))
+    if returncode == EXIT_NOT_STARTED:  # the port was taken in the meantime, say
+        raise CouldNotStart(f"Datasette could not start on {host} port {port}; see above.")
+    if returncode not in (None, 0):
+        raise click.ClickException(f"Datasette stopped unexpectedly (exit code {returncode}).")
 
 
 # `thinkscrape crawl NAME`: the locked, exit-coded crawl for cron (see thinkscrape.runner)
