@@ -242,6 +242,7 @@ def test_migrations_rerun_safely_on_an_existing_file(tmp_path):
         "m002_full_text_search",
         "m003_views",
         "m004_dropped_pages",
+        "m005_missing_publications",
     ]
     assert migrations.pending(db) == []
     rows = list(db.query("SELECT url, body FROM publications"))

@@ -248,6 +248,76 @@ def crawl_line(crawl: dict[str, Any]) -> str:
     )
 
 
+@cli.command()
+@db_option
+@click.argument("crawl_id", metavar="[N]", required=False, type=int)
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(min=1))
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+def crawls(db_path: Path, crawl_id: int | None, limit: int, as_json: bool) -> None:
+    """The latest crawls, one line each, and the publications still missing.
+
+    With N, crawl N in detail: what it stored, its failed checks and why, and what is
+    still missing.
+    """
+    from thinkscrape.archive import history, missing
+
+    db = open_archive(db_path)
+    if crawl_id is not None:
+        crawl = history.crawl(db, crawl_id)
+        if crawl is None:
+            raise click.ClickException(f"No crawl {crawl_id} in {db_path}.")
+        chosen = [crawl]
+    else:
+        chosen = history.recent(db, limit)
+    holes = missing.unresolved(db)
+    if as_json:
+        click.echo(json.dumps({"crawls": chosen, "missing": holes}, indent=2, ensure_ascii=False))
+        return
+    if not chosen:
+        click.echo("No crawl recorded.")
+    for crawl in chosen:
+        click.echo(crawl_summary_line(crawl))
+        if crawl_id is not None:
+            for line in crawl_details(crawl):
+                click.echo(f"  {line}")
+    waiting = [hole for hole in holes if hole["status"] == missing.MISSING]
+    given_up = [hole for hole in holes if hole["status"] == missing.GIVEN_UP]
+    click.echo(f"\nStill missing, asked for again by the next crawl: {len(waiting)}")
+    for hole in waiting:
+        click.echo(f"  {hole['url']}  ({hole['attempts']} attempt(s): {hole['last_error']})")
+    if given_up:
+        click.echo(
+            f"\nGiven up after too many attempts (a full=1 crawl asks again): {len(given_up)}"
+        )
+        for hole in given_up:
+            click.echo(
+                f"  {hole['url']}  given up ({hole['attempts']} attempts: {hole['last_error']})"
+            )
+
+
+def crawl_summary_line(crawl: dict[str, Any]) -> str:
+    """``#12 cnas 2026-12-04T03:17:00+00:00 ok exit 0: 3 new, 2 changed, ...``."""
+    exit_code = "" if crawl["exit_code"] is None else f" exit {crawl['exit_code']}"
+    given_up = f", {crawl['given_up']} given up" if crawl["given_up"] else ""
+    return (
+        f"#{crawl['id']} {crawl['spider']} {crawl['started'] or '?'} "
+        f"{crawl['status'] or '?'} ({crawl['finish_reason'] or 'no finish reason'}){exit_code}: "
+        f"{crawl['new']} new, {crawl['changed']} changed, {crawl['unchanged']} unchanged, "
+        f"{crawl['gone']} gone, {crawl['dropped']} dropped; {crawl['missing']} missing"
+        f"{given_up}; {crawl['requests']} requests, {crawl['errors']} errors"
+    )
+
+
+def crawl_details(crawl: dict[str, Any]) -> list[str]:
+    """The lines under a crawl's summary in ``thinkscrape crawls N``."""
+    lines = [f"finished {crawl['finished'] or '(never)'}"]
+    for check in crawl["failed_checks"]:
+        lines.append(f"failed check {check['check']}: {check['message']}")
+    if crawl["nothing_new"]:
+        lines.append(f"nothing new: {crawl['nothing_new']}")
+    return lines
+
+
 # --- search ---------------------------------------------------------------------------
 
 BOLD, PLAIN = "\x1b[1m", "\x1b[0m"

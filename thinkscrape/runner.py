@@ -44,6 +44,8 @@ Exit codes (when several apply, the first in this list wins):
  5    the site changed: no listing page read, a listing page with no publication links, or
       listings showing new publications of which none was stored
  6    a field-coverage floor was broken (e.g. ``published`` on under 99% of publications)
+ 8    publications listed but not stored (HTTP errors after retries, failed writes): the
+      next crawl asks for them again, up to ``THINKSCRAPE_MISSING_RETRIES`` times
 75    another crawl holds the archive's lock (EX_TEMPFAIL: try again later, or ``--wait``)
  2    usage error (click's own)
 ====  =======================================================================================
@@ -73,6 +75,7 @@ EXIT_NOT_STARTED = 3
 EXIT_TOO_MANY_ERRORS = 4
 EXIT_SITE_CHANGED = 5
 EXIT_COVERAGE = 6
+EXIT_MISSING = 8
 EXIT_LOCKED = 75  # sysexits.h EX_TEMPFAIL: cron wrappers read it as "try again later"
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report an interrupted command
 
@@ -86,6 +89,7 @@ CHECK_EXIT_CODES: tuple[tuple[str, int], ...] = (
     ("empty_listing", EXIT_SITE_CHANGED),
     ("nothing_stored", EXIT_SITE_CHANGED),
     ("coverage", EXIT_COVERAGE),
+    ("missing", EXIT_MISSING),
 )
 
 EXIT_MEANINGS = {
@@ -95,6 +99,7 @@ EXIT_MEANINGS = {
     EXIT_TOO_MANY_ERRORS: "too many errors",
     EXIT_SITE_CHANGED: "the site changed",
     EXIT_COVERAGE: "field coverage under its floor",
+    EXIT_MISSING: "publications listed but not stored",
     EXIT_LOCKED: "another crawl holds the lock",
     EXIT_INTERRUPTED: "interrupted",
 }
@@ -272,7 +277,7 @@ def crawl_command(
 
     Exit codes: 0 healthy, 3 could not start, 130 interrupted, 1 unexpected close,
     4 too many errors, 5 the site changed, 6 field coverage under its floor,
-    75 another crawl holds the lock.
+    8 publications listed but not stored, 75 another crawl holds the lock.
     """
     arguments = parse_pairs(spider_args, "-a")
     settings = project_settings(parse_pairs(setting_args, "-s"), db)

@@ -56,6 +56,7 @@ DOWNLOADER_MIDDLEWARES = {
 EXTENSIONS = {
     "spidermon.contrib.scrapy.extensions.Spidermon": 500,
     "thinkscrape.extensions.coverage.FieldCoverage": 510,
+    "thinkscrape.extensions.missing.MissingPublications": 515,
     "thinkscrape.extensions.health.CrawlHealth": 520,
 }
 SPIDERMON_ENABLED = True
@@ -66,6 +67,8 @@ THINKSCRAPE_MAX_ERRORS = 10  # ERROR log lines a crawl may have and still count 
 THINKSCRAPE_COVERAGE_FLOORS: dict[str, float] = {}  # field -> share; overrides the spider's
 THINKSCRAPE_RETRY_AFTER_MAX = 300  # seconds: the longest Retry-After wait honoured
 THINKSCRAPE_CONDITIONAL = True  # send If-None-Match / If-Modified-Since for stored pages
+# crawls that may fail to store a listed publication before it is no longer asked for
+THINKSCRAPE_MISSING_RETRIES = 5
 
 # --- WARC capture and replay ---
 # Replay (THINKSCRAPE_REPLAY=file or folder) answers every request from WARC files, before the

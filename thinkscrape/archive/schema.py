@@ -284,3 +284,28 @@ def m004_dropped_pages(db: sqlite_utils.Database) -> None:
         pk="url",
         foreign_keys=[("crawl_id", "crawls", "id")],
     )
+
+
+@migrations(name="m005_missing_publications")
+def m005_missing_publications(db: sqlite_utils.Database) -> None:
+    # Publications a crawl was shown but did not store, so the next crawls ask for them again
+    # (see archive/missing.py); rows stay after the hole is filled.
+    db["missing_publications"].create(
+        {
+            "url": str,
+            "site": str,
+            "status": str,
+            "attempts": int,
+            "last_error": str,
+            "first_listed": str,
+            "last_listed": str,
+            "first_crawl_id": int,
+            "last_crawl_id": int,
+            "resolved_crawl_id": int,
+            "listing": str,
+        },
+        pk="url",
+        not_null=["site", "status"],
+        defaults={"attempts": 0},
+    )
+    db["missing_publications"].create_index(["site", "status"])

@@ -13,7 +13,10 @@ Checked when the spider closes (after Scrapy's core stats have the finish reason
   when the crawl resumes a ``JOBDIR``: its listings may all have been read before the pause);
 - ``empty_listing``: a listing page held no publication links (how a markup change shows);
 - ``nothing_stored``: the listings showed publications not yet archived, yet none was
-  stored (every article page failed extraction or was dropped).
+  stored (every article page failed extraction or was dropped);
+- ``missing``: publications were listed (or missing since an earlier crawl) and not stored
+  (see ``missing.py``): the next crawl asks for them again, so the archive has holes until
+  then.
 
 Stats written: ``thinkscrape/health/failed_checks`` (list of ``{"check", "message", ...}``,
 coverage floors included, see ``coverage.py``), ``thinkscrape/health/status`` (``"ok"`` or
@@ -113,6 +116,19 @@ def health_failures(stats: Mapping[str, Any], reason: str, max_errors: int) -> l
             "nothing_stored",
             f"the listings showed {shown} new publication(s) but none was stored",
             shown=int(shown),
+        )
+
+    left = int(stats.get("thinkscrape/missing/left", 0))
+    given_up = int(stats.get("thinkscrape/missing/given_up", 0))
+    if left or given_up:
+        named = stats.get("thinkscrape/missing/urls") or []
+        example = f"; first: {named[0]['url']} ({named[0]['error']})" if named else ""
+        fail(
+            "missing",
+            f"{left + given_up} listed publication(s) not stored ({left} to retry next crawl, "
+            f"{given_up} given up){example}",
+            left=left,
+            given_up=given_up,
         )
     return failures
 

@@ -27,6 +27,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
 from scrapy.http import Response
+from twisted.python.failure import Failure
 
 from thinkscrape.items import Gone, Publication
 from thinkscrape.normalize.dates import parse_date
@@ -75,6 +76,14 @@ class ThinkTankSpider(scrapy.Spider):
         self.resume_listings = False
         # listing index → pages read so far that held archived publications
         self._overlap_seen: dict[str, int] = {}
+        # not fetched by default though not archived: dropped pages, publications given up on
+        self.skipped_urls: set[str] = set()
+        # Canonical URLs this crawl asked for that were not archived when it started, with
+        # the listing card they were shown with: what is not stored by the end is a hole.
+        self.wanted: dict[str, dict[str, Any] | None] = {}
+        self.listed: set[str] = set()  # ... of which shown on a listing by this crawl
+        # why a wanted URL was not stored, as its request or response told
+        self.failures: dict[str, str] = {}
 
     # --- hooks a site's spider provides ----------------------------------------------
     def canonical_url(self, url: str) -> str | None:
@@ -117,19 +126,31 @@ class ThinkTankSpider(scrapy.Spider):
 
     # --- crawl -------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        self.known_urls = self.load_known_urls()
+        self.known_urls, self.skipped_urls, retries = self.load_known_urls()
         for path in self.listing_paths:
             url = self.fetch_url(self.home + path)
             yield scrapy.Request(url, callback=self.parse_listing, cb_kwargs={"index": path})
+        if retries:
+            self.logger.info(
+                "Asking again for %d publication(s) listed before but never stored", len(retries)
+            )
+        for url, card in retries:
+            self.crawler.stats.inc_value("thinkscrape/missing/retried")
+            self.wanted[url] = card
+            yield self.article_request(url, card)
 
-    def load_known_urls(self) -> set[str]:
-        """Canonical URLs already archived, or dropped, for this site."""
+    def load_known_urls(
+        self,
+    ) -> tuple[set[str], set[str], list[tuple[str, dict[str, Any] | None]]]:
+        """What the archive holds for this site: the archived URLs, the URLs not to fetch by
+        default (dropped pages, publications given up on) and the missing ones to retry."""
+        from thinkscrape.archive import missing
         from thinkscrape.archive.schema import open_db
         from thinkscrape.archive.store import Archive
 
         path = self.settings.get("THINKSCRAPE_DB")
         if not path:
-            return set()
+            return set(), set(), []
         db = open_db(path)
         try:
             running = self.crawler.stats.get_value("thinkscrape/crawl_id")
@@ -137,8 +158,10 @@ class ThinkTankSpider(scrapy.Spider):
             if self.resume_listings:
                 self.logger.info("The previous crawl did not finish: reading every listing page")
             archive = Archive(db)
-            # pages dropped before (no title) are not fetched again every night either
-            return archive.known_urls(self.name) | archive.dropped_urls(self.name)
+            # Pages dropped before (no title) are not fetched again every night either; nor
+            # are publications that failed too often. Neither counts as archived.
+            skipped = archive.dropped_urls(self.name) | missing.given_up(db, self.name)
+            return archive.known_urls(self.name), skipped, missing.to_retry(db, self.name)
         finally:
             db.close()
 
@@ -153,21 +176,29 @@ class ThinkTankSpider(scrapy.Spider):
             self.logger.warning("Listing page with no publication links: %s", response.url)
 
         card_dates = self.card_dates(listing["cards"], reference=_fetched_at(response))
+        everything = self.full or self.refresh
         known_here = 0
         for url in listing["publication_links"]:
             if self.since and url in card_dates and card_dates[url] < self.since:
                 stats.inc_value("thinkscrape/listing/skipped_before_since")
                 continue
-            if url in self.known_urls:
-                known_here += 1
-                if not (self.full or self.refresh):
-                    stats.inc_value("thinkscrape/listing/skipped_known")
-                    continue
-            else:
-                stats.inc_value("thinkscrape/listing/new_links")
             card = cards.get(url)
             if card is not None:
                 card = {**card, "listing_url": self.site_url_of(response.url)}
+            # Only publications actually archived count as known, for pagination too: one
+            # that failed is asked for again, and what is listed behind it still read.
+            if url in self.known_urls:
+                known_here += 1
+                if not everything:
+                    stats.inc_value("thinkscrape/listing/skipped_known")
+                    continue
+            elif url in self.skipped_urls and not everything:
+                stats.inc_value("thinkscrape/listing/skipped_dropped")
+                continue
+            else:
+                stats.inc_value("thinkscrape/listing/new_links")
+                self.listed.add(url)
+                self.wanted[url] = card
             yield self.article_request(url, card)
 
         if self.should_paginate(list(card_dates.values()), index, known_here):
@@ -210,9 +241,34 @@ class ThinkTankSpider(scrapy.Spider):
         return scrapy.Request(
             self.fetch_url(url),
             callback=self.parse_article,
+            errback=self.article_failed,
             cb_kwargs={"card": card},
-            meta={"handle_httpstatus_list": list(self.gone_statuses)},
+            # the URL as listed: a redirect may store the page under another one
+            meta={"handle_httpstatus_list": list(self.gone_statuses), "listed_url": url},
         )
+
+    def article_failed(self, failure: Failure) -> None:
+        """Remember why a publication's request failed (Scrapy has logged it already)."""
+        request = failure.request  # type: ignore[attr-defined]
+        listed = request.meta.get("listed_url")
+        if listed is None:
+            return
+        error = failure.value
+        response = getattr(error, "response", None)
+        if response is not None:
+            # An errback takes the HttpError before HttpErrorMiddleware would count it.
+            stats = self.crawler.stats
+            stats.inc_value("httperror/response_ignored_count")
+            stats.inc_value(f"httperror/response_ignored_status_count/{response.status}")
+            self.logger.info("Ignoring response %r: HTTP status code is not handled", response)
+            self.failures[listed] = f"HTTP {response.status} (after retries)"
+        else:
+            self.failures[listed] = f"{type(error).__name__}: {error}".strip()[:500]
+
+    def _not_stored(self, response: Response, reason: str) -> None:
+        listed = response.meta.get("listed_url")
+        if listed is not None:
+            self.failures[listed] = reason
 
     def parse_article(
         self, response: Response, card: dict[str, Any] | None = None
@@ -222,6 +278,7 @@ class ThinkTankSpider(scrapy.Spider):
         if url is None:
             self.crawler.stats.inc_value("thinkscrape/article/not_canonical")
             self.logger.warning("Not a page of %s, skipped: %s", self.name, response.url)
+            self._not_stored(response, f"not a page of {self.name}: {response.url}")
             return
         if response.status in self.gone_statuses:
             if url in self.known_urls:
@@ -229,10 +286,12 @@ class ThinkTankSpider(scrapy.Spider):
             else:
                 self.crawler.stats.inc_value("thinkscrape/article/missing")
                 self.logger.warning("Listed publication answers %s: %s", response.status, url)
+                self._not_stored(response, f"HTTP {response.status}")
             return
         if not _is_text(response):
             self.crawler.stats.inc_value("thinkscrape/article/not_html")
             self.logger.warning("Not an HTML page, skipped: %s", response.url)
+            self._not_stored(response, f"not an HTML page: {response.url}")
             return
         fields = self.extract_article(url, response.text)
         yield Publication(
@@ -248,15 +307,18 @@ def previous_crawl_finished(db: Any, spider: str, running: int | None = None) ->
     """Whether the last crawl of ``spider`` before the running one read its listings through.
 
     A crawl killed half-way has no finish reason; one stopped early (shutdown, timeout) has
-    another than "finished". ``running`` is the id of the running crawl's own row, if any.
+    another than "finished"; one that could not record the publications it missed says so
+    in its stats. ``running`` is the id of the running crawl's own row, if any.
     """
     rows = list(
         db.query(
-            "select finish_reason from crawls where spider = ? and id < ? order by id desc limit 1",
+            "select finish_reason,"
+            " json_extract(stats, '$.\"thinkscrape/missing/unrecorded\"') as unrecorded"
+            " from crawls where spider = ? and id < ? order by id desc limit 1",
             [spider, running if running is not None else 2**62],
         )
     )
-    return not rows or rows[0]["finish_reason"] == "finished"
+    return not rows or (rows[0]["finish_reason"] == "finished" and not rows[0]["unrecorded"])
 
 
 def _is_text(response: Response) -> bool:

@@ -1,0 +1,85 @@
+"""What each crawl did, read back from the archive: the ``crawls`` rows and their stats.
+
+One summary per crawl (``summarise``): how many publications were new, changed, unchanged,
+gone or dropped, how many requests and errors it took, its failed checks with their
+reasons, and the holes it left. ``thinkscrape crawls`` prints these.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+import sqlite_utils
+
+# Outcome of each publication a crawl handled -> the stats key that counts it.
+OUTCOME_STATS = {
+    "new": "thinkscrape/archive/new",
+    "changed": "thinkscrape/archive/changed",
+    "unchanged": "thinkscrape/archive/unchanged",
+    "gone": "thinkscrape/archive/gone",
+    "dropped": "item_dropped_count",
+}
+
+
+def outcome_counts(stats: Mapping[str, Any]) -> dict[str, int]:
+    """new / changed / unchanged / gone / dropped, and ``missing`` (holes left to retry)."""
+    counts = {name: int(stats.get(key) or 0) for name, key in OUTCOME_STATS.items()}
+    counts["missing"] = int(stats.get("thinkscrape/missing/left") or 0)
+    counts["given_up"] = int(stats.get("thinkscrape/missing/given_up") or 0)
+    return counts
+
+
+def outcome_phrase(stats: Mapping[str, Any]) -> str:
+    """``3 new, 2 changed, 110 unchanged, 0 gone, 0 dropped; 0 missing``."""
+    counts = outcome_counts(stats)
+    phrase = (
+        f"{counts['new']} new, {counts['changed']} changed, {counts['unchanged']} unchanged, "
+        f"{counts['gone']} gone, {counts['dropped']} dropped; {counts['missing']} missing"
+    )
+    if counts["given_up"]:
+        phrase += f", {counts['given_up']} given up"
+    return phrase
+
+
+def summarise(row: Mapping[str, Any]) -> dict[str, Any]:
+    """A ``crawls`` row as its figures: counts, requests, errors, failed checks."""
+    try:
+        stats = json.loads(row.get("stats") or "{}")
+    except ValueError:
+        stats = {}
+    return {
+        "id": row["id"],
+        "spider": row["spider"],
+        "started": row["started"],
+        "finished": row["finished"],
+        "finish_reason": row["finish_reason"],
+        "status": row["status"],
+        "exit_code": row["exit_code"],
+        **outcome_counts(stats),
+        "requests": int(stats.get("downloader/request_count") or 0),
+        "errors": int(row.get("errors") or stats.get("log_count/ERROR") or 0),
+        "failed_checks": [
+            {"check": check.get("check"), "message": check.get("message")}
+            for check in stats.get("thinkscrape/health/failed_checks") or []
+        ],
+        "nothing_new": stats.get("thinkscrape/nothing_new"),
+    }
+
+
+_CRAWL_COLUMNS = "id, spider, started, finished, finish_reason, status, exit_code, errors, stats"
+
+
+def recent(db: sqlite_utils.Database, limit: int = 10) -> list[dict[str, Any]]:
+    """The last ``limit`` crawls, newest first."""
+    rows = db.query(
+        f"SELECT {_CRAWL_COLUMNS} FROM crawls ORDER BY id DESC LIMIT ?", [max(limit, 0)]
+    )
+    return [summarise(row) for row in rows]
+
+
+def crawl(db: sqlite_utils.Database, crawl_id: int) -> dict[str, Any] | None:
+    """One crawl's summary, or None if there is no such crawl."""
+    rows = list(db.query(f"SELECT {_CRAWL_COLUMNS} FROM crawls WHERE id = ?", [crawl_id]))
+    return summarise(rows[0]) if rows else None
