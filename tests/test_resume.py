@@ -123,3 +123,23 @@ def test_sigkill_then_start_again_with_the_same_jobdir(
         {"status": "failed", "finish_reason": "killed", "exit_code": None},
         {"status": "ok", "finish_reason": "finished", "exit_code": EXIT_OK},
     ]
+
+
+def test_three_nights_in_a_row_with_one_jobdir_each_store_what_is_new(tmp_path: Path) -> None:
+    """The crontab line, night after night: one command line, one JOBDIR, new publications
+    appearing on the site between nights."""
+    root, db, jobdir = tmp_path / "site", tmp_path / "archive.db", tmp_path / "job"
+    generate_site(root, synthetic_records(30, seed=7), pad=False)
+    with FaultServer(root) as server:
+        argv = crawl_argv(server.base_url, db, runner=True, settings={"JOBDIR": str(jobdir)})
+        stored_each_night = []
+        for night, publications in enumerate((30, 36, 42)):
+            if night:
+                generate_site(root, synthetic_records(publications, seed=7), pad=False)
+            result = subprocess.run(argv, cwd=REPO_ROOT, capture_output=True, text=True)
+            assert result.returncode == EXIT_OK, result.stderr[-3000:]
+            assert "Filtered duplicate request" not in result.stderr
+            stored_each_night.append(stored(db))
+    assert stored_each_night == [30, 36, 42]
+    # a finished crawl leaves nothing in the JOBDIR that would filter the next one
+    assert not (jobdir / "requests.seen").exists()

@@ -54,7 +54,6 @@ Exit codes (when several apply, the first in this list wins):
 from __future__ import annotations
 
 import os
-import shutil
 import sqlite3
 import sys
 from collections.abc import Iterable, Mapping
@@ -175,20 +174,18 @@ def run_crawl(
 
 
 RUNNING_MARK = "thinkscrape.running"
-# What Scrapy keeps in a JOBDIR for the scheduler: trustworthy only after a graceful stop.
-SCHEDULER_STATE = ("requests.queue", "requests.seen")
 
 
 def recover_jobdir(jobdir: Path) -> bool:
-    """Discard the scheduler state a crawl killed mid-way left in ``jobdir``; True if it did."""
+    """Discard the scheduler state a crawl killed mid-way left in ``jobdir``; True if it did.
+
+    What Scrapy keeps for the scheduler is trustworthy only after a graceful stop.
+    """
+    from thinkscrape.extensions.jobdir import clear_scheduler_state
+
     if not (jobdir / RUNNING_MARK).exists():
         return False
-    for name in SCHEDULER_STATE:
-        path = jobdir / name
-        if path.is_dir():
-            shutil.rmtree(path)
-        elif path.exists():
-            path.unlink()
+    clear_scheduler_state(jobdir)
     (jobdir / RUNNING_MARK).unlink()
     return True
 

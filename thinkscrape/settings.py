@@ -58,6 +58,8 @@ EXTENSIONS = {
     "thinkscrape.extensions.coverage.FieldCoverage": 510,
     "thinkscrape.extensions.missing.MissingPublications": 515,
     "thinkscrape.extensions.health.CrawlHealth": 520,
+    # a crawl that ended (not paused) leaves no seen requests to filter the next one
+    "thinkscrape.extensions.jobdir.FinishedJobdir": 530,
 }
 SPIDERMON_ENABLED = True
 SPIDERMON_ADD_FIELD_COVERAGE = True
