@@ -10,17 +10,11 @@ the labels the notes record on 2025 related cards.
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import queue
-import re
 import signal
 import socket
 import subprocess
 import sys
-import threading
-import time
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
@@ -28,13 +22,11 @@ from pathlib import Path
 
 import pytest
 from builders import CNAS, person, publication
+from serving import listening, read_stderr, start_browse, stop_group, wait_for_port
 
 from thinkscrape.archive.schema import open_db
 from thinkscrape.archive.store import Archive
 from thinkscrape.cli import datasette_command, datasette_metadata, exposure_warning
-
-START_TIMEOUT = 30.0
-
 
 PUBLICATIONS = [
     publication(
@@ -122,12 +114,8 @@ def datasette(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     process = subprocess.Popen(
         command, stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True
     )
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(
-        target=lambda: [lines.put(line) for line in process.stderr], daemon=True
-    ).start()
     try:
-        yield f"http://127.0.0.1:{_wait_for_port(lines, process)}"
+        yield f"http://127.0.0.1:{wait_for_port(read_stderr(process), process)}"
     finally:
         process.terminate()
         try:
@@ -135,23 +123,6 @@ def datasette(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
-
-
-def _wait_for_port(lines: queue.Queue[str], process: subprocess.Popen) -> int:
-    deadline = time.monotonic() + START_TIMEOUT
-    seen = []
-    while time.monotonic() < deadline:
-        try:
-            line = lines.get(timeout=0.2)
-        except queue.Empty:
-            if process.poll() is not None:
-                break
-            continue
-        seen.append(line)
-        found = re.search(r"running on http://127\.0\.0\.1:(\d+)", line)
-        if found:
-            return int(found.group(1))
-    raise AssertionError(f"Datasette did not start: {''.join(seen)}")
 
 
 def get(base_url: str, path: str, **params: str) -> list[dict]:
@@ -320,41 +291,6 @@ def test_whole_archive_queries_get_time_to_finish(datasette: str) -> None:
 
 # --- `thinkscrape browse` as a user runs it -------------------------------------------
 
-THINKSCRAPE = Path(sys.executable).parent / "thinkscrape"
-
-
-def start_browse(archive: Path, tmp: Path, *options: str) -> subprocess.Popen:
-    """`thinkscrape browse` in its own process group, its temp folder under ``tmp``."""
-    return subprocess.Popen(
-        [str(THINKSCRAPE), "browse", "--db", str(archive), *options],
-        stderr=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        text=True,
-        env={**os.environ, "TMPDIR": str(tmp)},
-        start_new_session=True,
-    )
-
-
-def stop_group(process: subprocess.Popen) -> None:
-    """Whatever the command under test left running (a Datasette it orphaned) ends here."""
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait(timeout=10)
-
-
-def serving(host: str, port: int) -> bool:
-    with socket.socket() as probe:
-        probe.settimeout(2)
-        return probe.connect_ex((host, port)) == 0
-
-
-def read_stderr(process: subprocess.Popen) -> queue.Queue[str]:
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(
-        target=lambda: [lines.put(line) for line in process.stderr], daemon=True
-    ).start()
-    return lines
-
 
 @pytest.fixture
 def archive_file(tmp_path: Path) -> Path:
@@ -370,13 +306,13 @@ def test_sigterm_stops_datasette_and_removes_the_temp_folder(
     tmp.mkdir()
     browse = start_browse(archive_file, tmp, "--port", "0")
     try:
-        port = _wait_for_port(read_stderr(browse), browse)
+        port = wait_for_port(read_stderr(browse), browse)
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/-/metadata.json") as response:
             assert "archive" in json.load(response)["databases"]
         assert [p.name[:12] for p in tmp.iterdir()] == ["thinkscrape-"]
         browse.send_signal(signal.SIGTERM)
         assert browse.wait(timeout=20) == 0
-        assert not serving("127.0.0.1", port)
+        assert not listening("127.0.0.1", port)
         assert list(tmp.iterdir()) == []
     finally:
         stop_group(browse)
@@ -385,16 +321,9 @@ def test_sigterm_stops_datasette_and_removes_the_temp_folder(
 def test_host_option_serves_on_that_address(archive_file: Path, tmp_path: Path) -> None:
     browse = start_browse(archive_file, tmp_path, "--host", "127.0.0.2", "--port", "0")
     try:
-        lines = read_stderr(browse)
-        deadline = time.monotonic() + START_TIMEOUT
-        port = None
-        while port is None and time.monotonic() < deadline and browse.poll() is None:
-            with contextlib.suppress(queue.Empty):
-                found = re.search(r"running on http://127\.0\.0\.2:(\d+)", lines.get(timeout=0.2))
-                port = int(found.group(1)) if found else None
-        assert port, "Datasette did not start on 127.0.0.2"
-        assert serving("127.0.0.2", port)
-        assert not serving("127.0.0.1", port)
+        port = wait_for_port(read_stderr(browse), browse, host="127.0.0.2")
+        assert listening("127.0.0.2", port)
+        assert not listening("127.0.0.1", port)
     finally:
         browse.send_signal(signal.SIGTERM)
         stop_group(browse)

@@ -35,8 +35,11 @@ SAMPLE_WARC = PROJECT_ROOT / "data" / "samples" / "cnas.warc.gz"
 METADATA_PATH = Path(__file__).resolve().parent / "datasette" / "metadata.json"
 # The database name metadata.json is written for; `browse` re-keys it to the real file.
 METADATA_DB_NAME = "thinktanks"
+# The charts: the datasette-dashboards dashboard metadata.json defines.
+DASHBOARD_PATH = "/-/dashboards/publications"
 SQL_TIME_LIMIT_MS = 30_000
 FACET_TIME_LIMIT_MS = 2_000
+MAX_RETURNED_ROWS = 10_000
 # Only this machine can reach the server unless the user says otherwise.
 DEFAULT_HOST = "127.0.0.1"
 # How long Datasette may take to shut down when asked before it is killed.
@@ -429,9 +432,15 @@ def export(fmt: str, where: str | None, out: str, db_path: Path) -> None:
 def datasette_metadata(db_path: Path) -> dict[str, Any]:
     """The project's Datasette metadata, keyed by the name Datasette gives ``db_path``."""
     metadata = json.loads(METADATA_PATH.read_text(encoding="utf-8"))
+    name = Path(db_path).stem
     databases = metadata.get("databases", {})
     if METADATA_DB_NAME in databases:
-        databases[Path(db_path).stem] = databases.pop(METADATA_DB_NAME)
+        databases[name] = databases.pop(METADATA_DB_NAME)
+    dashboards = metadata.get("plugins", {}).get("datasette-dashboards", {})
+    for dashboard in dashboards.values():
+        for part in [*dashboard.get("charts", {}).values(), *dashboard.get("filters", {}).values()]:
+            if part.get("db") == METADATA_DB_NAME:
+                part["db"] = name
     return metadata
 
 
@@ -458,6 +467,10 @@ def datasette_command(
         "--setting",
         "facet_time_limit_ms",
         str(FACET_TIME_LIMIT_MS),
+        # The dashboard's charts read a whole query's rows (one per month and type).
+        "--setting",
+        "max_returned_rows",
+        str(MAX_RETURNED_ROWS),
     ]
 
 
@@ -566,6 +579,13 @@ def browse(db_path: Path, host: str, port: int) -> None:
         metadata_path = Path(tmp) / "metadata.json"
         metadata_path.write_text(json.dumps(datasette_metadata(db_path)), encoding="utf-8")
         click.echo(f"Serving {db_path} with Datasette (Ctrl+C to stop)", err=True)
+        if importlib.util.find_spec("datasette_dashboards") is None:
+            click.echo(
+                "No charts: datasette-dashboards is not installed (pip install -e '.[datasette]')",
+                err=True,
+            )
+        elif port:
+            click.echo(f"Charts: http://{host}:{port}{DASHBOARD_PATH}", err=True)
         returncode = run_until_stopped(datasette_command(db_path, metadata_path, port, host))
     if returncode == EXIT_NOT_STARTED:  # the port was taken in the meantime, say
         raise CouldNotStart(f"Datasette could not start on {host} port {port}; see above.")
