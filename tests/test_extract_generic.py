@@ -111,8 +111,8 @@ CASES = {
     ),
     "klubjagiellonski.pl/nowa-zelandia-platny-urlop-2021-04-22": (
         "Nowa Zelandia: płatny urlop dla rodziców poronionego dziecka. Jak to wygląda w Polsce?",
-        "2021-04-22",  # only the URL path carries it in machine form
-        "url",
+        "22 kwietnia 2021",  # shown beside the headline; no machine-readable date
+        "article_header",
         [],  # byline undetermined on the page
     ),
     "hss.de/tunesien-grosse-aufgaben-fuer-die-neue-regierung": (

@@ -8,6 +8,7 @@ A pure function of (url, html); values are returned as written, for the normalis
 from __future__ import annotations
 
 import re
+from itertools import zip_longest
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -39,19 +40,24 @@ _ARTICLE_TYPES = {
     "creativework",
 }
 
+# Dates a page declares for its piece of writing, strongest first.
 _DATE_META = (
     "article:published_time",
     "datepublished",
     "citation_publication_date",
     "citation_date",
     "citation_online_date",
+    "og:published_time",
+)
+# Looser declarations: often the CMS record's creation or last indexing, so a date shown in
+# the page's header outranks them.
+_WEAK_DATE_META = (
     "dc.date.issued",
     "dc.date",
     "dcterms.date",
     "date",
     "pubdate",
     "publishdate",
-    "og:published_time",
 )
 # A byline's leading word in the languages of the sites we meet.
 _BYLINE_LEAD_RE = re.compile(
@@ -59,13 +65,48 @@ _BYLINE_LEAD_RE = re.compile(
     re.IGNORECASE,
 )
 _NAME_SPLIT_RE = re.compile(r"\s*(?:,|;|\band\b|&|\bund\b|\bet\b|\bi\b)\s*", re.IGNORECASE)
-# A visible date alone on its line: "February 19, 2019", "5. November 2021", "30.10.2021",
-# "2021-04-20", "Jun 18th 2018".
-_VISIBLE_DATE_RE = re.compile(
-    r"^(?:\w+\.?,?\s+)?(?:\d{1,2}\.?\s+[^\W\d]+\.?,?\s+\d{4}|[^\W\d]+\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
-    r"|\d{1,2}[./]\d{1,2}[./]\d{4}|\d{4}-\d{2}-\d{2})$"
+_URL_DATE_RE = re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/")
+_OTHER_DATE_META = re.compile(r"(?:^|[._:-])(?:date|publi(?:cation|shed|sh)_?date|issued)$")
+_NOT_PUBLICATION_META = re.compile(r"modif|updat|expir|revis|valid|print", re.IGNORECASE)
+
+# Month names and their usual abbreviations in the languages of the sites we meet (English,
+# German, French, Spanish, Portuguese, Italian, Dutch, Polish, nominative and genitive).
+_MONTH_NAMES = """
+january february march april may june july august september october november december
+jan feb mar apr jun jul aug sep sept oct nov dec
+januar jänner februar märz juni juli oktober dezember mär okt dez
+janvier février fevrier mars avril mai juin juillet août aout septembre octobre novembre
+décembre decembre janv févr avr juil déc
+enero febrero marzo abril mayo junio julio agosto septiembre setiembre octubre noviembre
+diciembre ene abr ago dic
+janeiro fevereiro março abril maio junho julho setembro outubro novembro dezembro fev
+gennaio febbraio aprile maggio giugno luglio settembre ottobre dicembre
+januari februari maart mei augustus
+styczeń luty marzec kwiecień maj czerwiec lipiec sierpień wrzesień październik listopad grudzień
+stycznia lutego marca kwietnia maja czerwca lipca sierpnia września października listopada
+grudnia
+""".split()
+_MONTH = "|".join(sorted(set(_MONTH_NAMES), key=len, reverse=True))
+# A date as pages show it, anywhere in a short line: "Lübeck, 31. März 2003", "Veröffentlicht
+# am 06.10.2023", "8 January 2020, 3:51 pm", "Von: A. Autor | 31.10.23", "2021-04-20".
+_DATE_IN_TEXT_RE = re.compile(
+    r"(?<![\w.])(?:"
+    r"\d{1,2}\.\s?\d{1,2}\.\s?(?:\d{4}|\d{2})(?![\d.])"
+    r"|\d{4}-\d{2}-\d{2}(?!\d)"
+    r"|\d{1,2}/\d{1,2}/\d{4}(?!\d)"
+    rf"|\d{{1,2}}(?:\.|er|º|st|nd|rd|th)?\s+(?:de\s+)?(?:{_MONTH})\.?,?\s+(?:de\s+)?\d{{4}}(?!\d)"
+    rf"|(?:{_MONTH})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}(?!\d)"
+    r")",
+    re.IGNORECASE,
 )
-_URL_DATE_RE = re.compile(r"/((?:19|20)\d{2})/(\d{2})/(\d{2})/")
+# A date labelled as an update or as the reader's current time is not the publication's.
+_NOT_PUBLISHED_LABEL = re.compile(
+    r"updat|aktualisiert|geändert|modifi|mis à jour|actualiz|aktuelle zeit|current time"
+    r"|heute|today",
+    re.IGNORECASE,
+)
+# A date line is short; a sentence of the body that mentions a date is not one.
+_DATE_LINE_MAX = 90
 _TITLE_SEPARATORS = "-|–—:·•»"
 
 
@@ -161,61 +202,203 @@ def _title(
     return title, source
 
 
-def _published(
-    sel: Selector, url: str, tags: dict[str, list[str]], articles: list[dict[str, Any]]
-) -> tuple[str | None, str | None]:
-    def declared(objects: list[dict[str, Any]]) -> str | None:
-        for obj in objects:
-            value = obj.get("datePublished") or obj.get("dateCreated")
-            if isinstance(value, str) and collapse_whitespace(value):
-                return collapse_whitespace(value)
-        return None
+# Blocks whose dates and names belong to someone else: readers' comments and replies.
+_ASIDE = re.compile(r"comment(?!ary)|respond|reply|replies", re.IGNORECASE)
+# Elements named for a date ("post-date", "entry-meta__date", "published").
+_DATE_NAMED_XPATH = " or ".join(
+    f"contains(translate(@class, '{word.upper()}', '{word}'), '{word}')"
+    for word in ("date", "time", "publi", "posted", "meta", "byline", "info")
+)
+# Microdata and RDFa names of a publication date.
+_DATE_PROPERTY = re.compile(
+    r"(?:^|[:\s])(?:datePublished|dateCreated|published_time)$", re.IGNORECASE
+)
 
-    # An Article's date, then the page's meta tags, then a WebPage's (weaker: often the
-    # date the CMS page was made).
+
+def norm_heading(text: str | None) -> str:
+    """A heading's text compared without case, spacing or punctuation."""
+    return re.sub(r"[\W_]+", "", (text or "").casefold())
+
+
+class _Page:
+    """The layout facts the visible-field heuristics share, found once per page: the main
+    headline and the elements around it in document order, comment blocks left out."""
+
+    def __init__(self, sel: Selector, title: str | None) -> None:
+        self.sel = sel
+        self.anchor = self._headline(sel, title)
+        self._aside: dict[Any, bool] = {}
+        self._near: dict[int, list[Any]] = {}
+        self._near_set: dict[int, set[Any]] = {}
+
+    @staticmethod
+    def _headline(sel: Selector, title: str | None) -> Any:
+        """The headline element: the heading that reads as the title, else the main
+        scope's first <h1>, else the page's (a hidden "Navigation" <h1> comes first on
+        some pages)."""
+        wanted = norm_heading(title)
+        if wanted:
+            for node in sel.xpath("//h1 | //h2 | //h3"):
+                if norm_heading(node_text(node)) == wanted:
+                    return node.root
+        headline = _main_scope(sel).xpath(".//h1") or sel.xpath("//h1")
+        return headline[0].root if headline else None
+
+    def in_aside(self, el: Any) -> bool:
+        """Is the element inside a readers' comment block?"""
+        if el not in self._aside:
+            self._aside[el] = any(
+                _ASIDE.search(f"{node.get('class') or ''} {node.get('id') or ''}")
+                for node in (el, *el.iterancestors())
+            )
+        return self._aside[el]
+
+    def near(self, reach: int) -> list[Any]:
+        """Elements within ``reach`` of the headline (document order, its ancestors not
+        counted), nearest first, comment blocks left out."""
+        if self.anchor is None:
+            return []
+        if reach not in self._near:
+            after = self.anchor.xpath(f"following::*[position() <= {reach}]")
+            before = self.anchor.xpath(f"preceding::*[position() <= {reach}]")
+            before.reverse()  # lxml returns the preceding axis in document order
+            mixed = [el for pair in zip_longest(after, before) for el in pair if el is not None]
+            self._near[reach] = [el for el in mixed if not self.in_aside(el)]
+        return self._near[reach]
+
+    def is_near(self, node: Selector, reach: int) -> bool:
+        if reach not in self._near_set:
+            self._near_set[reach] = {self.anchor, *self.near(reach)}
+        return node.root in self._near_set[reach]
+
+
+def _text_date(text: str | None) -> str | None:
+    """The date written in a short line of text, or None."""
+    if not text or len(text) > _DATE_LINE_MAX * 3:
+        return None
+    text = collapse_whitespace(text)
+    if len(text) > _DATE_LINE_MAX:
+        return None
+    match = _DATE_IN_TEXT_RE.search(text)
+    if not match or _NOT_PUBLISHED_LABEL.search(text[: match.start()]):
+        return None
+    return match.group(0)
+
+
+def _marked_date(el: Any) -> str | None:
+    """The date an element marks up as a publication date: <time datetime>, microdata or RDFa
+    (``itemprop``/``property`` datePublished, dateCreated, article:published_time)."""
+    if el.tag == "time":
+        value = collapse_whitespace(el.get("datetime"))
+        return value or _text_date("".join(el.itertext()))
+    prop = el.get("itemprop") or el.get("property")
+    if prop and _DATE_PROPERTY.search(prop):
+        value = collapse_whitespace(el.get("content") or el.get("datetime"))
+        return value or _text_date("".join(el.itertext()))
+    return None
+
+
+# How far (in elements, document order) a date line may sit from the headline.
+_DATE_REACH = 40
+
+
+def _shown_date(page: _Page) -> str | None:
+    """The publication date shown in the page's header: a marked-up date near the headline,
+    else the nearest short line near it that holds a date (labels and places around it
+    allowed: "Veröffentlicht am 06.10.2023", "Lübeck, 31. März 2003")."""
+    near = page.near(_DATE_REACH)
+    for el in near:
+        if el.tag in ("script", "style"):
+            continue
+        value = _marked_date(el)
+        if value:
+            return value
+    for el in near:
+        if el.tag in ("script", "style", "title", "a", "h1"):
+            continue
+        value = _text_date(el.text) or _text_date(el.tail if el.getparent() is not None else None)
+        if value:
+            return value
+    return None
+
+
+def _marked_up_date(page: _Page) -> str | None:
+    """A publication date marked up anywhere outside comments, then a date in an element
+    named for one (``post-date``, ``entry-meta``)."""
+    marked = page.sel.xpath("//time | //*[@itemprop or @property][not(self::meta)]")
+    for node in marked:
+        value = _marked_date(node.root)
+        if value and not page.in_aside(node.root):
+            return value
+    for node in page.sel.xpath(f"//*[{_DATE_NAMED_XPATH}]"):
+        if not page.in_aside(node.root):
+            value = _text_date(node_text(node))
+            if value:
+                return value
+    return None
+
+
+def _declared_date(objects: list[dict[str, Any]]) -> str | None:
+    for obj in objects:
+        value = obj.get("datePublished") or obj.get("dateCreated")
+        if isinstance(value, str) and collapse_whitespace(value):
+            return collapse_whitespace(value)
+    return None
+
+
+def _meta_date(tags: dict[str, list[str]], keys: tuple[str, ...]) -> str | None:
+    _, value = first_meta(tags, *keys)
+    return value
+
+
+def _other_meta_date(tags: dict[str, list[str]]) -> str | None:
+    """Scholarly and CMS variants of the date tags ("bepress_citation_date", "dc:date",
+    "publication_date"), never a modification or expiry date."""
+    for key, values in tags.items():
+        if _OTHER_DATE_META.search(key) and not _NOT_PUBLICATION_META.search(key):
+            return values[0]
+    return None
+
+
+def _published(
+    sel: Selector,
+    url: str,
+    tags: dict[str, list[str]],
+    articles: list[dict[str, Any]],
+    page: _Page,
+) -> tuple[str | None, str | None]:
+    # An Article's date and the strong meta tags; then the date the page shows in its
+    # header, which outranks the looser declarations (often the CMS record's creation or
+    # indexing date) and a WebPage's date (often the date the CMS page was made).
     webpages = [obj for obj in articles if "webpage" in json_ld_types(obj)]
-    value = declared([obj for obj in articles if obj not in webpages])
+    value = _declared_date([obj for obj in articles if obj not in webpages])
     if value:
         return value, "json_ld"
-    _, value = first_meta(tags, *_DATE_META)
+    value = _meta_date(tags, _DATE_META)
     if value:
         return value, "meta"
-    value = declared(webpages)
+    value = _shown_date(page)
+    if value:
+        return value, "article_header"
+    value = _meta_date(tags, _WEAK_DATE_META) or _other_meta_date(tags)
+    if value:
+        return value, "meta"
+    value = _declared_date(webpages)
     if value:
         return value, "json_ld"
-    scope = _main_scope(sel)
-    for holder in (scope, sel):
-        value = collapse_whitespace(holder.xpath(".//time/@datetime").get())
-        if value:
-            return value, "article_header"
-    # A visible date in an element named for it (div.post-date, span.date, ...).
-    for node in sel.xpath(
-        "//*[contains(translate(@class, 'DATE', 'date'), 'date')]"
-        "/descendant-or-self::*[text()[normalize-space()]]"
-    ):
-        text = node_text(node)
-        if _VISIBLE_DATE_RE.match(text):
-            return text, "article_header"
+    value = _marked_up_date(page)
+    if value:
+        return value, "article_header"
     match = _URL_DATE_RE.search(urlsplit(url).path)
     if match:
-        return "-".join(match.groups()), "url"
+        year, month, day = match.groups()
+        return f"{year}-{int(month):02d}-{int(day):02d}", "url"
     return None, None
 
 
 # How far (in elements, document order) a byline may sit from the headline: author boxes,
 # comment authors and related teasers further down the page are not the byline.
 _BYLINE_REACH = 60
-
-
-def _near_headline(sel: Selector) -> Any:
-    """A test: is this node within reach of the page's first headline? False without one."""
-    scope = _main_scope(sel)
-    headline = scope.xpath(".//h1") or sel.xpath("//h1")
-    if not headline:
-        return lambda node: False
-    order = {element: index for index, element in enumerate(sel.root.iter())}
-    anchor = order.get(headline[0].root, 0)
-    return lambda node: abs(order.get(node.root, -(10**9)) - anchor) <= _BYLINE_REACH
 
 
 _AUTHOR_LABEL = re.compile(r"^(?:by|authors?|autor(?:in|en|innen)?|auteurs?|autorzy)\s*:?$", re.I)
@@ -231,8 +414,10 @@ def _without_repeats(names: list[str]) -> list[str]:
     return kept
 
 
-def _visible_authors(sel: Selector) -> list[str]:
-    near = _near_headline(sel)
+def _visible_authors(sel: Selector, page: _Page) -> list[str]:
+    def near(node: Selector) -> bool:
+        return page.is_near(node, _BYLINE_REACH)
+
     names = _without_repeats([node_text(a) for a in sel.xpath("//a[@rel='author']") if near(a)])
     if names:
         return names
@@ -267,6 +452,7 @@ def _authors(
     tags: dict[str, list[str]],
     articles: list[dict[str, Any]],
     objects: list[dict[str, Any]],
+    page: _Page,
 ) -> tuple[list[str], str | None]:
     by_id = {obj["@id"]: obj for obj in objects if isinstance(obj.get("@id"), str)}
     # Authors of an Article outrank everything; a WebPage's author is often the CMS account
@@ -283,7 +469,7 @@ def _authors(
         names = _dedupe([name for value in values for name in _split_names(value)])
         if names:
             return names, "meta"
-    names = _visible_authors(sel)
+    names = _visible_authors(sel, page)
     if names:
         return names, "article_header"
     for page in webpages:
@@ -341,8 +527,9 @@ def extract_metadata(url: str, html: str) -> dict[str, Any]:
 
     put("site_name", *_site_name(url, tags, objects))
     put("title", *_title(sel, tags, articles, result["site_name"]))
-    put("published_raw", *_published(sel, url, tags, articles))
-    put("authors", *_authors(sel, tags, articles, objects))
+    page = _Page(sel, result["title"])
+    put("published_raw", *_published(sel, url, tags, articles, page))
+    put("authors", *_authors(sel, tags, articles, objects, page))
 
     _, description = first_meta(tags, "og:description", "description", "twitter:description")
     if description:

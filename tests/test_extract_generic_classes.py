@@ -1,0 +1,121 @@
+"""Classes of pages the generic layer reads: each test is a small hand-written page showing
+one way real sites give (or hide) their title, date and authors."""
+
+from __future__ import annotations
+
+from thinkscrape.extract.generic import extract_metadata
+
+URL = "https://example.org/news/a-story"
+
+
+def page(head: str = "", body: str = "", lang: str = "de") -> str:
+    return f"<html lang='{lang}'><head>{head}</head><body>{body}</body></html>"
+
+
+def published(html: str, url: str = URL) -> tuple[str | None, str | None]:
+    got = extract_metadata(url, html)
+    return got["published_raw"], got["sources"].get("published_raw")
+
+
+# --- dates ------------------------------------------------------------------------------
+def test_a_date_with_a_place_or_label_before_it_beside_the_headline() -> None:
+    placed = page(body="<h1>Rede beim Konvent</h1><div><span>Lübeck, 31. März 2003</span></div>")
+    assert published(placed) == ("31. März 2003", "article_header")
+    labelled = page(
+        body="<article><h1>Ein Buch</h1><span>Veröffentlicht am 06.10.2023</span>"
+        "<p>Text</p></article>"
+    )
+    assert published(labelled) == ("06.10.2023", "article_header")
+    by_line = page(
+        body="<h1>Titel</h1><p class='byline'>VON <a href='/a'>ANNA BERG</a> am 21. April 2020</p>",
+    )
+    assert published(by_line) == ("21. April 2020", "article_header")
+
+
+def test_a_date_in_a_long_sentence_of_the_body_is_not_a_date_line() -> None:
+    html = page(
+        body="<h1>Titel</h1><p>Bis einschließlich 9. November 2021 registrierte die Behörde "
+        "mehr als neuntausend Fälle an der Grenze, wie sie am Mittwoch mitteilte.</p>"
+    )
+    assert published(html) == (None, None)
+
+
+def test_a_time_element_without_datetime_gives_its_text() -> None:
+    html = page(body="<article><h1>Umfrage</h1><time class='atime'>22. November 2022 </time>")
+    assert published(html) == ("22. November 2022", "article_header")
+
+
+def test_microdata_and_rdfa_publication_dates() -> None:
+    microdata = page(
+        body="<h1>Hafen</h1><div itemprop='datePublished' datetime='2022-02-04'>"
+        " 04. Februar 2022 </div>"
+    )
+    assert published(microdata) == ("2022-02-04", "article_header")
+    rdfa = page(
+        body="<div class='teaser'>Lesen Sie auch</div>"
+        "<span property='schema:dateCreated' content='2023-10-06T03:46:34+00:00'></span>"
+        + "<p>x</p>" * 80
+        + "<h1>Ein Buch</h1>"
+    )
+    assert published(rdfa) == ("2023-10-06T03:46:34+00:00", "article_header")
+
+
+def test_a_comments_date_is_not_the_articles() -> None:
+    html = page(
+        body="<h1>Quests</h1><p>Text</p><div class='comment-meta'>"
+        "<time datetime='2008-05-27T21:07'>27. Mai 2008 um 21:07</time></div>"
+        "<div id='comments'><span property='schema:dateCreated' content='2008-05-28'></span>"
+        "</div>"
+    )
+    assert published(html) == (None, None)
+
+
+def test_an_update_or_the_current_time_is_not_the_publication_date() -> None:
+    updated = page(
+        body="<h1>Hydrangeas</h1><div class='timestamp'>Updated May 06, 2019</div>", lang="en"
+    )
+    assert published(updated) == (None, None)
+    clock = page(body="<p class='time'>Aktuelle Zeit: 14.10.2020, 12:18</p><h1>Forum</h1>")
+    assert published(clock) == (None, None)
+
+
+def test_a_shown_date_outranks_a_loose_meta_date_but_not_a_declared_publication_time() -> None:
+    body = "<h1>Präsidentin gewählt</h1><span>Erschienen am:</span><h2> 13.10.2021 </h2>"
+    loose = page(head="<meta name='date' content='2021-10-15'>", body=body)
+    assert published(loose) == ("13.10.2021", "article_header")
+    declared = page(
+        head="<meta property='article:published_time' content='2021-10-12T22:00:00Z'>",
+        body=body,
+    )
+    assert published(declared) == ("2021-10-12T22:00:00Z", "meta")
+
+
+def test_scholarly_and_cms_variants_of_the_date_meta() -> None:
+    bepress = page(head="<meta name='bepress_citation_date' content='2009-09-15'>")
+    assert published(bepress) == ("2009-09-15", "meta")
+    colon = page(head="<meta name='DC:date' content='2009-09-16'>")
+    assert published(colon) == ("2009-09-16", "meta")
+    swiftype = page(
+        head="<meta name='last_modified_date' content='2022-03-01'>"
+        "<meta name='publication_date' content='2022-02-08T14:00:00'>"
+    )
+    assert published(swiftype) == ("2022-02-08T14:00:00", "meta")
+
+
+def test_the_headline_is_the_heading_that_reads_as_the_title() -> None:
+    # A hidden navigation <h1> comes first; the date sits beside the real headline.
+    html = page(
+        head="<meta property='og:title' content='Rede von Bundespräsident Rau'>",
+        body="<h1>Navigation und Service</h1>"
+        + "<ul>"
+        + "<li><a href='#'>Menü</a></li>" * 60
+        + "</ul>"
+        "<h1><span>Rede von Bundespräsident Rau</span></h1>"
+        "<div class='article-metadata'><span>Lübeck, 31. März 2003</span></div>",
+    )
+    assert published(html) == ("31. März 2003", "article_header")
+
+
+def test_an_unpadded_date_in_the_url_path() -> None:
+    url = "https://example.org/home/2017/7/12/unter-uns"
+    assert published(page(body="<h1>Unter uns</h1>"), url) == ("2017-07-12", "url")
