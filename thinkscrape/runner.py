@@ -64,6 +64,7 @@ import click
 from filelock import FileLock, Timeout
 
 from thinkscrape.archive.schema import lock_path_for
+from thinkscrape.startup import CannotStart, check_crawl
 
 if TYPE_CHECKING:
     from scrapy.settings import Settings
@@ -148,8 +149,8 @@ def project_settings(setting_pairs: Mapping[str, str], db: Path | None) -> Setti
 
 def run_crawl(
     spider_name: str, spider_args: Mapping[str, str], settings: Settings
-) -> dict[str, Any] | None:
-    """Run one crawl in this process; its final stats, or None if it could not start."""
+) -> dict[str, Any]:
+    """Run one crawl in this process; its final stats. `CannotStart` if it did not start."""
     from scrapy.crawler import AsyncCrawlerProcess, CrawlerProcess
     from scrapy.utils.reactor import _asyncio_reactor_path
 
@@ -161,16 +162,31 @@ def run_crawl(
         process = AsyncCrawlerProcess(settings)
     else:
         process = CrawlerProcess(settings)
-    try:
-        crawler = process.create_crawler(spider_name)
-    except KeyError:
-        click.echo(f"Unknown spider {spider_name!r}.", err=True)
-        return None
-    process.crawl(crawler, **spider_args)
+    crawler = process.create_crawler(spider_name)
+    started = process.crawl(crawler, **spider_args)
     process.start()
     if process.bootstrap_failed or crawler.stats is None:
-        return None
+        raise CannotStart(start_failure(started) or "see the log")
     return dict(crawler.stats.get_stats())
+
+
+def start_failure(started: Any) -> str | None:
+    """Why a crawl failed to start, from what ``process.crawl`` returned (a Task or Deferred)."""
+    import asyncio
+
+    from twisted.python.failure import Failure
+
+    error: BaseException | None = None
+    if isinstance(started, asyncio.Future) and started.done() and not started.cancelled():
+        error = started.exception()  # retrieved: asyncio no longer prints it at exit
+    else:
+        result = getattr(started, "result", None)
+        if isinstance(result, Failure):
+            error = result.value
+            started.addErrback(lambda _: None)  # handled: Twisted no longer logs it
+    if error is None:
+        return None
+    return f"{type(error).__name__}: {error}"
 
 
 RUNNING_MARK = "thinkscrape.running"
@@ -247,6 +263,16 @@ def summary(spider_name: str, stats: Mapping[str, Any], code: int) -> str:
     return "\n".join(lines)
 
 
+def not_started(ctx: click.Context, spider_name: str, reason: str) -> None:
+    """Say why the crawl did not start, and exit 3."""
+    click.echo(
+        f"{spider_name}: the crawl could not start: {reason}\nexit {EXIT_NOT_STARTED} "
+        f"({EXIT_MEANINGS[EXIT_NOT_STARTED]})",
+        err=True,
+    )
+    ctx.exit(EXIT_NOT_STARTED)
+
+
 @click.command("crawl")
 @click.argument("spider_name", metavar="NAME")
 @click.option(
@@ -257,8 +283,9 @@ def summary(spider_name: str, stats: Mapping[str, Any], code: int) -> str:
 )
 @click.option(
     "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The archive (sets THINKSCRAPE_DB); its lock is <db>.lock.",
+    envvar="THINKSCRAPE_DB",
+    type=click.Path(path_type=Path),
+    help="The archive (also read from THINKSCRAPE_DB); its lock is <db>.lock.",
 )
 @click.option("--wait", is_flag=True, help="Wait for a running crawl instead of exiting (75).")
 @click.pass_context
@@ -279,6 +306,10 @@ def crawl_command(
     arguments = parse_pairs(spider_args, "-a")
     settings = project_settings(parse_pairs(setting_args, "-s"), db)
     db_path = settings.get("THINKSCRAPE_DB") or ""
+    try:
+        check_crawl(settings, spider_name, arguments)
+    except CannotStart as error:
+        not_started(ctx, spider_name, str(error))
     lock_path = lock_path_for(db_path)
 
     lock = None
@@ -312,16 +343,14 @@ def crawl_command(
                 )
             jobdir.mkdir(parents=True, exist_ok=True)
             (jobdir / RUNNING_MARK).touch()
-        stats = run_crawl(spider_name, arguments, settings)
-        if jobdir is not None and stats is not None and stats.get("finish_reason"):
+        try:
+            stats = run_crawl(spider_name, arguments, settings)
+        except CannotStart as error:
+            not_started(ctx, spider_name, str(error))
+        if jobdir is not None and stats.get("finish_reason"):
             # The spider closed (by itself or on one SIGINT/SIGTERM): Scrapy saved the JOBDIR.
             # A forced stop (a second signal) returns here too, but without a finish reason.
             (jobdir / RUNNING_MARK).unlink(missing_ok=True)
-        if stats is None:
-            click.echo(
-                f"{spider_name}: the crawl could not start; exit {EXIT_NOT_STARTED}.", err=True
-            )
-            ctx.exit(EXIT_NOT_STARTED)
         code = exit_code_for(stats)
         record_exit_code(db_path, stats, code)
         click.echo(summary(spider_name, stats, code), err=True)

@@ -7,6 +7,8 @@ Defaults are polite for live sites; tests and benchmarks override them per run w
 BOT_NAME = "thinkscrape"
 SPIDER_MODULES = ["thinkscrape.spiders"]
 NEWSPIDER_MODULE = "thinkscrape.spiders"
+# `scrapy crawl` checks its spider name, arguments and settings before it starts
+COMMANDS_MODULE = "thinkscrape.commands"
 
 # --- politeness (live sites) ------------------------------------------------------
 ROBOTSTXT_OBEY = True
@@ -22,6 +24,12 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 # every response (default 100); a page here yields one item or about 20 requests and the
 # pipelines are synchronous, so 100 asyncio tasks per page were pure overhead.
 CONCURRENT_ITEMS = 8
+
+# Scrapy's telnet console and its remote-control HTTP server would each listen on a local
+# port during every crawl and run any Python sent to them (the telnet password is written to
+# the log); nothing here uses them. Turn one on with -s if ever needed.
+TELNETCONSOLE_ENABLED = False
+REMOTE_CONTROL_ENABLED = False
 
 # --- robustness -------------------------------------------------------------------
 RETRY_ENABLED = True

@@ -31,12 +31,7 @@ from twisted.python.failure import Failure
 
 from thinkscrape.items import Gone, Publication
 from thinkscrape.normalize.dates import parse_date
-
-TRUE_WORDS = {"1", "true", "yes", "on"}
-
-
-def _flag(value: Any) -> bool:
-    return str(value).strip().lower() in TRUE_WORDS
+from thinkscrape.spiders import arguments
 
 
 class ThinkTankSpider(scrapy.Spider):
@@ -62,12 +57,13 @@ class ThinkTankSpider(scrapy.Spider):
         overlap: str | int = 1,
         **kwargs: Any,
     ) -> None:
+        arguments.reject_unknown(type(self), kwargs)
         super().__init__(**kwargs)
-        self.base_url = base_url.rstrip("/") if base_url else None
-        self.since = dt.date.fromisoformat(since) if since else None
-        self.full = _flag(full)
-        self.refresh = _flag(refresh)
-        self.overlap = max(int(overlap), 1)
+        self.base_url = arguments.origin(base_url)
+        self.since = arguments.day(since, "since")
+        self.full = arguments.flag(full, "full")
+        self.refresh = arguments.flag(refresh, "refresh")
+        self.overlap = arguments.positive_int(overlap, "overlap")
         fetch_host = urlsplit(self.base_url or self.home).hostname or ""
         self.allowed_domains = [fetch_host] if self.base_url else list(self.site_hosts)
         self.known_urls: set[str] = set()

@@ -1,0 +1,28 @@
+"""``scrapy crawl``, with the start-up checks of ``thinkscrape crawl``.
+
+A mistyped spider name, spider argument or setting ends as Scrapy's own usage error (exit
+2) with one line saying what to fix, instead of a traceback in the log after the crawl
+has started; a missing log folder is created.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.exceptions import UsageError
+
+from thinkscrape.startup import CannotStart, check_crawl
+
+
+class Command(ScrapyCrawlCommand):
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().process_options(args, opts)
+        if len(args) != 1:
+            return  # Scrapy's own usage error, from run()
+        assert self.settings is not None
+        try:
+            # Here, not in run(): Scrapy opens LOG_FILE between the two.
+            check_crawl(self.settings, args[0], opts.spargs)
+        except CannotStart as error:
+            raise UsageError(str(error), print_help=False) from None
