@@ -44,6 +44,9 @@ Exit codes (when several apply, the first in this list wins):
  5    the site changed: no listing page read, a listing page with no publication links, or
       listings showing new publications of which none was stored
  6    a field-coverage floor was broken (e.g. ``published`` on under 99% of publications)
+ 7    a limit stopped the crawl: its time limit (``CLOSESPIDER_TIMEOUT``, 6 hours unless
+      given), or a listing cut at ``THINKSCRAPE_MAX_LISTING_PAGES`` pages or after
+      ``THINKSCRAPE_MAX_EMPTY_LISTING_PAGES`` empty pages in a row
  8    publications listed but not stored (HTTP errors after retries, failed writes): the
       next crawl asks for them again, up to ``THINKSCRAPE_MISSING_RETRIES`` times
 75    another crawl holds the archive's lock (EX_TEMPFAIL: try again later, or ``--wait``)
@@ -69,12 +72,16 @@ from thinkscrape.startup import CannotStart, check_crawl
 if TYPE_CHECKING:
     from scrapy.settings import Settings
 
+# Seconds an unattended crawl may run unless -s CLOSESPIDER_TIMEOUT says otherwise (0: none).
+UNATTENDED_TIME_LIMIT = 6 * 3600
+
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_NOT_STARTED = 3
 EXIT_TOO_MANY_ERRORS = 4
 EXIT_SITE_CHANGED = 5
 EXIT_COVERAGE = 6
+EXIT_LIMIT = 7
 EXIT_MISSING = 8
 EXIT_LOCKED = 75  # sysexits.h EX_TEMPFAIL: cron wrappers read it as "try again later"
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report an interrupted command
@@ -89,6 +96,8 @@ CHECK_EXIT_CODES: tuple[tuple[str, int], ...] = (
     ("empty_listing", EXIT_SITE_CHANGED),
     ("nothing_stored", EXIT_SITE_CHANGED),
     ("coverage", EXIT_COVERAGE),
+    ("time_limit", EXIT_LIMIT),
+    ("listing_limit", EXIT_LIMIT),
     ("missing", EXIT_MISSING),
 )
 
@@ -99,6 +108,7 @@ EXIT_MEANINGS = {
     EXIT_TOO_MANY_ERRORS: "too many errors",
     EXIT_SITE_CHANGED: "the site changed",
     EXIT_COVERAGE: "field coverage under its floor",
+    EXIT_LIMIT: "a crawl limit stopped it",
     EXIT_MISSING: "publications listed but not stored",
     EXIT_LOCKED: "another crawl holds the lock",
     EXIT_INTERRUPTED: "interrupted",
@@ -137,11 +147,16 @@ def project_settings(setting_pairs: Mapping[str, str], db: Path | None) -> Setti
     Found without ``scrapy.cfg`` so that cron, which starts in the home directory, gets
     the same settings as a user in the repository.
     """
+    from scrapy.settings import SETTINGS_PRIORITIES
     from scrapy.utils.project import get_project_settings
 
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "thinkscrape.settings")
     settings = get_project_settings()
     settings.setdict(dict(setting_pairs), priority="cmdline")
+    if settings.getpriority("CLOSESPIDER_TIMEOUT") < SETTINGS_PRIORITIES["cmdline"]:
+        # Unattended, a crawl that never ends (a pagination trap, a site that answers ever
+        # more slowly) would hold the lock and make every later night exit 75.
+        settings.set("CLOSESPIDER_TIMEOUT", UNATTENDED_TIME_LIMIT, priority="cmdline")
     if db is not None:
         settings.set("THINKSCRAPE_DB", str(db), priority="cmdline")
     return settings
@@ -300,8 +315,8 @@ def crawl_command(
     """Crawl NAME into the archive, one crawl at a time, and exit with its verdict.
 
     Exit codes: 0 healthy, 3 could not start, 130 interrupted, 1 unexpected close,
-    4 too many errors, 5 the site changed, 6 field coverage under its floor,
-    8 publications listed but not stored, 75 another crawl holds the lock.
+    4 too many errors, 5 the site changed, 6 field coverage under its floor, 7 a crawl
+    limit stopped it, 8 publications listed but not stored, 75 another crawl holds the lock.
     """
     arguments = parse_pairs(spider_args, "-a")
     settings = project_settings(parse_pairs(setting_args, "-s"), db)

@@ -79,6 +79,10 @@ THINKSCRAPE_RETRY_AFTER_MAX = 300  # seconds: the longest Retry-After wait honou
 THINKSCRAPE_CONDITIONAL = True  # send If-None-Match / If-Modified-Since for stored pages
 # crawls that may fail to store a listed publication before it is no longer asked for
 THINKSCRAPE_MISSING_RETRIES = 5
+# Pagination traps: pages read per listing index, and empty listing pages in a row, before
+# the listing is not followed further (0: no limit). Hitting either fails the crawl's health.
+THINKSCRAPE_MAX_LISTING_PAGES = 1000
+THINKSCRAPE_MAX_EMPTY_LISTING_PAGES = 3
 
 # --- WARC capture and replay ---
 # Replay (THINKSCRAPE_REPLAY=file or folder) answers every request from WARC files, before the

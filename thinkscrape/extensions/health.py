@@ -5,8 +5,13 @@ Checked when the spider closes (after Scrapy's core stats have the finish reason
 - ``unreachable``: not one response was received (site down, DNS, firewall);
 - ``interrupted``: the crawl was shut down (SIGINT/SIGTERM) before it finished;
 - ``finish_reason``: it closed for any other unexpected reason (``cancelled``, a spider's
-  own ``CloseSpider``); Scrapy's ``closespider_timeout/itemcount/pagecount`` limits are
-  limits the user asked for, and ``closespider_errorcount`` counts as ``errors``;
+  own ``CloseSpider``); Scrapy's ``closespider_itemcount/pagecount`` limits are limits the
+  user asked for, and ``closespider_errorcount`` counts as ``errors``;
+- ``time_limit``: it reached ``CLOSESPIDER_TIMEOUT`` (which ``thinkscrape crawl`` sets to
+  6 hours unless given) before it finished;
+- ``listing_limit``: a listing index was cut at ``THINKSCRAPE_MAX_LISTING_PAGES`` pages or
+  after ``THINKSCRAPE_MAX_EMPTY_LISTING_PAGES`` empty pages in a row (a pagination trap,
+  or a site larger than the limit);
 - ``errors``: more ERROR log lines than ``THINKSCRAPE_MAX_ERRORS`` (Scrapy logs one per
   request given up on, per spider exception, per failed download);
 - ``no_listing_pages``: responses came back but not one listing page was read (not checked
@@ -62,13 +67,13 @@ RESUMED = "thinkscrape/health/resumed"
 CLEAN_FINISH_REASONS = frozenset(
     {
         "finished",
-        "closespider_timeout",
         "closespider_itemcount",
         "closespider_pagecount",
         "closespider_pagecount_no_item",
     }
 )
 INTERRUPTED_REASONS = frozenset({"shutdown"})
+TIME_LIMIT_REASON = "closespider_timeout"
 
 
 def health_failures(stats: Mapping[str, Any], reason: str, max_errors: int) -> list[dict[str, Any]]:
@@ -83,6 +88,12 @@ def health_failures(stats: Mapping[str, Any], reason: str, max_errors: int) -> l
         fail("unreachable", "no response was received from the site")
     if reason in INTERRUPTED_REASONS:
         fail("interrupted", f"the crawl was stopped before it finished ({reason})")
+    elif reason == TIME_LIMIT_REASON:
+        fail(
+            "time_limit",
+            "the crawl reached its time limit (CLOSESPIDER_TIMEOUT) before it finished; "
+            "the next crawl reads every listing page again",
+        )
     elif reason not in CLEAN_FINISH_REASONS and reason != "closespider_errorcount":
         fail("finish_reason", f"the crawl closed for an unexpected reason: {reason}")
 
@@ -106,6 +117,19 @@ def health_failures(stats: Mapping[str, Any], reason: str, max_errors: int) -> l
             f"{empty_pages} listing page(s) held no publication links: has the markup changed?",
             pages=empty_pages,
         )
+
+    for key, limit in (
+        ("page_limit_reached", "THINKSCRAPE_MAX_LISTING_PAGES pages"),
+        ("empty_limit_reached", "THINKSCRAPE_MAX_EMPTY_LISTING_PAGES empty pages in a row"),
+    ):
+        cut = int(stats.get(f"thinkscrape/listing/{key}", 0))
+        if cut:
+            fail(
+                "listing_limit",
+                f"{cut} listing index(es) cut at {limit}: a pagination trap, or a listing "
+                "longer than the limit",
+                indexes=cut,
+            )
 
     stored = int(stats.get(STORED, 0))
     shown = stats.get("thinkscrape/listing/new_links")

@@ -80,6 +80,9 @@ class ThinkTankSpider(scrapy.Spider):
         self.listed: set[str] = set()  # ... of which shown on a listing by this crawl
         # why a wanted URL was not stored, as its request or response told
         self.failures: dict[str, str] = {}
+        # listing index -> pages read, and empty pages read in a row (pagination traps)
+        self._listing_pages: dict[str, int] = {}
+        self._empty_in_a_row: dict[str, int] = {}
 
     # --- hooks a site's spider provides ----------------------------------------------
     def canonical_url(self, url: str) -> str | None:
@@ -197,13 +200,43 @@ class ThinkTankSpider(scrapy.Spider):
                 self.wanted[url] = card
             yield self.article_request(url, card)
 
-        if self.should_paginate(list(card_dates.values()), index, known_here):
+        within_limits = self.within_listing_limits(index, empty=not listing["publication_links"])
+        if within_limits and self.should_paginate(list(card_dates.values()), index, known_here):
             for page_url in listing["pagination"]:
                 yield scrapy.Request(
                     self.fetch_url(page_url),
                     callback=self.parse_listing,
                     cb_kwargs={"index": index},
                 )
+
+    def within_listing_limits(self, index: str, *, empty: bool) -> bool:
+        """Whether the listing ``index`` may go on to its next pages: not when it has reached
+        THINKSCRAPE_MAX_LISTING_PAGES pages, nor after THINKSCRAPE_MAX_EMPTY_LISTING_PAGES
+        empty pages in a row (a "next" link that always leads to a new page is a trap)."""
+        pages = self._listing_pages[index] = self._listing_pages.get(index, 0) + 1
+        empties = self._empty_in_a_row[index] = (
+            self._empty_in_a_row.get(index, 0) + 1 if empty else 0
+        )
+        max_pages = self.settings.getint("THINKSCRAPE_MAX_LISTING_PAGES", 1000)
+        max_empty = self.settings.getint("THINKSCRAPE_MAX_EMPTY_LISTING_PAGES", 3)
+        if max_empty and empties >= max_empty:
+            self.crawler.stats.inc_value("thinkscrape/listing/empty_limit_reached")
+            self.logger.warning(
+                "Listing %s: %d empty pages in a row, not paginating further"
+                " (THINKSCRAPE_MAX_EMPTY_LISTING_PAGES)",
+                index,
+                empties,
+            )
+            return False
+        if max_pages and pages >= max_pages:
+            self.crawler.stats.inc_value("thinkscrape/listing/page_limit_reached")
+            self.logger.warning(
+                "Listing %s: %d pages read, not paginating further (THINKSCRAPE_MAX_LISTING_PAGES)",
+                index,
+                pages,
+            )
+            return False
+        return True
 
     def should_paginate(self, card_dates: list[dt.date], index: str, known_here: int) -> bool:
         """Whether to follow this listing page's pagination links."""
