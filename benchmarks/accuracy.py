@@ -190,10 +190,15 @@ def _site_extractors() -> list[tuple[tuple[str, ...], Callable[[str, str], dict[
 
 
 def _date_conventions(language: str | None) -> tuple[str, tuple[str, ...]]:
-    """Date order and languages for a page that has no site file: its declared language,
-    day-first unless it is American English."""
-    code = (language or "en").replace("_", "-").lower()
-    primary = code.split("-")[0] or "en"
+    """Date order and languages for a page that has no site file: its declared language
+    (else every language the generic layer reads dates in), day-first unless it is
+    American English."""
+    from thinkscrape.extract.generic import DATE_LANGUAGES
+
+    code = (language or "").replace("_", "-").lower()
+    primary = code.split("-")[0]
+    if not primary:
+        return "DMY", DATE_LANGUAGES
     languages = (primary,) if primary == "en" else (primary, "en")
     return ("MDY" if code in ("en", "en-us") else "DMY"), languages
 
@@ -394,6 +399,9 @@ def main(argv: list[str] | None = None) -> int:
         scores = {name: score(pages, extract, _fields_of(name)) for name, extract in found.items()}
         print()
         print(table(collection, len(pages), scores))
+        for name, result in scores.items():
+            if result.errors:
+                print(f"{name} raised on {result.errors} page(s): --misses {name} lists them")
         if args.misses in scores:
             print(f"\nmisses of {args.misses} on {collection}:")
             for page_id, field_name, got, expected in scores[args.misses].misses:

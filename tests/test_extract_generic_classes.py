@@ -119,3 +119,58 @@ def test_the_headline_is_the_heading_that_reads_as_the_title() -> None:
 def test_an_unpadded_date_in_the_url_path() -> None:
     url = "https://example.org/home/2017/7/12/unter-uns"
     assert published(page(body="<h1>Unter uns</h1>"), url) == ("2017-07-12", "url")
+
+
+def test_an_earlier_header_time_or_dated_permalink_beats_a_restamped_declaration() -> None:
+    restamped = page(
+        head="<meta property='article:published_time' content='2022-11-17T10:33:13.258Z'>"
+        "<meta property='article:modified_time' content='2022-11-17T10:32:18.099Z'>",
+        body="<h1>Wärmepumpe im Altbau</h1><time datetime='2022-03-09'>09.03.2022</time>",
+    )
+    assert published(restamped) == ("2022-03-09", "article_header")
+    moved = page(
+        head='<script type="application/ld+json">{"@type": "Article",'
+        ' "datePublished": "2019-06-17T18:28:00+0200"}</script>',
+        body="<h1>Montauk</h1>",
+    )
+    assert published(moved, "https://example.org/home/2017/7/12/montauk") == ("2017-07-12", "url")
+    # a later header date does not move the declared one
+    later = page(
+        head="<meta property='article:published_time' content='2021-11-04T23:00Z'>",
+        body="<h1>Wahlen</h1><time datetime='2021-11-05'>5. November 2021</time>",
+    )
+    assert published(later) == ("2021-11-04T23:00Z", "meta")
+
+
+def test_a_line_saying_published_anywhere_in_the_page() -> None:
+    html = page(
+        body="<h1>Folge 158</h1>"
+        + "<p>Absatz mit Text.</p>" * 60
+        + "<p>Veröffentlicht am 16.08.2019<br/> Dauer: 1 Stunde</p>"
+    )
+    assert published(html) == ("16.08.2019", "article_header")
+
+
+def test_navigation_menus_dates_are_not_the_articles() -> None:
+    html = page(
+        body="<h1>Liebe Menschen Europas</h1><ul class='menu'>"
+        "<li class='menu-item'><a href='/12m'>12M – 12. Mai 2012</a></li></ul>"
+        "<nav><p>Archiv: 15.10.2011</p></nav>"
+    )
+    assert published(html) == (None, None)
+
+
+def test_an_xhtml_page_with_an_xml_declaration_is_read_as_html() -> None:
+    html = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<html xmlns="http://www.w3.org/1999/xhtml" lang="de"><head>'
+        "<meta property='og:title' content='Eine realistische Interpretation'>"
+        "</head><body><h1>Eine realistische Interpretation</h1>"
+        "<div class='author'><a href='/autoren/g'>Georg Quaas</a>, 21. Jan. 2015</div>"
+        "</body></html>"
+    )
+    got = extract_metadata(URL, html)
+    assert (got["title"], got["published_raw"]) == (
+        "Eine realistische Interpretation",
+        "21. Jan. 2015",
+    )

@@ -69,6 +69,9 @@ _URL_DATE_RE = re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/")
 _OTHER_DATE_META = re.compile(r"(?:^|[._:-])(?:date|publi(?:cation|shed|sh)_?date|issued)$")
 _NOT_PUBLICATION_META = re.compile(r"modif|updat|expir|revis|valid|print", re.IGNORECASE)
 
+# The languages whose month names the visible-date search knows: a normaliser reading a date
+# of a page that declares no language can try these.
+DATE_LANGUAGES = ("en", "de", "fr", "es", "pt", "it", "nl", "pl")
 # Month names and their usual abbreviations in the languages of the sites we meet (English,
 # German, French, Spanish, Portuguese, Italian, Dutch, Polish, nominative and genitive).
 _MONTH_NAMES = """
@@ -202,8 +205,10 @@ def _title(
     return title, source
 
 
-# Blocks whose dates and names belong to someone else: readers' comments and replies.
+# Blocks whose dates and names belong to someone else: readers' comments and replies, and
+# navigation menus (lists of links to other pages, often titled with their dates).
 _ASIDE = re.compile(r"comment(?!ary)|respond|reply|replies", re.IGNORECASE)
+_MENU = re.compile(r"menu|nav", re.IGNORECASE)
 # Elements named for a date ("post-date", "entry-meta__date", "published").
 _DATE_NAMED_XPATH = " or ".join(
     f"contains(translate(@class, '{word.upper()}', '{word}'), '{word}')"
@@ -213,6 +218,13 @@ _DATE_NAMED_XPATH = " or ".join(
 _DATE_PROPERTY = re.compile(
     r"(?:^|[:\s])(?:datePublished|dateCreated|published_time)$", re.IGNORECASE
 )
+
+
+def _is_aside(el: Any) -> bool:
+    names = f"{el.get('class') or ''} {el.get('id') or ''}"
+    if el.tag == "nav" or _ASIDE.search(names):
+        return True
+    return el.tag in ("ul", "ol", "li") and bool(_MENU.search(names))
 
 
 def norm_heading(text: str | None) -> str:
@@ -238,20 +250,20 @@ class _Page:
         some pages)."""
         wanted = norm_heading(title)
         if wanted:
-            for node in sel.xpath("//h1 | //h2 | //h3"):
-                if norm_heading(node_text(node)) == wanted:
-                    return node.root
+            for heading in sel.root.xpath("//h1 | //h2 | //h3"):
+                if norm_heading("".join(heading.itertext())) == wanted:
+                    return heading
         headline = _main_scope(sel).xpath(".//h1") or sel.xpath("//h1")
         return headline[0].root if headline else None
 
     def in_aside(self, el: Any) -> bool:
-        """Is the element inside a readers' comment block?"""
-        if el not in self._aside:
-            self._aside[el] = any(
-                _ASIDE.search(f"{node.get('class') or ''} {node.get('id') or ''}")
-                for node in (el, *el.iterancestors())
-            )
-        return self._aside[el]
+        """Is the element inside a readers' comment block or a navigation menu?"""
+        known = self._aside.get(el)
+        if known is None:
+            parent = el.getparent()
+            known = _is_aside(el) or (parent is not None and self.in_aside(parent))
+            self._aside[el] = known
+        return known
 
     def near(self, reach: int) -> list[Any]:
         """Elements within ``reach`` of the headline (document order, its ancestors not
@@ -302,37 +314,66 @@ def _marked_date(el: Any) -> str | None:
 _DATE_REACH = 40
 
 
-def _shown_date(page: _Page) -> str | None:
-    """The publication date shown in the page's header: a marked-up date near the headline,
-    else the nearest short line near it that holds a date (labels and places around it
-    allowed: "Veröffentlicht am 06.10.2023", "Lübeck, 31. März 2003")."""
-    near = page.near(_DATE_REACH)
-    for el in near:
-        if el.tag in ("script", "style"):
+def _shown_marked_date(page: _Page) -> str | None:
+    """A date marked up near the headline: <time>, microdata or RDFa."""
+    for el in page.near(_DATE_REACH):
+        if el.tag not in ("script", "style"):
+            value = _marked_date(el)
+            if value:
+                return value
+    return None
+
+
+def _shown_text_date(page: _Page) -> str | None:
+    """The nearest short line near the headline that holds a date, labels and places around
+    it allowed ("Veröffentlicht am 06.10.2023", "Lübeck, 31. März 2003")."""
+    for el in page.near(_DATE_REACH):
+        if el.tag in ("script", "style", "title"):
             continue
-        value = _marked_date(el)
-        if value:
-            return value
-    for el in near:
-        if el.tag in ("script", "style", "title", "a", "h1"):
-            continue
-        value = _text_date(el.text) or _text_date(el.tail if el.getparent() is not None else None)
+        value = _text_date(el.tail)
+        if el.tag not in ("a", "h1"):
+            # a small element's words joined: "<span>Apr</span> <span>04</span>2013"
+            value = value or _text_date(el.text) or (len(el) <= 4 and _text_date(_words(el)))
         if value:
             return value
     return None
 
 
-def _marked_up_date(page: _Page) -> str | None:
-    """A publication date marked up anywhere outside comments, then a date in an element
-    named for one (``post-date``, ``entry-meta``)."""
-    marked = page.sel.xpath("//time | //*[@itemprop or @property][not(self::meta)]")
-    for node in marked:
-        value = _marked_date(node.root)
-        if value and not page.in_aside(node.root):
+# A line saying when the piece was published: "Veröffentlicht am 16.08.2019".
+_PUBLISHED_LABEL_XPATH = " or ".join(
+    f"contains(., '{word}')"
+    for word in ("ublished", "eröffentlicht", "rschienen", "ublié", "ublicado", "ubblicato")
+)
+
+
+def _labelled_date(page: _Page) -> str | None:
+    """A date anywhere in the page on a line that says it is the publication's."""
+    # lxml's own text results know their parent element (parsel's do not)
+    for text in page.sel.root.xpath(f"//body//text()[{_PUBLISHED_LABEL_XPATH}]"):
+        parent = text.getparent()
+        if parent is None or page.in_aside(parent) or parent.tag in ("script", "style"):
+            continue
+        value = _text_date(str(text)) or _text_date(_words(parent))
+        if value:
             return value
-    for node in page.sel.xpath(f"//*[{_DATE_NAMED_XPATH}]"):
-        if not page.in_aside(node.root):
-            value = _text_date(node_text(node))
+    return None
+
+
+def _words(el: Any) -> str:
+    return " ".join(piece.strip() for piece in el.itertext() if piece.strip())
+
+
+def _marked_up_date(page: _Page) -> str | None:
+    """A publication date marked up anywhere outside comments, then a date in a small
+    element named for one (``post-date``, ``entry-meta``)."""
+    root = page.sel.root
+    for el in root.xpath("//time | //*[@itemprop or @property][not(self::meta)]"):
+        value = _marked_date(el)
+        if value and not page.in_aside(el):
+            return value
+    for el in root.xpath(f"//*[{_DATE_NAMED_XPATH}]"):
+        if len(el) <= 4 and not page.in_aside(el):
+            value = _text_date(_words(el))
             if value:
                 return value
     return None
@@ -371,29 +412,50 @@ def _published(
     # header, which outranks the looser declarations (often the CMS record's creation or
     # indexing date) and a WebPage's date (often the date the CMS page was made).
     webpages = [obj for obj in articles if "webpage" in json_ld_types(obj)]
-    value = _declared_date([obj for obj in articles if obj not in webpages])
-    if value:
-        return value, "json_ld"
-    value = _meta_date(tags, _DATE_META)
-    if value:
-        return value, "meta"
-    value = _shown_date(page)
-    if value:
-        return value, "article_header"
-    value = _meta_date(tags, _WEAK_DATE_META) or _other_meta_date(tags)
-    if value:
-        return value, "meta"
-    value = _declared_date(webpages)
-    if value:
-        return value, "json_ld"
-    value = _marked_up_date(page)
-    if value:
-        return value, "article_header"
-    match = _URL_DATE_RE.search(urlsplit(url).path)
-    if match:
-        year, month, day = match.groups()
-        return f"{year}-{int(month):02d}-{int(day):02d}", "url"
+    url_date = _url_date(url)
+    for value, source in (
+        (_declared_date([obj for obj in articles if obj not in webpages]), "json_ld"),
+        (_meta_date(tags, _DATE_META), "meta"),
+    ):
+        if value:
+            # A machine-readable date in the header or a dated permalink earlier than the
+            # declared one is the first publication: the declaration was re-stamped when
+            # the page was saved again or moved.
+            return _earliest(
+                (value, source), (_shown_marked_date(page), "article_header"), (url_date, "url")
+            )
+    for value, source in (
+        (_shown_marked_date(page) or _shown_text_date(page), "article_header"),
+        (_meta_date(tags, _WEAK_DATE_META) or _other_meta_date(tags), "meta"),
+        (_declared_date(webpages), "json_ld"),
+        (_marked_up_date(page) or _labelled_date(page), "article_header"),
+        (url_date, "url"),
+    ):
+        if value:
+            return value, source
     return None, None
+
+
+def _url_date(url: str) -> str | None:
+    match = _URL_DATE_RE.search(urlsplit(url).path)
+    if not match:
+        return None
+    year, month, day = match.groups()
+    return f"{year}-{int(month):02d}-{int(day):02d}"
+
+
+_ISO_DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}")
+
+
+def _earliest(chosen: tuple[str, str], *others: tuple[str | None, str]) -> tuple[str, str]:
+    """``chosen``, unless another ISO-dated candidate falls on an earlier day."""
+    best = chosen
+    for value, source in others:
+        day = _ISO_DAY_RE.match(value or "")
+        best_day = _ISO_DAY_RE.match(best[0])
+        if value and day and best_day and day.group(0) < best_day.group(0):
+            best = (value, source)
+    return best
 
 
 # How far (in elements, document order) a byline may sit from the headline: author boxes,
@@ -514,7 +576,9 @@ def extract_metadata(url: str, html: str) -> dict[str, Any]:
     }
     if not html or result["block_reason"]:
         return result
-    sel = Selector(text=html)
+    # type="html": an XHTML page opening with an XML declaration would otherwise be read as
+    # namespaced XML, where no query of this module finds anything.
+    sel = Selector(text=html, type="html")
     tags = meta_tags(sel)
     objects = json_ld_objects(sel)
     articles = _article_objects(objects, first_meta(tags, "og:type")[1])
