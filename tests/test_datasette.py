@@ -26,7 +26,12 @@ from serving import listening, read_stderr, start_browse, stop_group, wait_for_p
 
 from thinkscrape.archive.schema import open_db
 from thinkscrape.archive.store import Archive
-from thinkscrape.cli import datasette_command, datasette_metadata, exposure_warning
+from thinkscrape.cli import (
+    datasette_command,
+    datasette_metadata,
+    exposure_warning,
+    server_url,
+)
 
 PUBLICATIONS = [
     publication(
@@ -299,9 +304,11 @@ def archive_file(tmp_path: Path) -> Path:
     return path
 
 
-def test_sigterm_stops_datasette_and_removes_the_temp_folder(
-    archive_file: Path, tmp_path: Path
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT, signal.SIGHUP])
+def test_a_signal_stops_datasette_and_removes_the_temp_folder(
+    archive_file: Path, tmp_path: Path, signum: int
 ) -> None:
+    # Sent to the command alone, as a service manager or `kill` does, not to its group.
     tmp = tmp_path / "tmp"
     tmp.mkdir()
     browse = start_browse(archive_file, tmp, "--port", "0")
@@ -310,7 +317,7 @@ def test_sigterm_stops_datasette_and_removes_the_temp_folder(
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/-/metadata.json") as response:
             assert "archive" in json.load(response)["databases"]
         assert [p.name[:12] for p in tmp.iterdir()] == ["thinkscrape-"]
-        browse.send_signal(signal.SIGTERM)
+        browse.send_signal(signum)
         assert browse.wait(timeout=20) == 0
         assert not listening("127.0.0.1", port)
         assert list(tmp.iterdir()) == []
@@ -335,6 +342,11 @@ def test_only_a_loopback_host_goes_without_a_warning() -> None:
     assert exposure_warning("::1") is None
     warning = exposure_warning("0.0.0.0")
     assert warning and "every network" in warning
+
+
+def test_the_charts_address_brackets_an_ipv6_host() -> None:
+    assert server_url("127.0.0.1", 8001) == "http://127.0.0.1:8001"
+    assert server_url("::1", 8001) == "http://[::1]:8001"
 
 
 def test_a_busy_port_is_named(archive_file: Path, tmp_path: Path) -> None:

@@ -495,6 +495,11 @@ def exposure_warning(host: str) -> str | None:
     )
 
 
+def server_url(host: str, port: int) -> str:
+    """The address a browser opens for Datasette on ``host``:``port``."""
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
 def check_port_free(host: str, port: int) -> None:
     """Fail with a message naming ``port`` when Datasette could not listen there."""
     if port == 0:  # the system picks a free port
@@ -585,7 +590,7 @@ def browse(db_path: Path, host: str, port: int) -> None:
                 err=True,
             )
         elif port:
-            click.echo(f"Charts: http://{host}:{port}{DASHBOARD_PATH}", err=True)
+            click.echo(f"Charts: {server_url(host, port)}{DASHBOARD_PATH}", err=True)
         returncode = run_until_stopped(datasette_command(db_path, metadata_path, port, host))
     if returncode == EXIT_NOT_STARTED:  # the port was taken in the meantime, say
         raise CouldNotStart(f"Datasette could not start on {host} port {port}; see above.")
