@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from crawling import REPO_ROOT
 from warcio.archiveiterator import ArchiveIterator
 
 from thinkscrape.mirror import resolve_mirror_path
@@ -33,3 +37,18 @@ def test_sample_warc_holds_every_page_of_the_mirror_byte_for_byte(sample_root: P
     }
     assert publication_files <= set(pages), "pages missing: re-run tests.sitegen.sample_warc"
     assert "/robots.txt" in pages
+
+
+def test_recorder_help_prints_usage_and_writes_nothing(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "tests.sitegen.sample_warc", "--help"],
+        cwd=tmp_path,  # where a file named --help would land
+        env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "usage:" in result.stdout
+    assert "cnas.warc.gz" in result.stdout  # says where it writes by default
+    assert list(tmp_path.iterdir()) == []  # no file named --help

@@ -11,6 +11,7 @@ them, so the demo needs no server.
 
 from __future__ import annotations
 
+import argparse
 import shutil
 import subprocess
 import sys
@@ -52,6 +53,20 @@ def record_sample(out: Path = SAMPLE_WARC) -> Path:
     return out
 
 
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.sitegen.sample_warc",
+        description="Record the bundled sample mirror (data/samples/cnas) as the demo's WARC.",
+    )
+    parser.add_argument(
+        "out",
+        nargs="?",
+        type=Path,
+        default=SAMPLE_WARC,
+        help=f"the WARC file to write (default: {SAMPLE_WARC.relative_to(REPO_ROOT)})",
+    )
+    print(record_sample(parser.parse_args(argv).out))
+
+
 if __name__ == "__main__":
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else SAMPLE_WARC
-    print(record_sample(target))
+    main()
