@@ -59,6 +59,8 @@ DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "thinkscrape.middlewares.retry_after.RetryAfterMiddleware": 550,
     "thinkscrape.middlewares.conditional.ConditionalRequestMiddleware": 580,
+    # inside the retries: counts every failed try, stops a crawl that nothing answers
+    "thinkscrape.middlewares.unreachable.UnreachableSiteMiddleware": 560,
 }
 # Spidermon counts field coverage per item type; our extensions judge it and the crawl.
 EXTENSIONS = {
@@ -77,6 +79,8 @@ THINKSCRAPE_MAX_ERRORS = 10  # ERROR log lines a crawl may have and still count 
 THINKSCRAPE_COVERAGE_FLOORS: dict[str, float] = {}  # field -> share; overrides the spider's
 THINKSCRAPE_RETRY_AFTER_MAX = 300  # seconds: the longest Retry-After wait honoured
 THINKSCRAPE_CONDITIONAL = True  # send If-None-Match / If-Modified-Since for stored pages
+# failed tries (retries included), none answered, before the crawl stops as unreachable
+THINKSCRAPE_UNREACHABLE_AFTER = 4
 # crawls that may fail to store a listed publication before it is no longer asked for
 THINKSCRAPE_MISSING_RETRIES = 5
 # Pagination traps: pages read per listing index, and empty listing pages in a row, before

@@ -2,16 +2,20 @@
 
 A mistyped spider name, spider argument or setting ends as Scrapy's own usage error (exit
 2) with one line saying what to fix, instead of a traceback in the log after the crawl
-has started; a missing log folder is created.
+has started; a missing log folder is created. A crawl that reached nothing (no network, the
+site down) exits 3, as under ``thinkscrape crawl``, instead of 0.
 """
 
 from __future__ import annotations
 
 import argparse
 
+from scrapy import Spider
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
+from thinkscrape.runner import EXIT_NOT_STARTED
 from thinkscrape.startup import CannotStart, check_crawl
 
 
@@ -26,3 +30,13 @@ class Command(ScrapyCrawlCommand):
             check_crawl(self.settings, args[0], opts.spargs)
         except CannotStart as error:
             raise UsageError(str(error), print_help=False) from None
+
+    def _create_crawler(self, spidercls: type[Spider] | str) -> Crawler:
+        self.crawler = super()._create_crawler(spidercls)  # kept: its stats outlive the crawl
+        return self.crawler
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().run(args, opts)
+        stats = self.crawler.stats if getattr(self, "crawler", None) else None
+        if stats is not None and stats.get_value("finish_reason") == "unreachable":
+            self.exitcode = EXIT_NOT_STARTED

@@ -85,7 +85,11 @@ def health_failures(stats: Mapping[str, Any], reason: str, max_errors: int) -> l
 
     responses = int(stats.get("response_received_count", 0))
     if responses == 0:
-        fail("unreachable", "no response was received from the site")
+        # the early stop (middlewares/unreachable.py) keeps the error that stopped it
+        last = stats.get("thinkscrape/unreachable/reason")
+        fail(
+            "unreachable", "no response was received from the site" + (f" ({last})" if last else "")
+        )
     if reason in INTERRUPTED_REASONS:
         fail("interrupted", f"the crawl was stopped before it finished ({reason})")
     elif reason == TIME_LIMIT_REASON:
@@ -94,7 +98,10 @@ def health_failures(stats: Mapping[str, Any], reason: str, max_errors: int) -> l
             "the crawl reached its time limit (CLOSESPIDER_TIMEOUT) before it finished; "
             "the next crawl reads every listing page again",
         )
-    elif reason not in CLEAN_FINISH_REASONS and reason != "closespider_errorcount":
+    elif reason not in CLEAN_FINISH_REASONS and reason not in (
+        "closespider_errorcount",
+        "unreachable",
+    ):
         fail("finish_reason", f"the crawl closed for an unexpected reason: {reason}")
 
     errors = int(stats.get("log_count/ERROR", 0))
