@@ -16,6 +16,7 @@ import signal
 import sqlite3
 import subprocess
 import tempfile
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,7 +24,7 @@ import pytest
 from parsel import Selector
 from serving import THINKSCRAPE, read_stderr, start_browse, stop_group, wait_for_port
 
-from thinkscrape.cli import METADATA_PATH
+from thinkscrape.cli import DASHBOARD_PATH, METADATA_PATH
 from thinkscrape.items import PUBLICATION_TYPES
 
 DASHBOARD = json.loads(METADATA_PATH.read_text(encoding="utf-8"))["plugins"][
@@ -71,7 +72,7 @@ def dashboard_url(demo_archive: Path, tmp_path_factory: pytest.TempPathFactory) 
     browse = start_browse(demo_archive, tmp_path_factory.mktemp("tmp"), "--port", "0")
     try:
         port = wait_for_port(read_stderr(browse), browse)
-        yield f"http://127.0.0.1:{port}/-/dashboards/publications"
+        yield f"http://127.0.0.1:{port}{DASHBOARD_PATH}"
     finally:
         browse.send_signal(signal.SIGTERM)
         stop_group(browse)
@@ -134,3 +135,11 @@ def test_one_colour_per_type_in_every_chart() -> None:
     for chart in ("per_month_by_type", "outlets", "authors"):
         colour = DASHBOARD["charts"][chart]["display"]["encoding"]["color"]
         assert colour["scale"]["domain"] == list(PUBLICATION_TYPES)
+
+
+def test_the_database_page_points_to_the_charts(dashboard_url: str) -> None:
+    base = dashboard_url.removesuffix(DASHBOARD_PATH)
+    with urllib.request.urlopen(f"{base}/demo", timeout=10) as response:
+        page = response.read().decode("utf-8")
+    assert f"at {DASHBOARD_PATH}." in page  # the description
+    assert f'href="{DASHBOARD_PATH.rsplit("/", 1)[0]}"' in page  # Dashboards in the menu
