@@ -8,7 +8,6 @@ A pure function of (url, html); values are returned as written, for the normalis
 from __future__ import annotations
 
 import re
-from itertools import zip_longest
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -184,10 +183,16 @@ def _title(
     h1s = [node_text(h) for h in sel.xpath("//h1")]
     h1s = [h for h in h1s if h]
     if not title:
+        page_title = node_text(sel.xpath("//title"))
+        # The heading the <title> repeats: the first <h1> is often the site's name or a
+        # hidden "Navigation" heading, and blogs title a post with an <h2>.
+        headings = h1s + [node_text(h) for h in sel.xpath("(//h2 | //h3)[position() <= 20]")]
+        for heading in headings:
+            if heading and _is_part_of(heading, page_title):
+                return heading, "article_header"
         if h1s:
             return h1s[0], "article_header"
-        value = node_text(sel.xpath("//title"))
-        title, source = (value, "meta") if value else (None, None)
+        title, source = (page_title, "meta") if page_title else (None, None)
     if not title:
         return None, None
     title = collapse_whitespace(title)
@@ -196,13 +201,29 @@ def _title(
             suffix = f" {separator} {site}"
             if title.endswith(suffix) and len(title) > len(suffix):
                 title = title[: -len(suffix)].strip()
-    # The visible headline when the declared title is that headline plus a tail
-    # ("Headline - Author - Site"): keep what readers see.
+    # The visible headline when the declared title is that headline with a tail or a head
+    # ("Headline - Author - Site", "Topic: Headline", "SITE | Headline"): keep what readers
+    # see.
     for h1 in h1s:
-        rest = title[len(h1) :].lstrip()
-        if title.startswith(h1) and rest and rest[0] in _TITLE_SEPARATORS:
+        if h1 != title and _is_part_of(h1, title):
             return h1, "article_header"
     return title, source
+
+
+def _is_part_of(heading: str, title: str) -> bool:
+    """Is ``title`` the heading itself, or the heading with a head or tail set off by a
+    separator ("Heading | Site", "Topic: Heading")?"""
+    if not heading or not title or len(norm_heading(heading)) < 2:
+        return False
+    if title == heading:
+        return True
+    if title.startswith(heading):
+        rest = title[len(heading) :].lstrip()
+        return bool(rest) and rest[0] in _TITLE_SEPARATORS
+    if title.endswith(heading):
+        rest = title[: -len(heading)].rstrip()
+        return bool(rest) and rest[-1] in _TITLE_SEPARATORS
+    return False
 
 
 # Blocks whose dates and names belong to someone else: readers' comments and replies, and
@@ -211,8 +232,8 @@ _ASIDE = re.compile(r"comment(?!ary)|respond|reply|replies", re.IGNORECASE)
 _MENU = re.compile(r"menu|nav", re.IGNORECASE)
 # Elements named for a date ("post-date", "entry-meta__date", "published").
 _DATE_NAMED_XPATH = " or ".join(
-    f"contains(translate(@class, '{word.upper()}', '{word}'), '{word}')"
-    for word in ("date", "time", "publi", "posted", "meta", "byline", "info")
+    f"contains(@class, '{word}') or contains(@class, '{word.capitalize()}')"
+    for word in ("date", "time", "publi", "posted")
 )
 # Microdata and RDFa names of a publication date.
 _DATE_PROPERTY = re.compile(
@@ -240,7 +261,7 @@ class _Page:
         self.sel = sel
         self.anchor = self._headline(sel, title)
         self._aside: dict[Any, bool] = {}
-        self._near: dict[int, list[Any]] = {}
+        self._near: dict[int, tuple[list[Any], list[Any]]] = {}
         self._near_set: dict[int, set[Any]] = {}
 
     @staticmethod
@@ -267,15 +288,34 @@ class _Page:
 
     def near(self, reach: int) -> list[Any]:
         """Elements within ``reach`` of the headline (document order, its ancestors not
-        counted), nearest first, comment blocks left out."""
+        counted), nearest first, comment blocks and menus left out."""
+        return self._around(reach)[0]
+
+    def window(self, reach: int) -> list[Any]:
+        """The same elements in document order."""
+        return self._around(reach)[1]
+
+    def _around(self, reach: int) -> tuple[list[Any], list[Any]]:
         if self.anchor is None:
-            return []
+            return [], []
+        if not self._near:
+            # One window, the widest any heuristic uses, read once; each element with its
+            # distance from the headline.
+            window = max(_BYLINE_REACH, _DATE_REACH)
+            after = self.anchor.xpath(f"following::*[position() <= {window}]")
+            before = self.anchor.xpath(f"preceding::*[position() <= {window}]")
+            kept = {el for el in (*before, *after) if not self.in_aside(el)}
+            distance = {el: index for index, el in enumerate(after, 1)}
+            # lxml returns the preceding axis in document order
+            distance.update({el: index for index, el in enumerate(reversed(before), 1)})
+            self._distance = {el: d for el, d in distance.items() if el in kept}
+            self._document = [el for el in (*before, *after) if el in kept]
+            self._nearest = sorted(self._distance, key=self._distance.__getitem__)
         if reach not in self._near:
-            after = self.anchor.xpath(f"following::*[position() <= {reach}]")
-            before = self.anchor.xpath(f"preceding::*[position() <= {reach}]")
-            before.reverse()  # lxml returns the preceding axis in document order
-            mixed = [el for pair in zip_longest(after, before) for el in pair if el is not None]
-            self._near[reach] = [el for el in mixed if not self.in_aside(el)]
+            self._near[reach] = (
+                [el for el in self._nearest if self._distance[el] <= reach],
+                [el for el in self._document if self._distance[el] <= reach],
+            )
         return self._near[reach]
 
     def is_near(self, node: Selector, reach: int) -> bool:
@@ -476,6 +516,9 @@ def _without_repeats(names: list[str]) -> list[str]:
     return kept
 
 
+_LABEL_TAGS = ("dt", "h4", "h5", "span", "strong")
+
+
 def _visible_authors(sel: Selector, page: _Page) -> list[str]:
     def near(node: Selector) -> bool:
         return page.is_near(node, _BYLINE_REACH)
@@ -484,8 +527,11 @@ def _visible_authors(sel: Selector, page: _Page) -> list[str]:
     if names:
         return names
     # a label ("Autor", "Auteur", "Authors") followed by the names: <dt>/<dd>, <h4>/<p>
-    for label in sel.xpath("//*[self::dt or self::h4 or self::h5 or self::span or self::strong]"):
-        if not near(label) or not _AUTHOR_LABEL.match(node_text(label)):
+    for element in page.near(_BYLINE_REACH):
+        if element.tag not in _LABEL_TAGS or len((element.text or "").strip()) > 30:
+            continue
+        label = Selector(root=element, type="html")
+        if not _AUTHOR_LABEL.match(node_text(label)):
             continue
         value = label.xpath("following-sibling::*[1]")
         if value:
