@@ -174,3 +174,32 @@ def test_an_xhtml_page_with_an_xml_declaration_is_read_as_html() -> None:
         "Eine realistische Interpretation",
         "21. Jan. 2015",
     )
+
+
+# --- titles -----------------------------------------------------------------------------
+def test_without_a_declared_title_the_heading_the_title_tag_repeats() -> None:
+    html = page(
+        head="<title>Nummer zwei: Leo | seelenradio</title>",
+        body="<h1>seelenradio</h1><h2 class='posttitle'><a href='/leo'>Nummer zwei: Leo</a></h2>",
+    )
+    got = extract_metadata(URL, html)
+    assert (got["title"], got["sources"]["title"]) == ("Nummer zwei: Leo", "article_header")
+
+
+def test_a_declared_title_with_a_topic_or_site_head_gives_way_to_the_headline() -> None:
+    topic = page(
+        head="<meta property='og:title' content='Wahl: Eva Muster zur Präsidentin gewählt'>",
+        body="<h1>Eva Muster zur Präsidentin gewählt</h1>",
+    )
+    assert extract_metadata(URL, topic)["title"] == "Eva Muster zur Präsidentin gewählt"
+    site = page(
+        head="<meta property='og:title' content='MAGAZIN | Luftfahrt hebt ab - FACC profitiert'>",
+        body="<h1>Luftfahrt hebt ab - FACC profitiert</h1>",
+    )
+    assert extract_metadata(URL, site)["title"] == "Luftfahrt hebt ab - FACC profitiert"
+    # a headline that only shares words with the declared title is not preferred to it
+    other = page(
+        head="<meta property='og:title' content='How to Care for Hydrangeas'>",
+        body="<h1>Hydrangeas</h1>",
+    )
+    assert extract_metadata(URL, other)["title"] == "How to Care for Hydrangeas"

@@ -187,9 +187,11 @@ def _title(
         # The heading the <title> repeats: the first <h1> is often the site's name or a
         # hidden "Navigation" heading, and blogs title a post with an <h2>.
         headings = h1s + [node_text(h) for h in sel.xpath("(//h2 | //h3)[position() <= 20]")]
-        for heading in headings:
-            if heading and _is_part_of(heading, page_title):
-                return heading, "article_header"
+        # the whole <title>, then its head ("Headline | Site"), then its tail
+        for part in ("whole", "head", "tail"):
+            for heading in headings:
+                if _part_of(heading, page_title) == part:
+                    return heading, "article_header"
         if h1s:
             return h1s[0], "article_header"
         title, source = (page_title, "meta") if page_title else (None, None)
@@ -205,16 +207,25 @@ def _title(
     # ("Headline - Author - Site", "Topic: Headline", "SITE | Headline"): keep what readers
     # see.
     for h1 in h1s:
-        if h1 != title and _is_part_of(h1, title):
+        if _part_of(h1, title) in ("head", "tail"):
             return h1, "article_header"
     return title, source
 
 
-def _is_part_of(heading: str, title: str) -> bool:
-    """Is ``title`` the heading itself, or the heading with a head or tail set off by a
-    separator ("Heading | Site", "Topic: Heading")?"""
+def _part_of(heading: str, title: str) -> str | None:
+    """Which part of ``title`` the heading is: "whole", its "head" set off by a separator
+    ("Heading | Site"), its "tail" ("Topic: Heading"), or None."""
     if not heading or not title or len(norm_heading(heading)) < 2:
-        return False
+        return None
+    if title == heading:
+        return "whole"
+    if title.startswith(heading):
+        rest = title[len(heading) :].lstrip()
+        return "head" if rest and rest[0] in _TITLE_SEPARATORS else None
+    if title.endswith(heading):
+        rest = title[: -len(heading)].rstrip()
+        return "tail" if rest and rest[-1] in _TITLE_SEPARATORS else None
+    return None
     if title == heading:
         return True
     if title.startswith(heading):
