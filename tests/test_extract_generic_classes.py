@@ -203,3 +203,20 @@ def test_a_declared_title_with_a_topic_or_site_head_gives_way_to_the_headline() 
         body="<h1>Hydrangeas</h1>",
     )
     assert extract_metadata(URL, other)["title"] == "How to Care for Hydrangeas"
+
+
+def test_a_breadcrumb_title_tag_names_the_headline_after_a_hidden_heading() -> None:
+    html = page(
+        head="<title>www.example.de: Der Präsident / Reden / Rede beim Konvent</title>",
+        body="<h1>Navigation und Service</h1>" + "<p>Menü</p>" * 50 + "<h1>Rede beim Konvent</h1>",
+    )
+    assert extract_metadata(URL, html)["title"] == "Rede beim Konvent"
+
+
+def test_a_labelled_date_after_the_label_element_far_from_the_headline() -> None:
+    html = page(
+        body="<h1>Von Sprachregeln</h1>" + "<p>Ein Absatz.</p>" * 60 + "<div class='block'>"
+        "<span class='label'>Datum:</span> 19.11.2021 <br><span class='label'>Autor:</span>"
+        " Fritz Imhof<br><span class='label'>Quelle:</span> Livenet</div>"
+    )
+    assert published(html) == ("19.11.2021", "article_header")

@@ -109,7 +109,7 @@ _NOT_PUBLISHED_LABEL = re.compile(
 )
 # A date line is short; a sentence of the body that mentions a date is not one.
 _DATE_LINE_MAX = 90
-_TITLE_SEPARATORS = "-|–—:·•»"
+_TITLE_SEPARATORS = "-|–—:·•»/"
 
 
 def _article_objects(objects: list[dict[str, Any]], og_type: str | None) -> list[dict[str, Any]]:
@@ -393,7 +393,15 @@ def _shown_text_date(page: _Page) -> str | None:
 # A line saying when the piece was published: "Veröffentlicht am 16.08.2019".
 _PUBLISHED_LABEL_XPATH = " or ".join(
     f"contains(., '{word}')"
-    for word in ("ublished", "eröffentlicht", "rschienen", "ublié", "ublicado", "ubblicato")
+    for word in (
+        "ublished",
+        "eröffentlicht",
+        "rschienen",
+        "ublié",
+        "ublicado",
+        "ubblicato",
+        "Datum",
+    )
 )
 
 
@@ -404,7 +412,9 @@ def _labelled_date(page: _Page) -> str | None:
         parent = text.getparent()
         if parent is None or page.in_aside(parent) or parent.tag in ("script", "style"):
             continue
-        value = _text_date(str(text)) or _text_date(_words(parent))
+        # the date in the same text, after the label's element ("<b>Datum:</b> 19.11.2021"),
+        # or in the label's element
+        value = _text_date(str(text)) or _text_date(parent.tail) or _text_date(_words(parent))
         if value:
             return value
     return None
