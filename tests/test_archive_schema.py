@@ -243,6 +243,7 @@ def test_migrations_rerun_safely_on_an_existing_file(tmp_path):
         "m003_views",
         "m004_dropped_pages",
         "m005_missing_publications",
+        "m006_crawl_changes",
     ]
     assert migrations.pending(db) == []
     rows = list(db.query("SELECT url, body FROM publications"))

@@ -238,7 +238,10 @@ def test_a_healthy_crawl_exits_zero_and_records_it(site: Path, tmp_path: Path) -
     with FaultServer(site) as server:
         result = run_crawl(server.base_url, db, runner=True)
     assert result.returncode == EXIT_OK, result.stderr[-3000:]
-    assert f"{PUBLICATIONS} publication(s) stored, 0 error(s); exit 0 (healthy)" in result.stderr
+    assert f": {PUBLICATIONS} new, 0 changed, 0 unchanged, 0 gone, 0 dropped; 0 missing; " in (
+        result.stderr
+    )
+    assert " 0 error(s); exit 0 (healthy)" in result.stderr
     assert crawls(db) == [{"id": 1, "status": "ok", "exit_code": 0, "finish_reason": "finished"}]
 
 

@@ -25,6 +25,7 @@ import click
 import sqlite_utils
 
 from thinkscrape import query
+from thinkscrape.archive import history
 from thinkscrape.items import PUBLICATION_TYPES
 from thinkscrape.runner import EXIT_NOT_STARTED
 from thinkscrape.runner import crawl_command as unattended_crawl_command
@@ -135,7 +136,7 @@ def demo(db_path: Path) -> None:
     except ReextractError as error:
         raise click.ClickException(f"The demo crawl failed: {error}") from error
     db = open_archive(db_path)
-    for crawl in query.stats(db, crawls=1)["crawls"]:
+    for crawl in history.recent(db, 1):
         click.echo(f"\nCrawl {crawl_line(crawl)}")
     click.echo("\nRows per table:")
     counts = query.table_counts(db)
@@ -237,17 +238,31 @@ def stats(db_path: Path, as_json: bool) -> None:
     click.echo("\nLatest crawls:")
     if not figures["crawls"]:
         click.echo("  none recorded")
-    for crawl in figures["crawls"]:
+    for crawl in history.recent(open_archive(db_path), len(figures["crawls"])):
         click.echo(f"  {crawl_line(crawl)}")
+        for check in crawl["failed_checks"]:
+            click.echo(f"      {check['check']}: {check['message']}")
 
 
 def crawl_line(crawl: dict[str, Any]) -> str:
-    """One crawl's health on one line: when, how it ended, what it stored."""
+    """One crawl on one line (see ``archive.history.summarise``): when, how it ended, what it
+    added, changed and left missing, what it cost, its exit code."""
+    if crawl["counted"]:
+        given_up = f", {crawl['given_up']} given up" if crawl["given_up"] else ""
+        outcome = (
+            f"{crawl['new']} new, {crawl['changed']} changed, {crawl['unchanged']} unchanged, "
+            f"{crawl['gone']} gone, {crawl['dropped']} dropped; {crawl['missing']} missing"
+            f"{given_up}"
+        )
+        cost = f"; {crawl['requests']} requests, {crawl['errors']} errors"
+    else:  # recorded without its stats: only the totals are known
+        outcome = f"{crawl['stored']} stored, {crawl['dropped']} dropped"
+        cost = f", {crawl['errors']} errors"
+    exit_code = "" if crawl["exit_code"] is None else f"; exit {crawl['exit_code']}"
     return (
         f"#{crawl['id']} {crawl['spider']} {crawl['started'] or '?'}  "
         f"{crawl['status'] or '?'} ({crawl['finish_reason'] or 'no finish reason'}): "
-        f"{crawl['items_stored'] or 0} stored, {crawl['items_dropped'] or 0} dropped, "
-        f"{crawl['errors'] or 0} errors"
+        f"{outcome}{cost}{exit_code}"
     )
 
 
@@ -262,7 +277,7 @@ def crawls(db_path: Path, crawl_id: int | None, limit: int, as_json: bool) -> No
     With N, crawl N in detail: what it stored, its failed checks and why, and what is
     still missing.
     """
-    from thinkscrape.archive import history, missing
+    from thinkscrape.archive import missing
 
     db = open_archive(db_path)
     if crawl_id is not None:
@@ -279,9 +294,9 @@ def crawls(db_path: Path, crawl_id: int | None, limit: int, as_json: bool) -> No
     if not chosen:
         click.echo("No crawl recorded.")
     for crawl in chosen:
-        click.echo(crawl_summary_line(crawl))
+        click.echo(crawl_line(crawl))
         if crawl_id is not None:
-            for line in crawl_details(crawl):
+            for line in crawl_details(db, crawl):
                 click.echo(f"  {line}")
     waiting = [hole for hole in holes if hole["status"] == missing.MISSING]
     given_up = [hole for hole in holes if hole["status"] == missing.GIVEN_UP]
@@ -298,26 +313,22 @@ def crawls(db_path: Path, crawl_id: int | None, limit: int, as_json: bool) -> No
             )
 
 
-def crawl_summary_line(crawl: dict[str, Any]) -> str:
-    """``#12 cnas 2026-12-04T03:17:00+00:00 ok exit 0: 3 new, 2 changed, ...``."""
-    exit_code = "" if crawl["exit_code"] is None else f" exit {crawl['exit_code']}"
-    given_up = f", {crawl['given_up']} given up" if crawl["given_up"] else ""
-    return (
-        f"#{crawl['id']} {crawl['spider']} {crawl['started'] or '?'} "
-        f"{crawl['status'] or '?'} ({crawl['finish_reason'] or 'no finish reason'}){exit_code}: "
-        f"{crawl['new']} new, {crawl['changed']} changed, {crawl['unchanged']} unchanged, "
-        f"{crawl['gone']} gone, {crawl['dropped']} dropped; {crawl['missing']} missing"
-        f"{given_up}; {crawl['requests']} requests, {crawl['errors']} errors"
-    )
-
-
-def crawl_details(crawl: dict[str, Any]) -> list[str]:
+def crawl_details(db: sqlite_utils.Database, crawl: dict[str, Any]) -> list[str]:
     """The lines under a crawl's summary in ``thinkscrape crawls N``."""
+    from thinkscrape.archive import history
+
     lines = [f"finished {crawl['finished'] or '(never)'}"]
     for check in crawl["failed_checks"]:
         lines.append(f"failed check {check['check']}: {check['message']}")
     if crawl["nothing_new"]:
         lines.append(f"nothing new: {crawl['nothing_new']}")
+    for change, urls in history.changes(db, crawl["id"]).items():
+        if urls:
+            lines.append(f"{change} ({len(urls)}):")
+            lines.extend(f"  {url}" for url in urls)
+    if crawl["missing_urls"]:
+        lines.append(f"left missing ({crawl['missing'] + crawl['given_up']}):")
+        lines.extend(f"  {hole['url']}  ({hole['error']})" for hole in crawl["missing_urls"])
     return lines
 
 

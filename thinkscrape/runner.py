@@ -265,13 +265,19 @@ def record_exit_code(db_path: str, stats: Mapping[str, Any], code: int) -> None:
 
 
 def summary(spider_name: str, stats: Mapping[str, Any], code: int) -> str:
-    """One line for the cron mail, then one per failed check."""
+    """One line for the cron mail (what the crawl did, its verdict), then one per failed
+    check: ``cnas: crawl 412 finished: 3 new, 2 changed, 110 unchanged, 0 gone, 0 dropped;
+    0 missing; 130 requests, 0 error(s); exit 0 (healthy)``."""
+    from thinkscrape.archive.history import outcome_phrase
+
+    nothing_new = stats.get("thinkscrape/nothing_new")
     lines = [
         f"{spider_name}: crawl {stats.get('thinkscrape/crawl_id', '?')} "
-        f"{stats.get('finish_reason', '?')}, "
-        f"{stats.get('thinkscrape/health/stored', 0)} publication(s) stored, "
-        f"{stats.get('log_count/ERROR', 0)} error(s); "
-        f"exit {code} ({EXIT_MEANINGS.get(code, 'failed')})"
+        f"{stats.get('finish_reason', '?')}: {outcome_phrase(stats)}; "
+        f"{stats.get('downloader/request_count', 0)} requests, "
+        f"{stats.get('log_count/ERROR', 0)} error(s)"
+        + (f"; nothing new: {nothing_new}" if nothing_new else "")
+        + f"; exit {code} ({EXIT_MEANINGS.get(code, 'failed')})"
     ]
     for check in stats.get("thinkscrape/health/failed_checks") or []:
         lines.append(f"  {check.get('check')}: {check.get('message')}")

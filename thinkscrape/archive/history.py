@@ -13,6 +13,8 @@ from typing import Any
 
 import sqlite_utils
 
+from thinkscrape.archive.missing import writing
+
 # Outcome of each publication a crawl handled -> the stats key that counts it.
 OUTCOME_STATS = {
     "new": "thinkscrape/archive/new",
@@ -21,6 +23,37 @@ OUTCOME_STATS = {
     "gone": "thinkscrape/archive/gone",
     "dropped": "item_dropped_count",
 }
+
+
+# Changes recorded per URL in ``crawl_changes``.
+RECORDED_CHANGES = ("new", "changed", "gone")
+
+
+def record_change(db: sqlite_utils.Database, crawl_id: int, url: str, change: str) -> None:
+    """Record that crawl ``crawl_id`` added (``new``), changed or found ``gone`` ``url``."""
+    if change not in RECORDED_CHANGES:
+        raise ValueError(f"not a recorded change: {change!r}")
+    with writing(db):
+        db.conn.execute(
+            "INSERT INTO crawl_changes (crawl_id, url, change) VALUES (?, ?, ?)"
+            " ON CONFLICT (crawl_id, url) DO UPDATE SET change = excluded.change",
+            [crawl_id, url, change],
+        )
+
+
+def changes(db: sqlite_utils.Database, crawl_id: int) -> dict[str, list[str]]:
+    """The URLs crawl ``crawl_id`` added, changed and found gone (none for an archive
+    written before changes were recorded)."""
+    found: dict[str, list[str]] = {change: [] for change in RECORDED_CHANGES}
+    if not db["crawl_changes"].exists():
+        return found
+    rows = db.execute(
+        "SELECT change, url FROM crawl_changes WHERE crawl_id = ? ORDER BY change, url",
+        [crawl_id],
+    )
+    for change, url in rows:
+        found.setdefault(change, []).append(url)
+    return found
 
 
 def outcome_counts(stats: Mapping[str, Any]) -> dict[str, int]:
@@ -51,6 +84,9 @@ def summarise(row: Mapping[str, Any]) -> dict[str, Any]:
         stats = {}
     return {
         "id": row["id"],
+        # whether the stats count outcomes (archives of older versions only kept a total)
+        "counted": any(key in stats for key in ("finish_reason", *OUTCOME_STATS.values())),
+        "stored": int(row.get("items_stored") or 0),
         "spider": row["spider"],
         "started": row["started"],
         "finished": row["finished"],
@@ -58,6 +94,7 @@ def summarise(row: Mapping[str, Any]) -> dict[str, Any]:
         "status": row["status"],
         "exit_code": row["exit_code"],
         **outcome_counts(stats),
+        "dropped": int(stats.get("item_dropped_count") or row.get("items_dropped") or 0),
         "requests": int(stats.get("downloader/request_count") or 0),
         "errors": int(row.get("errors") or stats.get("log_count/ERROR") or 0),
         "failed_checks": [
@@ -65,10 +102,15 @@ def summarise(row: Mapping[str, Any]) -> dict[str, Any]:
             for check in stats.get("thinkscrape/health/failed_checks") or []
         ],
         "nothing_new": stats.get("thinkscrape/nothing_new"),
+        # the first publications it left missing, with why (all are in missing_publications)
+        "missing_urls": list(stats.get("thinkscrape/missing/urls") or []),
     }
 
 
-_CRAWL_COLUMNS = "id, spider, started, finished, finish_reason, status, exit_code, errors, stats"
+_CRAWL_COLUMNS = (
+    "id, spider, started, finished, finish_reason, status, exit_code, errors, items_stored,"
+    " items_dropped, stats"
+)
 
 
 def recent(db: sqlite_utils.Database, limit: int = 10) -> list[dict[str, Any]]:

@@ -49,9 +49,12 @@ class Hole:
 
 
 @contextlib.contextmanager
-def _writing(db: sqlite_utils.Database) -> Iterator[None]:
+def writing(db: sqlite_utils.Database) -> Iterator[None]:
     """A write transaction that takes SQLite's write lock first, so ``busy_timeout`` applies
     (a deferred one that reads first would fail at once on another writer's lock)."""
+    if db.conn.in_transaction:  # inside a caller's transaction: it commits
+        yield
+        return
     db.conn.execute("BEGIN IMMEDIATE")
     try:
         yield
@@ -95,7 +98,7 @@ def settle(
     """
     now = utc_now()
     figures = {"recovered": 0, "missing": 0, "given_up": 0}
-    with _writing(db):
+    with writing(db):
         execute = db.conn.execute
         stored = list(stored)
         figures["recovered"] += execute(

@@ -309,3 +309,14 @@ def m005_missing_publications(db: sqlite_utils.Database) -> None:
         defaults={"attempts": 0},
     )
     db["missing_publications"].create_index(["site", "status"])
+
+
+@migrations(name="m006_crawl_changes")
+def m006_crawl_changes(db: sqlite_utils.Database) -> None:
+    # What each crawl changed in the archive: the publications it added, changed or found
+    # gone (unchanged ones are only counted, in the crawl's stats).
+    db["crawl_changes"].create(
+        {"crawl_id": int, "url": str, "change": str},
+        pk=("crawl_id", "url"),
+        not_null=["change"],
+    )

@@ -164,6 +164,38 @@ def health_failures(stats: Mapping[str, Any], reason: str, max_errors: int) -> l
     return failures
 
 
+NOTHING_NEW = "thinkscrape/nothing_new"
+
+
+def nothing_new_reason(stats: Mapping[str, Any]) -> str | None:
+    """Why a crawl added and changed nothing, or None if it did add or change something."""
+    if int(stats.get("thinkscrape/archive/new", 0)) or int(
+        stats.get("thinkscrape/archive/changed", 0)
+    ):
+        return None
+    if not int(stats.get("thinkscrape/listing/pages", 0)):
+        return "no listing page was read"
+    unchanged = int(stats.get("thinkscrape/archive/unchanged", 0))
+    not_modified = int(stats.get("thinkscrape/conditional/not_modified", 0))
+    if unchanged or not_modified:
+        reason = (
+            f"every publication fetched again was unchanged ({unchanged} unchanged, "
+            f"{not_modified} not modified)"
+        )
+    elif int(stats.get("thinkscrape/listing/stopped_known", 0)):
+        reason = "no new publications on the listings' first pages"
+    elif int(stats.get("thinkscrape/listing/skipped_known", 0)):
+        reason = "every publication on the listings is archived already"
+    else:
+        reason = "the listings showed no publications"
+    asked = int(stats.get("thinkscrape/listing/new_links", 0)) + int(
+        stats.get("thinkscrape/missing/retried", 0)
+    )
+    if asked:
+        reason += f"; {asked} not yet archived asked for, none kept (dropped or missing)"
+    return reason
+
+
 class CrawlHealth:
     """Count stored and dropped publications; judge the crawl when the spider closes."""
 
@@ -201,6 +233,10 @@ class CrawlHealth:
         everything = [*failures, *(self.stats.get_value(FAILED_CHECKS) or [])]
         self.stats.set_value(FAILED_CHECKS, everything)
         self.stats.set_value(STATUS, "failed" if everything else "ok")
+        reason_nothing_new = nothing_new_reason(self.stats.get_stats())
+        if reason_nothing_new:
+            self.stats.set_value(NOTHING_NEW, reason_nothing_new)
+            logger.info("Nothing new in this crawl: %s", reason_nothing_new)
         for failure in failures:
             logger.warning(
                 "Crawl health check failed (%s): %s", failure["check"], failure["message"]

@@ -16,6 +16,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from thinkscrape import signals as thinkscrape_signals
+from thinkscrape.archive import history
 from thinkscrape.archive.schema import open_db
 from thinkscrape.archive.store import Archive
 from thinkscrape.items import Gone, Publication
@@ -62,6 +63,7 @@ class ArchivePipeline:
         if isinstance(item, Gone):
             if self.archive.mark_gone(item.url, when=item.fetched_at, crawl_id=self.crawl_id):
                 self.stats.inc_value("thinkscrape/archive/gone")
+                history.record_change(self.archive.db, self.crawl_id, item.url, "gone")
                 logger.warning("Publication gone (HTTP %s): %s", item.status, item.url)
             return item
         if isinstance(item, Publication):
@@ -69,6 +71,8 @@ class ArchivePipeline:
             _, outcome = self.archive.store(item, self.crawl_id)
             self.stored += 1
             self.stats.inc_value(f"thinkscrape/archive/{outcome}")
+            if outcome != "unchanged":
+                history.record_change(self.archive.db, self.crawl_id, item.url, outcome)
         return item
 
     def item_dropped(self, item: Any, exception: BaseException) -> None:
