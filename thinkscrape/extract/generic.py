@@ -241,11 +241,12 @@ def _part_of(heading: str, title: str) -> str | None:
 # navigation menus (lists of links to other pages, often titled with their dates).
 _ASIDE = re.compile(r"comment(?!ary)|respond|reply|replies", re.IGNORECASE)
 _MENU = re.compile(r"menu|nav", re.IGNORECASE)
-# Elements named for a date ("post-date", "entry-meta__date", "published").
+# Elements named for a date ("post-date", "entry-meta__date", "published"): a loose XPath
+# (case-insensitive by leaving the first letter out) narrowed by a regex.
 _DATE_NAMED_XPATH = " or ".join(
-    f"contains(@class, '{word}') or contains(@class, '{word.capitalize()}')"
-    for word in ("date", "time", "publi", "posted")
+    f"contains(@class, '{stem}')" for stem in ("ate", "ime", "ubli", "osted")
 )
+_DATE_NAMED = re.compile(r"date|time|publi|posted", re.IGNORECASE)
 # Microdata and RDFa names of a publication date.
 _DATE_PROPERTY = re.compile(
     r"(?:^|[:\s])(?:datePublished|dateCreated|published_time)$", re.IGNORECASE
@@ -268,8 +269,9 @@ class _Page:
     """The layout facts the visible-field heuristics share, found once per page: the main
     headline and the elements around it in document order, comment blocks left out."""
 
-    def __init__(self, sel: Selector, title: str | None) -> None:
+    def __init__(self, sel: Selector, html: str, title: str | None) -> None:
         self.sel = sel
+        self.html = html
         self.anchor = self._headline(sel, title)
         self._aside: dict[Any, bool] = {}
         self._near: dict[int, tuple[list[Any], list[Any]]] = {}
@@ -391,22 +393,22 @@ def _shown_text_date(page: _Page) -> str | None:
 
 
 # A line saying when the piece was published: "Veröffentlicht am 16.08.2019".
-_PUBLISHED_LABEL_XPATH = " or ".join(
-    f"contains(., '{word}')"
-    for word in (
-        "ublished",
-        "eröffentlicht",
-        "rschienen",
-        "ublié",
-        "ublicado",
-        "ubblicato",
-        "Datum",
-    )
+_PUBLISHED_LABELS = (
+    "ublished",
+    "eröffentlicht",
+    "rschienen",
+    "ublié",
+    "ublicado",
+    "ubblicato",
+    "Datum",
 )
+_PUBLISHED_LABEL_XPATH = " or ".join(f"contains(., '{word}')" for word in _PUBLISHED_LABELS)
 
 
 def _labelled_date(page: _Page) -> str | None:
     """A date anywhere in the page on a line that says it is the publication's."""
+    if not any(label in page.html for label in _PUBLISHED_LABELS):
+        return None
     # lxml's own text results know their parent element (parsel's do not)
     for text in page.sel.root.xpath(f"//body//text()[{_PUBLISHED_LABEL_XPATH}]"):
         parent = text.getparent()
@@ -432,8 +434,8 @@ def _marked_up_date(page: _Page) -> str | None:
         value = _marked_date(el)
         if value and not page.in_aside(el):
             return value
-    for el in root.xpath(f"//*[{_DATE_NAMED_XPATH}]"):
-        if len(el) <= 4 and not page.in_aside(el):
+    for el in root.xpath(f"//body//*[{_DATE_NAMED_XPATH}]"):
+        if len(el) <= 4 and _DATE_NAMED.search(el.get("class")) and not page.in_aside(el):
             value = _text_date(_words(el))
             if value:
                 return value
@@ -538,6 +540,7 @@ def _without_repeats(names: list[str]) -> list[str]:
 
 
 _LABEL_TAGS = ("dt", "h4", "h5", "span", "strong")
+_BYLINE_NAMED = re.compile(r"byline|author", re.IGNORECASE)
 
 
 def _visible_authors(sel: Selector, page: _Page) -> list[str]:
@@ -560,13 +563,13 @@ def _visible_authors(sel: Selector, page: _Page) -> list[str]:
             found = links or _split_names(node_text(value[0]))
             if found:
                 return found
-    byline_class = (
-        "contains(translate(@class, 'BYLINE', 'byline'), 'byline')"
-        " or contains(translate(@class, 'AUTHOR', 'author'), 'author')"
-    )
-    for node in sel.xpath(f"//*[{byline_class}][not(ancestor::*[{byline_class}])]"):
-        if not near(node):
+    # the outermost element named for the byline or author near the headline
+    for element in page.window(_BYLINE_REACH):
+        if not _BYLINE_NAMED.search(element.get("class") or "") or any(
+            _BYLINE_NAMED.search(parent.get("class") or "") for parent in element.iterancestors()
+        ):
             continue
+        node = Selector(root=element, type="html")
         links = _dedupe([node_text(a) for a in node.xpath(".//a[normalize-space()]")])
         if links:
             return links
@@ -658,7 +661,7 @@ def extract_metadata(url: str, html: str) -> dict[str, Any]:
 
     put("site_name", *_site_name(url, tags, objects))
     put("title", *_title(sel, tags, articles, result["site_name"]))
-    page = _Page(sel, result["title"])
+    page = _Page(sel, html, result["title"])
     put("published_raw", *_published(sel, url, tags, articles, page))
     put("authors", *_authors(sel, tags, articles, objects, page))
 
