@@ -310,5 +310,5 @@ def test_renormalize_waits_for_no_crawl(archive: Path) -> None:
 
     with FileLock(f"{archive}.lock"):
         result = run("renormalize", "--db", str(archive))
-    assert result.exit_code == 1
-    assert f"A crawl is writing to {archive}" in result.output
+    assert result.exit_code == 75
+    assert f"Another crawl or archive job is writing to {archive}" in result.output

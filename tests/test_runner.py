@@ -319,7 +319,7 @@ def test_a_held_lock_makes_a_second_run_exit_at_once(tmp_path: Path) -> None:
         result = run_crawl("http://127.0.0.1:9", db, runner=True, timeout=30)
         took = time.monotonic() - started
     assert result.returncode == EXIT_LOCKED
-    assert f"Another crawl is writing to {db}" in result.stderr
+    assert f"Another crawl or archive job is writing to {db}" in result.stderr
     assert took < 15  # at once: no crawl was started (interpreter start-up only)
     assert not db.exists()  # the archive was never opened
 
@@ -352,7 +352,7 @@ def test_two_crawls_of_one_archive_run_one_at_a_time(site: Path, tmp_path: Path)
         finally:
             first.kill()
     assert second.returncode == EXIT_LOCKED
-    assert "Another crawl is writing to" in second.stderr
+    assert "Another crawl or archive job is writing to" in second.stderr
     assert "database is locked" not in second.stderr + first_err + waiting_err
     assert first.returncode == EXIT_OK, first_err[-3000:]
     assert waiting.returncode == EXIT_OK, waiting_err[-3000:]

@@ -26,8 +26,10 @@ import sqlite_utils
 
 from thinkscrape import query
 from thinkscrape.archive import history
+from thinkscrape.archive.lock import ArchiveLocked
+from thinkscrape.archive.schema import ArchiveError
 from thinkscrape.items import PUBLICATION_TYPES
-from thinkscrape.runner import EXIT_NOT_STARTED
+from thinkscrape.runner import EXIT_LOCKED, EXIT_NOT_STARTED, LOCKED_ADVICE
 from thinkscrape.runner import crawl_command as unattended_crawl_command
 
 DEFAULT_DB = "data/thinktanks.db"
@@ -73,6 +75,21 @@ def user_errors() -> Iterator[None]:
         yield
     except query.QueryError as error:
         raise click.ClickException(str(error)) from error
+
+
+class LockHeld(click.ClickException):
+    exit_code = EXIT_LOCKED
+
+
+@contextlib.contextmanager
+def writer_errors() -> Iterator[None]:
+    """A held lock (exit 75) or an archive that cannot be written (exit 3) as a message."""
+    try:
+        yield
+    except ArchiveLocked as error:
+        raise LockHeld(f"{error} {LOCKED_ADVICE}") from None
+    except ArchiveError as error:
+        raise CouldNotStart(str(error)) from None
 
 
 @click.group()
@@ -175,7 +192,8 @@ def reextract(db_path: Path, warc: tuple[Path, ...], spider: str, wait: bool) ->
     from thinkscrape.warc.reextract import reextract as run_reextract
 
     try:
-        result = run_reextract(db_path, list(warc), spider_name=spider, wait=wait)
+        with writer_errors():
+            result = run_reextract(db_path, list(warc), spider_name=spider, wait=wait)
     except ReextractError as error:
         raise click.ClickException(str(error)) from error
     stored = ", ".join(f"{n} {outcome}" for outcome, n in sorted(result["stored"].items()))
@@ -189,23 +207,27 @@ def reextract(db_path: Path, warc: tuple[Path, ...], spider: str, wait: bool) ->
 @cli.command()
 @db_option
 @click.option("--check", is_flag=True, help="Only report what a re-run would change.")
-def renormalize(db_path: Path, check: bool) -> None:
+@click.option("--wait", is_flag=True, help="Wait for a crawl holding the archive's lock.")
+def renormalize(db_path: Path, check: bool, wait: bool) -> None:
     """Re-run normalisation over the stored raw values (no crawl, no network)."""
-    from filelock import FileLock, Timeout
-
+    from thinkscrape.archive.lock import WriterLock
     from thinkscrape.archive.renormalize import renormalize as run_renormalize
-    from thinkscrape.archive.schema import lock_path_for, open_db
+    from thinkscrape.archive.schema import open_db
 
     if not db_path.exists():
         raise click.ClickException(f"No archive at {db_path}.")
     # Rewriting values while a crawl writes would interleave two writers' views of a row.
-    try:
-        with FileLock(lock_path_for(db_path), timeout=0):
+    lock = WriterLock(db_path)
+    with writer_errors():
+        lock.acquire(wait=wait)
+        try:
             db = open_db(db_path)
-            report = run_renormalize(db, check=check)
-            db.close()
-    except Timeout:
-        raise click.ClickException(f"A crawl is writing to {db_path}; try again later.") from None
+            try:
+                report = run_renormalize(db, check=check)
+            finally:
+                db.close()
+        finally:
+            lock.release()
     differences = report["differences"]
     for difference in differences[:50]:
         url, field = difference["url"], difference["field"]
@@ -486,7 +508,8 @@ def datasette_command(
 
 
 class CouldNotStart(click.ClickException):
-    """A server that could not start, with the README's "could not start" exit code."""
+    """A server or an archive writer that could not start, with the README's "could not
+    start" exit code."""
 
     exit_code = EXIT_NOT_STARTED
 

@@ -5,12 +5,13 @@
     thinkscrape crawl cnas --db /srv/thinkscrape/thinktanks.db [-a since=2024-01-01] \\
         [-s JOBDIR=/srv/thinkscrape/jobs/cnas] [-s LOG_FILE=/var/log/thinkscrape/cnas.log] [--wait]
 
-It takes an exclusive lock next to the archive (``<db>.lock``), so one crawl at a time
-writes to an archive (a crawl row left 'running' by a killed crawl is then marked failed,
-finish reason ``killed``): a second one started meanwhile exits at once with code 75, or queues
-behind the first with ``--wait``. It never opens the database itself before holding the lock,
-so a second run never meets "database is locked". The lock is an OS file lock (``filelock``):
-a crawl that dies, even by SIGKILL, releases it with its process.
+It takes the archive's writer lock (``<db>.lock``, see ``thinkscrape.archive.lock``), so one
+writer at a time writes to an archive (a crawl row left 'running' by a killed crawl is then
+marked failed, finish reason ``killed``): a second one started meanwhile exits at once with
+code 75, or queues behind the first with ``--wait``. It never opens the database itself
+before holding the lock, so a second run never meets "database is locked". The lock is an
+OS file lock (``filelock``): a crawl that dies, even by SIGKILL, releases it with its
+process. The crawl's archive pipeline takes the same lock again in this process.
 
 The crawl runs in this process with Scrapy's own ``CrawlerProcess``, exactly as
 ``scrapy crawl`` runs it (same project settings, ``-a`` spider arguments, ``-s`` settings,
@@ -36,7 +37,8 @@ Exit codes (when several apply, the first in this list wins):
 ====  =======================================================================================
  0    healthy: the crawl finished and every check passed
  3    could not start: unknown spider, bad ``-a``/``-s`` value, the spider or archive failed
-      to open, or not one response came back from the site
+      to open (a read-only file or folder, an archive of a newer version, another program
+      writing to it for longer than the busy timeout), or not one response came back
 130   interrupted: stopped by SIGINT/SIGTERM before finishing (resume it with the same
       ``JOBDIR``)
  1    the crawl closed for another unexpected reason (e.g. ``cancelled``)
@@ -64,9 +66,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
-from filelock import FileLock, Timeout
 
-from thinkscrape.archive.schema import lock_path_for
+from thinkscrape.archive.lock import ArchiveLocked, WriterLock
+from thinkscrape.archive.schema import ArchiveError, lock_path_for
 from thinkscrape.startup import CannotStart, check_crawl
 
 if TYPE_CHECKING:
@@ -101,6 +103,9 @@ CHECK_EXIT_CODES: tuple[tuple[str, int], ...] = (
     ("missing", EXIT_MISSING),
 )
 
+# What every writer says when another holds the archive's lock.
+LOCKED_ADVICE = "Run again later, or with --wait to queue behind it."
+
 EXIT_MEANINGS = {
     EXIT_OK: "healthy",
     EXIT_FAILED: "closed for an unexpected reason",
@@ -115,8 +120,14 @@ EXIT_MEANINGS = {
 }
 
 
+# Finish reasons of a crawl its archive stopped before the first request (the pipeline's).
+ARCHIVE_FINISH_REASONS = {"archive_locked": EXIT_LOCKED, "archive_unavailable": EXIT_NOT_STARTED}
+
+
 def exit_code_for(stats: Mapping[str, Any]) -> int:
     """The exit code a finished crawl's stats call for (see the module docstring)."""
+    if stats.get("finish_reason") in ARCHIVE_FINISH_REASONS:
+        return ARCHIVE_FINISH_REASONS[stats["finish_reason"]]
     failed = {check.get("check") for check in stats.get("thinkscrape/health/failed_checks") or []}
     for check, code in CHECK_EXIT_CODES:
         if check in failed:
@@ -230,18 +241,16 @@ def close_abandoned_crawls(db_path: str, spider_name: str) -> int:
     if lock_path_for(db_path) is None or not Path(db_path).exists():
         return 0
     from thinkscrape.archive.schema import open_db
+    from thinkscrape.archive.store import Archive
 
-    db = open_db(db_path)
     try:
-        with db.conn:
-            cursor = db.execute(
-                "UPDATE crawls SET status = 'failed', finish_reason = 'killed' "
-                "WHERE status = 'running' AND spider = ?",
-                [spider_name],
-            )
-        return cursor.rowcount
-    finally:
-        db.close()
+        db = open_db(db_path)
+        try:
+            return Archive(db).close_abandoned_crawls(spider_name)
+        finally:
+            db.close()
+    except sqlite3.Error as error:  # another program's write outlasted the busy timeout
+        raise ArchiveError(f"cannot write to {db_path}: {error}") from error
 
 
 def record_exit_code(db_path: str, stats: Mapping[str, Any], code: int) -> None:
@@ -250,17 +259,15 @@ def record_exit_code(db_path: str, stats: Mapping[str, Any], code: int) -> None:
     if crawl_id is None or lock_path_for(db_path) is None:
         return
     from thinkscrape.archive.schema import open_db
+    from thinkscrape.archive.store import Archive
 
     try:
         db = open_db(db_path)
         try:
-            with db.conn:
-                db["crawls"].update(
-                    crawl_id, {"exit_code": code, "status": "ok" if code == EXIT_OK else "failed"}
-                )
+            Archive(db).record_verdict(crawl_id, code, "ok" if code == EXIT_OK else "failed")
         finally:
             db.close()
-    except (sqlite3.Error, OSError) as error:
+    except (ArchiveError, sqlite3.Error, OSError) as error:
         click.echo(f"Could not record exit code {code} for crawl {crawl_id}: {error}", err=True)
 
 
@@ -331,23 +338,19 @@ def crawl_command(
         check_crawl(settings, spider_name, arguments)
     except CannotStart as error:
         not_started(ctx, spider_name, str(error))
-    lock_path = lock_path_for(db_path)
-
-    lock = None
-    if lock_path is not None:
-        lock_path.parent.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(lock_path)
-        try:
-            lock.acquire(timeout=-1 if wait else 0)
-        except Timeout:
-            click.echo(
-                f"Another crawl is writing to {db_path} (lock {lock_path} is held); not "
-                f"starting. Run again later, or with --wait to queue behind it.",
-                err=True,
-            )
-            ctx.exit(EXIT_LOCKED)
+    lock = WriterLock(db_path)
     try:
-        abandoned = close_abandoned_crawls(db_path, spider_name)
+        lock.acquire(wait=wait)
+    except ArchiveLocked as error:
+        click.echo(f"{error} {LOCKED_ADVICE}", err=True)
+        ctx.exit(EXIT_LOCKED)
+    except ArchiveError as error:
+        not_started(ctx, spider_name, str(error))
+    try:
+        try:
+            abandoned = close_abandoned_crawls(db_path, spider_name)
+        except ArchiveError as error:
+            not_started(ctx, spider_name, str(error))
         if abandoned:
             click.echo(
                 f"{abandoned} earlier crawl(s) of {spider_name} never finished: marked "
@@ -376,8 +379,7 @@ def crawl_command(
         record_exit_code(db_path, stats, code)
         click.echo(summary(spider_name, stats, code), err=True)
     finally:
-        if lock is not None:
-            lock.release()
+        lock.release()
     ctx.exit(code)
 
 

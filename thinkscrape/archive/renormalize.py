@@ -20,6 +20,7 @@ import sqlite_utils
 from scrapy.utils.misc import walk_modules_iter
 from scrapy.utils.spider import iter_spider_classes
 
+from thinkscrape.archive.schema import write_transaction
 from thinkscrape.archive.store import (
     JSON_COLUMNS,
     LINK_FIELDS,
@@ -91,7 +92,7 @@ def renormalize(
     }
     options = {"date_order": date_order, "languages": languages}
     for start in range(0, len(ids), BATCH):
-        with db.atomic():
+        with write_transaction(db):
             for publication_id in ids[start : start + BATCH]:
                 _renormalize_one(archive, publication_id, report, check=check, **options)
     report["events"] = dict(sorted(report["events"].items()))

@@ -8,43 +8,154 @@ A schema change is a new function appended at the end; applied migrations are ne
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from urllib.parse import quote
 
 import sqlite_utils
 from sqlite_utils.migrations import Migrations
 
-# A second writer (a crawl, a re-normalisation) waits this long for the lock before failing.
+# How long a write waits for another program's write transaction (the sqlite3 shell, a
+# notebook, DB Browser) to end before failing with "database is locked".
 BUSY_TIMEOUT_MS = 30_000
 
 # Columns indexed for full-text search; kept in sync with ``publications`` by triggers.
 FTS_COLUMNS = ("title", "subtitle", "summary", "body")
 
 migrations = Migrations("thinkscrape")
+# Every migration this version knows, in order; an archive that has had another one was
+# written by a newer version.
+MIGRATION_NAMES: list[str] = []
+
+
+class ArchiveError(Exception):
+    """The archive cannot be opened for writing; the message says why, for the user."""
+
+
+class NewerArchive(ArchiveError):
+    """The archive has migrations this version does not know: writing could break it."""
 
 
 def open_db(path: str | Path) -> sqlite_utils.Database:
-    """Open (creating if needed) the archive at ``path`` and apply pending migrations.
+    """Open (creating if needed) the archive at ``path`` for writing; apply pending migrations.
 
-    ``":memory:"`` gives a private in-memory archive, for tests.
+    ``":memory:"`` gives a private in-memory archive, for tests. Raises ``ArchiveError`` when
+    the file cannot be written (a read-only file or folder, not a SQLite database, written
+    by a newer thinkscrape, another program's write transaction outlasting the busy timeout).
+    Readers open the archive with ``open_read_only`` instead.
     """
     in_memory = str(path) == ":memory:"
-    if in_memory:
-        db = sqlite_utils.Database(memory=True)
-    else:
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite_utils.Database(path)
-    db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
     if not in_memory:
-        # WAL lets researchers read the archive while a crawl writes to it. With WAL,
-        # synchronous=NORMAL still never corrupts the file and a crash of the crawl loses
-        # nothing committed; only a power cut may undo the last commits (a re-crawl fetches
-        # those pages again). It spares an fsync per commit, and a crawl commits per item.
-        db.enable_wal()
-        db.execute("PRAGMA synchronous = NORMAL")
-    db.execute("PRAGMA foreign_keys = ON")
-    migrate(db)
+        path = Path(path)
+        check_writable(path)
+    try:
+        db = sqlite_utils.Database(memory=True) if in_memory else sqlite_utils.Database(path)
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        if not in_memory:
+            # WAL lets researchers read the archive while a crawl writes to it. With WAL,
+            # synchronous=NORMAL still never corrupts the file and a crash of the crawl loses
+            # nothing committed; only a power cut may undo the last commits (a re-crawl
+            # fetches those pages again). It spares an fsync per commit, and a crawl commits
+            # per item.
+            db.enable_wal()
+            db.execute("PRAGMA synchronous = NORMAL")
+        db.execute("PRAGMA foreign_keys = ON")
+        unknown = unknown_migrations(db)
+        if unknown:
+            db.close()
+            raise NewerArchive(
+                f"{path}: this archive was written by a newer thinkscrape (it has had "
+                f"{', '.join(unknown)}, which this version does not know); upgrade "
+                "thinkscrape to write to it. Reading it (stats, search, export, browse) "
+                "still works."
+            )
+        migrate(db)
+    except sqlite3.DatabaseError as error:
+        raise ArchiveError(f"cannot open {path} as an archive: {error}") from error
     return db
+
+
+def check_writable(path: Path) -> None:
+    """Raise ``ArchiveError`` unless an archive at ``path`` can be created or written.
+
+    Writing a WAL archive creates files beside it (``-wal``, ``-shm``, the writers'
+    ``.lock``), so its folder must be writable as well as the file. Missing folders are
+    created.
+    """
+    folder = path.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise ArchiveError(f"cannot create the folder {folder} for {path}: {error}") from error
+    if path.is_dir():
+        raise ArchiveError(f"{path} is a folder, not an archive file")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise ArchiveError(
+            f"cannot write to {path}: its folder {folder} is read-only (writing an archive "
+            "creates its -wal, -shm and .lock files beside it)"
+        )
+    if path.exists() and not os.access(path, os.W_OK):
+        raise ArchiveError(f"cannot write to {path}: the file is read-only")
+
+
+def open_read_only(path: str | Path) -> sqlite3.Connection:
+    """A read-only connection to the archive at ``path``, for queries and exports.
+
+    ``mode=ro`` reads a WAL archive while a crawl writes to it, but it needs to create the
+    ``-shm`` file beside the archive. Where it cannot (a shared archive in a read-only
+    folder) the file is opened ``immutable=1``: without locks, which is safe because
+    nobody can be writing to it there.
+    """
+    if needs_immutable(path):
+        return _connect(path, "mode=ro&immutable=1")
+    return _connect(path, "mode=ro")
+
+
+def needs_immutable(path: str | Path) -> bool:
+    """True when the archive at ``path`` can only be read opened ``immutable=1``."""
+    try:
+        connection = _connect(path, "mode=ro")
+        try:
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            connection.close()
+    except sqlite3.OperationalError:
+        return os.path.isfile(path) and not os.access(Path(path).parent, os.W_OK)
+    return False
+
+
+def _connect(path: str | Path, options: str) -> sqlite3.Connection:
+    return sqlite3.connect(f"file:{quote(str(Path(path).resolve()))}?{options}", uri=True)
+
+
+@contextlib.contextmanager
+def write_transaction(db: sqlite_utils.Database) -> Iterator[None]:
+    """A transaction that takes SQLite's write lock at its start (``BEGIN IMMEDIATE``).
+
+    A plain ``BEGIN`` (sqlite-utils' ``atomic()``) that reads before it writes cannot wait
+    for another program's write transaction: SQLite does not call the busy handler when a
+    read transaction asks to become a write one, so the write fails at once with "database
+    is locked". Taking the write lock first makes it wait up to ``BUSY_TIMEOUT_MS``.
+    Nested inside an open transaction it is a savepoint, as ``atomic()`` is.
+    """
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        db.rollback()
+        raise
+    try:
+        db.conn.execute("COMMIT")
+    except BaseException:
+        db.rollback()
+        raise
 
 
 def lock_path_for(db_path: str | Path) -> Path | None:
@@ -60,10 +171,24 @@ def lock_path_for(db_path: str | Path) -> Path | None:
 
 def migrate(db: sqlite_utils.Database) -> None:
     """Apply every migration ``db`` has not had yet (a no-op on an up-to-date archive)."""
-    migrations.apply(db)
+    if not migrations.pending(db):
+        return  # nothing to write: no need to wait for the write lock
+    with write_transaction(db):
+        migrations.apply(db)
 
 
-@migrations(name="m001_tables")
+def unknown_migrations(db: sqlite_utils.Database) -> list[str]:
+    """Migrations ``db`` has had that this version does not know (a newer one wrote it)."""
+    return [m.name for m in migrations.applied(db) if m.name not in MIGRATION_NAMES]
+
+
+def migration(name: str) -> Callable[[Callable], Callable]:
+    """Register a migration under ``name`` (``migrations(name=...)``) and remember its name."""
+    MIGRATION_NAMES.append(name)
+    return migrations(name=name)
+
+
+@migration("m001_tables")
 def m001_tables(db: sqlite_utils.Database) -> None:
     db["crawls"].create(
         {
@@ -200,7 +325,7 @@ def m001_tables(db: sqlite_utils.Database) -> None:
     )
 
 
-@migrations(name="m002_full_text_search")
+@migration("m002_full_text_search")
 def m002_full_text_search(db: sqlite_utils.Database) -> None:
     # Porter stemming so a search for "sanction" also finds "sanctions" and "sanctioned".
     db["publications"].enable_fts(
@@ -261,13 +386,13 @@ ORDER BY a.name, publications DESC, p.outlet
 }
 
 
-@migrations(name="m003_views")
+@migration("m003_views")
 def m003_views(db: sqlite_utils.Database) -> None:
     for name, sql in VIEWS.items():
         db.create_view(name, sql.strip())
 
 
-@migrations(name="m004_dropped_pages")
+@migration("m004_dropped_pages")
 def m004_dropped_pages(db: sqlite_utils.Database) -> None:
     # Pages that were fetched but could not be archived (no title: a block page, a test
     # entry leaked onto the site), with the reason. An incremental crawl does not fetch them

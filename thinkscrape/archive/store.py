@@ -20,6 +20,7 @@ from typing import Any
 
 import sqlite_utils
 
+from thinkscrape.archive.schema import write_transaction
 from thinkscrape.items import Publication
 from thinkscrape.normalize.people import name_key
 
@@ -168,11 +169,34 @@ class Archive:
     # --- crawls -----------------------------------------------------------------------
     def start_crawl(self, spider: str, args: dict[str, Any], started: str | None = None) -> int:
         """Open a ``crawls`` row with status 'running' and return its id."""
-        cursor = self.db.execute(
-            "INSERT INTO crawls (spider, started, args, status) VALUES (?, ?, ?, 'running')",
-            [spider, started or self.clock(), to_json(args)],
-        )
+        with self._transaction():
+            cursor = self._execute(
+                "INSERT INTO crawls (spider, started, args, status) VALUES (?, ?, ?, 'running')",
+                [spider, started or self.clock(), to_json(args)],
+            )
         return cursor.lastrowid
+
+    def close_abandoned_crawls(self, spider: str) -> int:
+        """Mark ``spider``'s crawls still 'running' as failed ('killed'); how many there were.
+
+        Called by a writer holding the archive's lock, so no crawl of this archive is
+        running: a row still 'running' belongs to a crawl killed before it could close it.
+        """
+        with self._transaction():
+            cursor = self._execute(
+                "UPDATE crawls SET status = 'failed', finish_reason = 'killed'"
+                " WHERE status = 'running' AND spider = ?",
+                [spider],
+            )
+        return cursor.rowcount
+
+    def record_verdict(self, crawl_id: int, exit_code: int, status: str) -> None:
+        """Write a crawl's verdict (exit code and status) into its ``crawls`` row."""
+        with self._transaction():
+            self._execute(
+                "UPDATE crawls SET exit_code = ?, status = ? WHERE id = ?",
+                [exit_code, status, crawl_id],
+            )
 
     def finish_crawl(
         self,
@@ -188,25 +212,27 @@ class Archive:
         exit_code: int | None = None,
     ) -> None:
         """Close a crawl's row with its outcome and Scrapy stats (datetimes as ISO text)."""
-        self.db.execute(
-            """
-            UPDATE crawls SET finished = ?, finish_reason = ?, items_stored = ?,
-              items_dropped = ?, errors = ?, stats = ?, coverage = ?, status = ?, exit_code = ?
-            WHERE id = ?
-            """,
-            [
-                self.clock(),
-                finish_reason,
-                items_stored,
-                items_dropped,
-                errors,
-                to_json(stats),
-                None if coverage is None else to_json(coverage),
-                status,
-                exit_code,
-                crawl_id,
-            ],
-        )
+        with self._transaction():
+            self._execute(
+                """
+                UPDATE crawls SET finished = ?, finish_reason = ?, items_stored = ?,
+                  items_dropped = ?, errors = ?, stats = ?, coverage = ?, status = ?,
+                  exit_code = ?
+                WHERE id = ?
+                """,
+                [
+                    self.clock(),
+                    finish_reason,
+                    items_stored,
+                    items_dropped,
+                    errors,
+                    to_json(stats),
+                    None if coverage is None else to_json(coverage),
+                    status,
+                    exit_code,
+                    crawl_id,
+                ],
+            )
 
     # --- publications -----------------------------------------------------------------
     def store(self, pub: Publication, crawl_id: int) -> tuple[int, str]:
@@ -260,12 +286,13 @@ class Archive:
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
-        """``db.atomic()``; author resolutions made inside are remembered once it commits."""
+        """A write transaction (``schema.write_transaction``: it waits for other writers);
+        author resolutions made inside are remembered once it commits."""
         outermost = not self.db.conn.in_transaction
         if outermost:
             self._remembering = True
         try:
-            with self.db.atomic():
+            with write_transaction(self.db):
                 yield
             if outermost:
                 self._author_ids.update(self._pending_author_ids)
@@ -306,10 +333,11 @@ class Archive:
 
         The first time it was found gone is kept. Returns False for a URL not archived.
         """
-        cursor = self.db.execute(
-            "UPDATE publications SET gone_at = coalesce(gone_at, ?) WHERE url = ?",
-            [when or self.clock(), url],
-        )
+        with self._transaction():
+            cursor = self._execute(
+                "UPDATE publications SET gone_at = coalesce(gone_at, ?) WHERE url = ?",
+                [when or self.clock(), url],
+            )
         if cursor.rowcount:
             logger.info("Marked gone in crawl %s: %s", crawl_id, url)
         return cursor.rowcount > 0
@@ -351,11 +379,13 @@ class Archive:
     ) -> None:
         """Record where a response's bytes are kept. A record already known (same WARC
         file and offset) is not duplicated; it only gains a publication it lacked."""
-        self.db.execute(_ADD_CAPTURE, _capture_params(capture, crawl_id, publication_id))
+        with self._transaction():
+            self._execute(_ADD_CAPTURE, _capture_params(capture, crawl_id, publication_id))
 
     def link_captures(self, url: str, publication_id: int) -> int:
         """Attach the captures of ``url`` that have no publication yet; return how many."""
-        return self.db.execute(_LINK_CAPTURES, [publication_id, url]).rowcount
+        with self._transaction():
+            return self._execute(_LINK_CAPTURES, [publication_id, url]).rowcount
 
     # --- internals ----------------------------------------------------------------------
     # These run only inside ``_transaction()``, so they talk to the connection directly:

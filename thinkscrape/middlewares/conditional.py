@@ -160,16 +160,16 @@ class ConditionalRequestMiddleware:
     def _save(self, rows: list[dict[str, Any]]) -> None:
         if self.db_path == ":memory:":
             return
-        from thinkscrape.archive.schema import open_db
+        from thinkscrape.archive.schema import ArchiveError, open_db, write_transaction
 
         try:
             db = open_db(self.db_path)
             try:
-                with db.conn:
+                with write_transaction(db):
                     db[TABLE].upsert_all(rows, pk="url")
             finally:
                 db.close()
-        except sqlite3.Error as error:
+        except (ArchiveError, sqlite3.Error) as error:
             # Losing validators only costs full downloads next time; say so and carry on.
             self.stats.inc_value("thinkscrape/conditional/save_failed")
             logger.warning("Could not save %d HTTP validators: %s", len(rows), error)

@@ -3,25 +3,38 @@
 Each publication is committed as it arrives, so a crawl killed half-way keeps what it
 stored. The crawl's own row in ``crawls`` is opened when the spider opens and closed,
 with its finish reason and Scrapy stats, when it closes.
+
+The pipeline holds the archive's writer lock (``<db>.lock``, see ``archive.lock``) from
+the spider's opening to its closing, whatever command runs the crawl. If another writer
+holds it, or the archive cannot be written (a read-only file or folder, an archive of a
+newer version), the crawl closes before its first request, with finish reason
+``archive_locked`` or ``archive_unavailable`` and a message saying why: nothing is fetched
+and nothing written.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
+import sqlite3
 from typing import Any
 
 from scrapy import signals
 from scrapy.crawler import Crawler
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import CloseSpider, NotConfigured
 
 from thinkscrape import signals as thinkscrape_signals
 from thinkscrape.archive import history
-from thinkscrape.archive.schema import open_db
+from thinkscrape.archive.lock import ArchiveLocked, WriterLock
+from thinkscrape.archive.schema import ArchiveError, open_db
 from thinkscrape.archive.store import Archive
 from thinkscrape.items import Gone, Publication
 
 logger = logging.getLogger(__name__)
+
+# Finish reasons of a crawl that closed before its first request because of its archive.
+ARCHIVE_LOCKED = "archive_locked"
+ARCHIVE_UNAVAILABLE = "archive_unavailable"
 
 
 class ArchivePipeline:
@@ -29,6 +42,7 @@ class ArchivePipeline:
         self.crawler = crawler
         self.stats = crawler.stats
         self.db_path = db_path
+        self.lock = WriterLock(db_path)
         self.archive: Archive | None = None
         self.crawl_id: int | None = None
         self.stored = 0
@@ -48,7 +62,37 @@ class ArchivePipeline:
 
     def open_spider(self) -> None:
         spider = self.crawler.spider
+        try:
+            self.lock.acquire()
+        except ArchiveLocked as error:
+            logger.error(
+                "%s This crawl stops before its first request, writing nothing (%s).",
+                error,
+                ARCHIVE_LOCKED,
+            )
+            raise CloseSpider(ARCHIVE_LOCKED) from None
+        except ArchiveError as error:
+            logger.error("Cannot archive: %s. This crawl stops before its first request.", error)
+            raise CloseSpider(ARCHIVE_UNAVAILABLE) from None
+        try:
+            self._open_archive(spider)
+        except (ArchiveError, sqlite3.Error) as error:
+            if self.archive is not None:
+                self.archive.db.close()
+                self.archive = None
+            self.lock.release()
+            logger.error("Cannot archive: %s. This crawl stops before its first request.", error)
+            raise CloseSpider(ARCHIVE_UNAVAILABLE) from None
+
+    def _open_archive(self, spider: Any) -> None:
         self.archive = Archive(open_db(self.db_path))
+        abandoned = self.archive.close_abandoned_crawls(spider.name)
+        if abandoned:
+            logger.warning(
+                "%s earlier crawl(s) of %s never finished: marked failed (killed).",
+                abandoned,
+                spider.name,
+            )
         args = {
             key: value
             for key, value in vars(spider).items()
@@ -90,18 +134,21 @@ class ArchivePipeline:
             return
         stats = self.stats.get_stats()
         failed = stats.get("thinkscrape/health/failed_checks") or []
-        self.archive.finish_crawl(
-            self.crawl_id,
-            finish_reason=reason,
-            items_stored=self.stored,
-            items_dropped=int(stats.get("item_dropped_count", 0)),
-            errors=int(stats.get("log_count/ERROR", 0)),
-            stats=stats,
-            coverage=stats.get("thinkscrape/coverage"),
-            status="failed" if failed or reason != "finished" else "ok",
-        )
-        self.archive.db.close()
-        self.archive = None
+        try:
+            self.archive.finish_crawl(
+                self.crawl_id,
+                finish_reason=reason,
+                items_stored=self.stored,
+                items_dropped=int(stats.get("item_dropped_count", 0)),
+                errors=int(stats.get("log_count/ERROR", 0)),
+                stats=stats,
+                coverage=stats.get("thinkscrape/coverage"),
+                status="failed" if failed or reason != "finished" else "ok",
+            )
+        finally:
+            self.archive.db.close()
+            self.archive = None
+            self.lock.release()
 
 
 def _jsonable(values: dict[str, Any]) -> dict[str, Any]:

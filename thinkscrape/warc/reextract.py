@@ -18,7 +18,9 @@ spider's logic is not worth that difference: the first draft of the direct loop 
 took 14 press releases for listing pages.
 
 The crawl runs as ``scrapy crawl`` in a child process (Twisted's reactor runs once per
-process), under the archive's lock (``<db>.lock``, as ``thinkscrape crawl`` takes it).
+process). The child takes the archive's lock (``<db>.lock``) itself, in its archive pipeline,
+as every crawl does: the lock is held by the process that writes, so killing this one leaves
+no writer running unlocked.
 """
 
 from __future__ import annotations
@@ -35,9 +37,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from filelock import FileLock, Timeout
-
-from thinkscrape.archive.schema import lock_path_for
+from thinkscrape.archive.lock import ArchiveLocked, WriterLock
+from thinkscrape.pipelines.archive import ARCHIVE_LOCKED
 from thinkscrape.warc.replay import WarcIndex, warc_files
 
 logger = logging.getLogger(__name__)
@@ -101,7 +102,9 @@ def reextract(
     Returns the replay crawl's figures: ``pages`` (responses replayed), ``stored`` (archive
     outcomes, e.g. ``{"unchanged": 290, "updated": 10}``), ``missing`` (URLs the spider
     asked for that were never captured), ``seconds``, ``pages_per_s``, ``crawl_id`` and
-    ``finish_reason``. Raises ``ReextractError`` if the crawl could not run.
+    ``finish_reason``. Raises ``ReextractError`` if the crawl could not run,
+    ``ArchiveLocked`` if another writer holds the archive's lock (unless ``wait``), and
+    ``schema.ArchiveError`` if the archive cannot be written.
     """
     files = warc_files(warc_paths)
     if not files:
@@ -125,20 +128,7 @@ def reextract(
     for name, value in crawl_settings.items():
         command += ["-s", f"{name}={value}"]
 
-    lock = FileLock(lock_path_for(db_path))
-    try:
-        lock.acquire(timeout=-1 if wait else 0)
-    except Timeout:
-        raise ReextractError(
-            f"another crawl is writing to {db_path} (lock {db_path}.lock is held)"
-        ) from None
-    try:
-        env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "thinkscrape.settings"}
-        started = time.perf_counter()
-        done = subprocess.run(command, env=env, capture_output=True, text=True)
-        seconds = time.perf_counter() - started
-    finally:
-        lock.release()
+    done, seconds = _run_replay(command, db_path, wait=wait)
     if done.returncode != 0:
         raise ReextractError(
             f"replay crawl failed (exit {done.returncode}):\n{done.stderr[-4000:]}"
@@ -161,6 +151,28 @@ def reextract(
         "seconds": seconds,
         "pages_per_s": pages / seconds if seconds else 0.0,
     }
+
+
+def _run_replay(
+    command: list[str], db_path: str | os.PathLike[str], *, wait: bool
+) -> tuple[subprocess.CompletedProcess[str], float]:
+    """Run the replay crawl once no other writer holds the archive's lock; (result, seconds).
+
+    The crawl takes the lock itself. Should another writer take it between this check and
+    the crawl's start, the crawl stops before writing anything: it is run again after
+    that writer with ``wait``, else ``ArchiveLocked`` is raised.
+    """
+    lock = WriterLock(db_path)
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "thinkscrape.settings"}
+    while True:
+        lock.acquire(wait=wait)
+        lock.release()
+        started = time.perf_counter()
+        done = subprocess.run(command, env=env, capture_output=True, text=True)
+        if f"({ARCHIVE_LOCKED})" not in done.stderr:
+            return done, time.perf_counter() - started
+        if not wait:
+            raise ArchiveLocked(db_path, lock.path)
 
 
 def _last_crawl_stats(db_path: str | os.PathLike[str], spider_name: str) -> dict[str, Any] | None:
