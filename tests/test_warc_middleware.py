@@ -30,7 +30,8 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 
-from thinkscrape.warc.reextract import ReextractError, reextract
+from thinkscrape.archive.lock import ArchiveLocked
+from thinkscrape.warc.reextract import reextract
 from thinkscrape.warc.replay import WarcIndex, WarcReplayMiddleware
 from thinkscrape.warc.writer import HttpMessage, WarcWriter
 
@@ -515,7 +516,7 @@ def test_reextract_rebuilds_publications_from_the_warc_files(cnas_capture: Path)
 def test_reextract_waits_for_no_one_holding_the_archive_lock(cnas_capture: Path) -> None:
     db_path = cnas_capture / "locked.db"
     with FileLock(f"{db_path}.lock"):
-        with pytest.raises(ReextractError, match="lock"):
+        with pytest.raises(ArchiveLocked, match="lock"):
             reextract(db_path, cnas_capture / "warc")
     assert not db_path.exists()
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import quote
 
@@ -26,9 +26,6 @@ BUSY_TIMEOUT_MS = 30_000
 FTS_COLUMNS = ("title", "subtitle", "summary", "body")
 
 migrations = Migrations("thinkscrape")
-# Every migration this version knows, in order; an archive that has had another one was
-# written by a newer version.
-MIGRATION_NAMES: list[str] = []
 
 
 class ArchiveError(Exception):
@@ -179,16 +176,12 @@ def migrate(db: sqlite_utils.Database) -> None:
 
 def unknown_migrations(db: sqlite_utils.Database) -> list[str]:
     """Migrations ``db`` has had that this version does not know (a newer one wrote it)."""
-    return [m.name for m in migrations.applied(db) if m.name not in MIGRATION_NAMES]
+    # Every migration this version knows is pending on an empty database.
+    known = {m.name for m in migrations.pending(sqlite_utils.Database(memory=True))}
+    return [m.name for m in migrations.applied(db) if m.name not in known]
 
 
-def migration(name: str) -> Callable[[Callable], Callable]:
-    """Register a migration under ``name`` (``migrations(name=...)``) and remember its name."""
-    MIGRATION_NAMES.append(name)
-    return migrations(name=name)
-
-
-@migration("m001_tables")
+@migrations(name="m001_tables")
 def m001_tables(db: sqlite_utils.Database) -> None:
     db["crawls"].create(
         {
@@ -325,7 +318,7 @@ def m001_tables(db: sqlite_utils.Database) -> None:
     )
 
 
-@migration("m002_full_text_search")
+@migrations(name="m002_full_text_search")
 def m002_full_text_search(db: sqlite_utils.Database) -> None:
     # Porter stemming so a search for "sanction" also finds "sanctions" and "sanctioned".
     db["publications"].enable_fts(
@@ -386,13 +379,13 @@ ORDER BY a.name, publications DESC, p.outlet
 }
 
 
-@migration("m003_views")
+@migrations(name="m003_views")
 def m003_views(db: sqlite_utils.Database) -> None:
     for name, sql in VIEWS.items():
         db.create_view(name, sql.strip())
 
 
-@migration("m004_dropped_pages")
+@migrations(name="m004_dropped_pages")
 def m004_dropped_pages(db: sqlite_utils.Database) -> None:
     # Pages that were fetched but could not be archived (no title: a block page, a test
     # entry leaked onto the site), with the reason. An incremental crawl does not fetch them

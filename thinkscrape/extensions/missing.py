@@ -108,14 +108,17 @@ class MissingPublications:
         holes = self.holes(spider, reason)
         figures = {"recovered": 0, "missing": len(holes), "given_up": 0}
         path = self.crawler.settings.get("THINKSCRAPE_DB")
-        if path:
+        crawl_id = self.stats.get_value("thinkscrape/crawl_id")
+        # Without a crawl id the archive pipeline never opened the archive (its lock was
+        # held, or it cannot be written): this crawl must not write to it either.
+        if path and crawl_id is not None:
             try:
                 db = open_db(path)
                 try:
                     figures = missing.settle(
                         db,
                         site=spider.name,
-                        crawl_id=self.stats.get_value("thinkscrape/crawl_id"),
+                        crawl_id=crawl_id,
                         stored=self.stored,
                         holes=holes,
                         max_attempts=self.max_attempts,
