@@ -234,10 +234,14 @@ def test_demo_explains_a_missing_sample(tmp_path: Path, monkeypatch) -> None:
     )
 
 
-def test_demo_crawls_the_bundled_sample_into_an_archive(tmp_path: Path) -> None:
-    db_path = tmp_path / "demo" / "thinktanks.db"
-    result = run("demo", "--db", str(db_path))
+def test_demo_crawls_the_bundled_sample_into_its_own_archive(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("demo")
     assert result.exit_code == 0, result.output
+    # its own file: never the live crawls' data/thinktanks.db
+    db_path = tmp_path / "data" / "demo.db"
+    assert db_path.is_file()
+    assert not (tmp_path / "data" / "thinktanks.db").exists()
     db = open_db(db_path)
     counts = {table: db[table].count for table in ("publications", "authors", "crawls")}
     # A real report from the site notes (4.2 #32), as the sample serves it.
@@ -257,7 +261,8 @@ def test_demo_crawls_the_bundled_sample_into_an_archive(tmp_path: Path) -> None:
     assert crawl_line.startswith(f"Crawl #1 cnas {started}  {status} (finished): ")
     assert any(line.split() == ["publications", f"{counts['publications']:,}"] for line in lines)
     assert any(line.split() == ["authors", f"{counts['authors']:,}"] for line in lines)
-    assert f"  thinkscrape search 'north korea' --db {db_path}" in lines
+    assert "  thinkscrape search 'north korea' --db data/demo.db" in lines
+    assert "  thinkscrape stats --db data/demo.db" in lines
     # every publication row leads back to its bytes in the bundled capture
     captures = (
         open_db(db_path)
@@ -279,8 +284,36 @@ def test_demo_keeps_out_of_an_archive_of_the_live_site(archive: Path) -> None:
     before = archive.read_bytes()
     result = run("demo", "--db", str(archive))
     assert result.exit_code == 1
-    assert f"Error: {archive.resolve()} holds crawls of a live site" in result.output
+    assert f"Error: {archive.resolve()} holds publications crawled from a live site" in (
+        result.output
+    )
     assert archive.read_bytes() == before
+
+
+def test_a_live_crawl_that_stored_nothing_does_not_keep_the_demo_out(tmp_path: Path) -> None:
+    # what `scrapy crawl cnas` leaves in an archive without a network: a row, no publication
+    db_path = tmp_path / "demo.db"
+    store = Archive(open_db(db_path))
+    crawl_id = store.start_crawl("cnas", {})
+    store.finish_crawl(
+        crawl_id, finish_reason="finished", items_stored=0, items_dropped=0, errors=8, stats={}
+    )
+    store.db.close()
+    result = run("demo", "--db", str(db_path))
+    assert result.exit_code == 0, result.output
+    db = open_db(db_path)
+    assert db["publications"].count > 0
+    db.close()
+
+
+def test_demo_refuses_a_held_lock_with_75(tmp_path: Path) -> None:
+    from filelock import FileLock
+
+    db_path = tmp_path / "demo.db"
+    with FileLock(f"{db_path}.lock"):
+        result = run("demo", "--db", str(db_path))
+    assert result.exit_code == 75, result.output
+    assert f"Another crawl or archive job is writing to {db_path}" in result.output
 
 
 def test_renormalize_check_reports_a_value_that_drifted(mirror_crawl: Path, tmp_path: Path) -> None:

@@ -33,6 +33,8 @@ from thinkscrape.runner import EXIT_LOCKED, EXIT_NOT_STARTED, LOCKED_ADVICE
 from thinkscrape.runner import crawl_command as unattended_crawl_command
 
 DEFAULT_DB = "data/thinktanks.db"
+# The demo's own archive: the bundled sample never mixes with live crawls.
+DEMO_DB = "data/demo.db"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_WARC = PROJECT_ROOT / "data" / "samples" / "cnas.warc.gz"
 METADATA_PATH = Path(__file__).resolve().parent / "datasette" / "metadata.json"
@@ -112,44 +114,59 @@ def sample_warc() -> Path:
 
 
 def live_crawls(db_path: Path) -> int:
-    """How many crawls in the archive at ``db_path`` fetched from anywhere but this machine."""
+    """How many crawls of a live site stored publications in the archive at ``db_path``.
+
+    Crawls of a mirror on this machine and replays of kept WARC files (the demo's own) do
+    not count, nor does a live crawl that stored nothing (no network, say).
+    """
+    from thinkscrape.archive.store import Archive
+
     if not db_path.exists():
         return 0
     db = open_archive(db_path)
-    crawls = [json.loads(args or "{}") for (args,) in db.execute("select args from crawls")]
-    db.close()
+    try:
+        crawls = Archive(db).crawls_that_stored()
+    finally:
+        db.close()
     local = ("http://127.0.0.1:", "http://localhost:")
-    return sum(1 for args in crawls if not str(args.get("base_url") or "").startswith(local))
+    return sum(
+        1
+        for crawl in crawls
+        if not crawl["replayed"] and not str(crawl["args"].get("base_url") or "").startswith(local)
+    )
 
 
 @cli.command()
 @click.option(
     "--db",
     "db_path",
-    default=DEFAULT_DB,
+    default=DEMO_DB,
     show_default=True,
     type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write the demo archive.",
+    help="Where to write the demo archive (its own file: live crawls go elsewhere).",
 )
 def demo(db_path: Path) -> None:
-    """Replay the bundled capture of a cnas.org sample into an archive; count what landed.
+    """Replay the bundled capture of a cnas.org sample into its own archive; count what landed.
 
     Nothing is fetched: every response comes from data/samples/cnas.warc.gz, through the
-    same spider, pipelines and archive as a live crawl.
+    same spider, pipelines and archive as a live crawl. The archive is data/demo.db, apart
+    from the live crawls' data/thinktanks.db.
     """
     from thinkscrape.warc.reextract import ReextractError, reextract
 
+    given = db_path
     db_path = db_path.resolve()
     warc = sample_warc()
     # The sample holds invented text under real cnas.org URLs: keep it out of a real archive.
     if live_crawls(db_path):
         raise click.ClickException(
-            f"{db_path} holds crawls of a live site; the demo would mix the sample into it. "
-            "Choose another file with --db, e.g. --db data/demo.db."
+            f"{db_path} holds publications crawled from a live site; the demo would mix the "
+            f"sample into it. Choose another file with --db, e.g. --db {DEMO_DB}."
         )
     click.echo(f"Replaying {warc.relative_to(PROJECT_ROOT)} into {db_path} ...")
     try:
-        reextract(db_path, [warc], spider_name="cnas", settings={"LOG_LEVEL": "WARNING"})
+        with writer_errors():
+            reextract(db_path, [warc], spider_name="cnas", settings={"LOG_LEVEL": "WARNING"})
     except ReextractError as error:
         raise click.ClickException(f"The demo crawl failed: {error}") from error
     db = open_archive(db_path)
@@ -160,13 +177,14 @@ def demo(db_path: Path) -> None:
     width = max(map(len, counts), default=0)
     for table, count in counts.items():
         click.echo(f"  {table:<{width}}  {count:>7,}")
-    db_arg = "" if str(db_path) == str(Path(DEFAULT_DB).resolve()) else f" --db {db_path}"
+    # The other commands read data/thinktanks.db by default: name the demo's archive.
+    db_arg = f" --db {given}"
     click.echo(
         "\nTry:\n"
         f"  thinkscrape search 'north korea'{db_arg}\n"
         f"  thinkscrape stats{db_arg}\n"
         f"  thinkscrape browse{db_arg}\n"
-        f"  sqlite-utils {db_path} 'select year, type, count(*) from publications_flat "
+        f"  sqlite-utils {given} 'select year, type, count(*) from publications_flat "
         "group by 1, 2' --table"
     )
 

@@ -43,7 +43,8 @@ def open_archive(path: str | Path) -> sqlite_utils.Database:
     path = Path(path)
     if not path.is_file():
         raise QueryError(
-            f"No archive at {path}. Crawl first (`scrapy crawl cnas`) or try `thinkscrape demo`."
+            f"No archive at {path}. Crawl first (`scrapy crawl cnas`), or try `thinkscrape "
+            "demo` and then add --db data/demo.db (the demo's own archive)."
         )
     uri = f"file:{quote(str(path.resolve()))}?mode=ro"
     try:

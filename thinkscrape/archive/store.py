@@ -190,6 +190,28 @@ class Archive:
             )
         return cursor.rowcount
 
+    def crawls_that_stored(self) -> list[dict[str, Any]]:
+        """The crawls that first stored, or last saw, a publication still archived.
+
+        Each is ``{"id", "args"}`` (its spider arguments) and ``"replayed"``: True for a
+        crawl that read kept WARC files instead of fetching (re-extraction, the demo).
+        """
+        rows = self.db.execute(
+            """
+            SELECT c.id, c.args,
+              json_extract(c.stats, '$."thinkscrape/replay/indexed"') IS NOT NULL
+            FROM crawls c
+            WHERE EXISTS (
+              SELECT 1 FROM publications p WHERE p.first_crawl_id = c.id OR p.last_crawl_id = c.id
+            )
+            ORDER BY c.id
+            """
+        )
+        return [
+            {"id": crawl_id, "args": json.loads(args or "{}"), "replayed": bool(replayed)}
+            for crawl_id, args, replayed in rows
+        ]
+
     def record_verdict(self, crawl_id: int, exit_code: int, status: str) -> None:
         """Write a crawl's verdict (exit code and status) into its ``crawls`` row."""
         with self._transaction():
