@@ -121,6 +121,7 @@ def test_a_plain_scrapy_crawl_writes_nothing_while_the_lock_is_held(
     with FaultServer(sample_root) as server, FileLock(f"{db}.lock"):
         result = run_crawl(server.base_url, db, settings={"THINKSCRAPE_WARC_DIR": str(warc)})
         requests = server.counts.total()
+    assert result.returncode == EXIT_LOCKED
     assert "Closing spider (archive_locked)" in result.stderr
     assert f"Another crawl or archive job is writing to {db}" in result.stderr
     assert "Traceback" not in result.stderr

@@ -3,7 +3,8 @@
 A mistyped spider name, spider argument or setting ends as Scrapy's own usage error (exit
 2) with one line saying what to fix, instead of a traceback in the log after the crawl
 has started; a missing log folder is created. A crawl that reached nothing (no network, the
-site down) exits 3, as under ``thinkscrape crawl``, instead of 0.
+site down) exits 3, as under ``thinkscrape crawl``, instead of 0; one its archive stopped
+exits 75 (another writer holds the lock) or 3 (the archive cannot be written).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
-from thinkscrape.runner import EXIT_NOT_STARTED
+from thinkscrape.runner import ARCHIVE_FINISH_REASONS, EXIT_NOT_STARTED
 from thinkscrape.startup import CannotStart, check_crawl
 
 
@@ -38,5 +39,8 @@ class Command(ScrapyCrawlCommand):
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         super().run(args, opts)
         stats = self.crawler.stats if getattr(self, "crawler", None) else None
-        if stats is not None and stats.get_value("finish_reason") == "unreachable":
+        reason = stats.get_value("finish_reason") if stats is not None else None
+        if reason == "unreachable":
             self.exitcode = EXIT_NOT_STARTED
+        elif reason in ARCHIVE_FINISH_REASONS:  # stopped by its archive before any request
+            self.exitcode = ARCHIVE_FINISH_REASONS[reason]
