@@ -220,3 +220,47 @@ def test_a_labelled_date_after_the_label_element_far_from_the_headline() -> None
         " Fritz Imhof<br><span class='label'>Quelle:</span> Livenet</div>"
     )
     assert published(html) == ("19.11.2021", "article_header")
+
+
+# --- authors ----------------------------------------------------------------------------
+def authors(html: str) -> tuple[list[str], str | None]:
+    got = extract_metadata(URL, html)
+    return got["authors"], got["sources"].get("authors")
+
+
+def test_a_publisher_named_as_author_is_passed_over_for_the_person() -> None:
+    html = page(
+        head='<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Wohnen",'
+        ' "author": {"@type": "Organization", "name": "Badische Zeitung"}}</script>',
+        body="<h1>Wohnen</h1><p class='article-author'>Lisa Petrich</p>",
+    )
+    assert authors(html) == (["Lisa Petrich"], "article_header")
+    # and a meta author naming the publisher the JSON-LD declares
+    meta = page(
+        head="<meta name='author' content='Makronom'>"
+        '<script type="application/ld+json">{"@type": "NewsMediaOrganization",'
+        ' "name": "Makronom"}</script>',
+        body="<h1>Gesetz</h1><div class='byline'><a href='/a'>Clara Löw</a></div>",
+    )
+    assert authors(meta) == (["Clara Löw"], "article_header")
+
+
+def test_a_personal_sites_owner_declared_person_and_organization_is_a_person() -> None:
+    html = page(
+        head='<script type="application/ld+json">{"@graph": ['
+        '{"@type": "Article", "author": {"@id": "#me"}},'
+        '{"@type": ["Person", "Organization"], "@id": "#me", "name": "Helge Beispiel"}]}'
+        "</script>",
+        body="<h1>Mahu</h1>",
+    )
+    assert authors(html) == (["Helge Beispiel"], "json_ld")
+
+
+def test_microdata_author_beside_the_headline_not_the_teasers() -> None:
+    html = page(
+        body="<h1>Laub</h1><div itemscope itemprop='author' itemtype='http://schema.org/Person'>"
+        "<span itemprop='name'> <div>Amelie Muster</div> </span></div>"
+        + "<p>Text.</p>" * 80
+        + "<div class='teaser' itemprop='author'><span itemprop='name'>Max Teaser</span></div>"
+    )
+    assert authors(html) == (["Amelie Muster"], "article_header")

@@ -121,6 +121,36 @@ def _article_objects(objects: list[dict[str, Any]], og_type: str | None) -> list
     return articles + [obj for obj in objects if "webpage" in json_ld_types(obj)]
 
 
+_ORGANIZATION_TYPES = {
+    "organization",
+    "newsmediaorganization",
+    "corporation",
+    "educationalorganization",
+    "governmentorganization",
+    "ngo",
+    "researchorganization",
+}
+
+
+def _is_organization(obj: dict[str, Any]) -> bool:
+    # A personal site declares its owner as ["Person", "Organization"]: a person still.
+    kinds = json_ld_types(obj)
+    return bool(kinds & _ORGANIZATION_TYPES) and "person" not in kinds
+
+
+def _publishers(objects: list[dict[str, Any]]) -> set[str]:
+    """The names of the organisations the page's JSON-LD declares (its publisher, the desk),
+    compared as headings are. The site's own name is not among them: on a personal site it
+    is the author's."""
+    names = {plain_text(obj.get("name")) for obj in objects if _is_organization(obj)}
+    return {norm_heading(name) for name in names if norm_heading(name)}
+
+
+def _is_publisher(name: str, publishers: set[str]) -> bool:
+    """Is the name an organisation's the page declares ("Badische Zeitung")?"""
+    return norm_heading(name) in publishers
+
+
 def _names_of(value: Any, by_id: dict[str, dict[str, Any]], depth: int = 0) -> list[str]:
     """Author names from a JSON-LD author value: strings, Persons, lists of either, or
     ``{"@id": ...}`` references to a Person elsewhere in the graph.
@@ -134,6 +164,8 @@ def _names_of(value: Any, by_id: dict[str, dict[str, Any]], depth: int = 0) -> l
     if isinstance(value, dict):
         if "name" not in value and value.get("@id") in by_id:
             value = by_id[value["@id"]]
+        if _is_organization(value):
+            return []  # a publisher or desk, not a person
         return _names_of(value.get("name"), by_id, depth + 1)
     name = plain_text(value)
     return [name] if name else []
@@ -585,30 +617,55 @@ def _authors(
     articles: list[dict[str, Any]],
     objects: list[dict[str, Any]],
     page: _Page,
+    publishers: set[str],
 ) -> tuple[list[str], str | None]:
+    """Author names as written, and where they were found. A source naming only the
+    publisher (the site, an organisation) is passed over for the next one."""
     by_id = {obj["@id"]: obj for obj in objects if isinstance(obj.get("@id"), str)}
+
+    def people(names: list[str]) -> list[str]:
+        return [name for name in _dedupe(names) if not _is_publisher(name, publishers)]
+
     # Authors of an Article outrank everything; a WebPage's author is often the CMS account
     # that posted the page, so the visible byline outranks it.
     webpages = [obj for obj in articles if "webpage" in json_ld_types(obj)]
     for article in articles:
         if article in webpages:
             continue
-        names = _dedupe(_names_of(article.get("author"), by_id))
+        names = people(_names_of(article.get("author"), by_id))
         if names:
             return names, "json_ld"
     for key in ("author", "citation_author", "dc.creator", "article:author"):
         values = [v for v in tags.get(key, []) if not v.lower().startswith(("http:", "https:"))]
-        names = _dedupe([name for value in values for name in _split_names(value)])
+        names = people([name for value in values for name in _split_names(value)])
         if names:
             return names, "meta"
-    names = _visible_authors(sel, page)
+    names = people(_microdata_authors(page))
     if names:
         return names, "article_header"
-    for page in webpages:
-        names = _dedupe(_names_of(page.get("author"), by_id))
+    names = people(_visible_authors(sel, page))
+    if names:
+        return names, "article_header"
+    for webpage in webpages:
+        names = people(_names_of(webpage.get("author"), by_id))
         if names:
             return names, "json_ld"
     return [], None
+
+
+def _microdata_authors(page: _Page) -> list[str]:
+    """Names marked up as the author (microdata ``itemprop=author``, RDFa
+    ``property=author``) near the headline: related teasers further off mark up theirs."""
+    names = []
+    near = set(page.near(_BYLINE_REACH))
+    for el in page.sel.root.xpath("//body//*[@itemprop='author' or @property='author']"):
+        if el not in near:
+            continue
+        name = el.xpath(".//*[@itemprop='name' or @property='name']")
+        text = collapse_whitespace(" ".join((name[0] if name else el).itertext()))
+        if text and len(text) <= 80:
+            names.append(text)
+    return names
 
 
 def _site_name(
@@ -663,7 +720,8 @@ def extract_metadata(url: str, html: str) -> dict[str, Any]:
     put("title", *_title(sel, tags, articles, result["site_name"]))
     page = _Page(sel, html, result["title"])
     put("published_raw", *_published(sel, url, tags, articles, page))
-    put("authors", *_authors(sel, tags, articles, objects, page))
+    publishers = _publishers(objects)
+    put("authors", *_authors(sel, tags, articles, objects, page, publishers))
 
     _, description = first_meta(tags, "og:description", "description", "twitter:description")
     if description:
