@@ -220,6 +220,9 @@ def reextract(db_path: Path, warc: tuple[Path, ...], spider: str, wait: bool) ->
         f"({result['pages_per_s']:.0f} pages/s): {stored or 'nothing stored'}; "
         f"{result['missing']} not in the WARC files."
     )
+    if result["damage"]:
+        # Some captures could not be read: the archive was rebuilt from part of them.
+        raise click.ClickException(f"Not every capture was read: {result['damage']}.")
 
 
 @cli.command()
@@ -252,6 +255,44 @@ def renormalize(db_path: Path, check: bool, wait: bool) -> None:
         click.echo(f"{url}  {field}: {difference['old']!r} -> {difference['new']!r}")
     verb = "would change" if check else "changed"
     click.echo(f"{report['publications']} publications; {len(differences)} values {verb}.")
+
+
+@cli.group()
+def warc() -> None:
+    """Inspect the WARC files crawls keep."""
+
+
+@warc.command("check")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+def warc_check(paths: tuple[Path, ...]) -> None:
+    """Read every record of each WARC file (or folder of them); fail on any damage.
+
+    Unlike `warcio check`, which stops silently at the first gzip member it cannot read,
+    this walks every member: a truncated, corrupt, empty or non-WARC file fails with the
+    file, the offset and what is wrong there. A sound file gets a one-line summary.
+    """
+    from thinkscrape.warc.check import check_file
+    from thinkscrape.warc.replay import warc_files
+
+    files = [file for path in paths for file in (warc_files(path) if path.is_dir() else [path])]
+    if not files:
+        raise click.ClickException(f"No WARC files in {', '.join(map(str, paths))}.")
+    unsound = 0
+    for file in files:
+        try:
+            report = check_file(file)
+        except OSError as error:
+            click.echo(f"{file}: cannot be read: {error.strerror or error}", err=True)
+            unsound += 1
+            continue
+        if report.sound:
+            click.echo(report.summary())
+            continue
+        unsound += 1
+        for line in report.problems():
+            click.echo(line, err=True)
+    if unsound:
+        raise click.ClickException(f"{unsound} of {len(files)} WARC file(s) are damaged.")
 
 
 # --- stats ----------------------------------------------------------------------------

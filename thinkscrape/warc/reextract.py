@@ -35,11 +35,10 @@ import time
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from thinkscrape.archive.lock import ArchiveLocked, WriterLock
 from thinkscrape.pipelines.archive import ARCHIVE_LOCKED
-from thinkscrape.warc.replay import WarcIndex, warc_files
+from thinkscrape.warc.replay import DAMAGED_CHECK, warc_files
 
 logger = logging.getLogger(__name__)
 
@@ -59,35 +58,6 @@ class ReextractError(RuntimeError):
     pass
 
 
-def _spider_class(spider_name: str) -> Any:
-    from scrapy.spiderloader import get_spider_loader
-    from scrapy.utils.project import get_project_settings
-
-    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "thinkscrape.settings")
-    return get_spider_loader(get_project_settings()).load(spider_name)
-
-
-def captured_base_url(index: WarcIndex, site_hosts: Iterable[str]) -> str | None:
-    """The mirror origin the WARC files were captured from, or None for the site itself.
-
-    A crawl of a local mirror keeps the mirror's URLs; replaying it needs the spider pointed
-    at the same origin (``-a base_url``) so that it asks for the URLs that were kept.
-    """
-    hosts = set(site_hosts)
-    origins = set()
-    for entry in index.entries():
-        parts = urlsplit(entry.url)
-        if parts.hostname in hosts:
-            return None
-        origins.add(f"{parts.scheme}://{parts.netloc}")
-    if len(origins) > 1:
-        raise ReextractError(
-            f"the WARC files hold several origins ({', '.join(sorted(origins))}) and none is "
-            "the site's: pass spider_args={'base_url': ...}"
-        )
-    return origins.pop() if origins else None
-
-
 def reextract(
     db_path: str | os.PathLike[str],
     warc_paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
@@ -102,20 +72,18 @@ def reextract(
     Returns the replay crawl's figures: ``pages`` (responses replayed), ``stored`` (archive
     outcomes, e.g. ``{"unchanged": 290, "updated": 10}``), ``missing`` (URLs the spider
     asked for that were never captured), ``seconds``, ``pages_per_s``, ``crawl_id`` and
-    ``finish_reason``. Raises ``ReextractError`` if the crawl could not run,
-    ``ArchiveLocked`` if another writer holds the archive's lock (unless ``wait``), and
-    ``schema.ArchiveError`` if the archive cannot be written.
+    ``finish_reason``, and what damaged WARC files made it skip: ``damaged`` (counts of
+    ``damaged_records``, ``skipped_bytes``, ``not_warc_files``) and ``damage`` (a sentence
+    naming the files, None when every file was sound). Raises ``ReextractError`` if the
+    crawl could not run, ``ArchiveLocked`` if another writer holds the archive's lock
+    (unless ``wait``), and ``schema.ArchiveError`` if the archive cannot be written.
     """
     files = warc_files(warc_paths)
     if not files:
         raise ReextractError(f"no WARC files in {warc_paths}")
-    index = WarcIndex(files)
-    spider_cls = _spider_class(spider_name)
+    # Replay files records captured from a mirror under the site's own URLs too, so the
+    # spider asks for the site's pages whichever origin served them.
     args = {"refresh": "1", **(spider_args or {})}
-    if "base_url" not in args:
-        base_url = captured_base_url(index, getattr(spider_cls, "site_hosts", ()))
-        if base_url:
-            args["base_url"] = base_url
     crawl_settings = {
         **REPLAY_SETTINGS,
         **(settings or {}),
@@ -148,6 +116,19 @@ def reextract(
             if key.startswith("thinkscrape/archive/")
         },
         "missing": int(stats.get("thinkscrape/replay/missing", 0)),
+        # What damaged or foreign WARC files made replay skip; the message names the files.
+        "damaged": {
+            name: int(stats.get(f"thinkscrape/replay/{name}", 0))
+            for name in ("damaged_records", "skipped_bytes", "not_warc_files")
+        },
+        "damage": next(
+            (
+                check["message"]
+                for check in stats.get("thinkscrape/health/failed_checks") or []
+                if check.get("check") == DAMAGED_CHECK
+            ),
+            None,
+        ),
         "seconds": seconds,
         "pages_per_s": pages / seconds if seconds else 0.0,
     }

@@ -12,9 +12,10 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
@@ -25,7 +26,9 @@ from w3lib.url import canonicalize_url
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
-from thinkscrape.warc.capture import REPLAY_FLAG, capture_url
+from thinkscrape.extensions.coverage import FAILED_CHECKS
+from thinkscrape.warc.capture import FETCHED_FROM_FIELD, REPLAY_FLAG, capture_url
+from thinkscrape.warc.check import Damage, FileReport, walk
 
 logger = logging.getLogger(__name__)
 
@@ -66,11 +69,12 @@ class IndexEntry:
     payload_digest: str | None
     fetched_at: str  # WARC-Date
     status: int | None
+    site_url: str | None = None  # the site's own URL of a page captured from its mirror
 
     def capture(self, url: str | None = None) -> dict[str, Any]:
         """The capture dict of this record (as the capture middleware made it)."""
         return {
-            "url": url or self.url,
+            "url": url or self.site_url or self.url,
             "warc_file": str(self.path.resolve()),
             "offset": self.offset,
             "length": self.length,
@@ -91,59 +95,118 @@ class StoredResponse:
 
 
 class WarcIndex:
-    """URL → newest response record, over one WARC file or a folder of them, read once."""
+    """URL → newest response record, over one WARC file or a folder of them, read once.
+
+    Files are walked member by member (``thinkscrape.warc.check``): a damaged record is
+    skipped and remembered in ``reports`` instead of ending the file there.
+
+    Given the site's ``home`` and ``site_hosts``, records fetched from a mirror of the site
+    are also filed under the site's own URL, so a replay finds them with or without the
+    mirror's ``base_url``. The mirror's origin is the one the file's warcinfo record names
+    (``fetched-from``); in files without it, the one origin of a file whose records are all
+    from elsewhere than the site's hosts.
+    """
 
     def __init__(
         self,
         paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
         *,
         url_key: UrlKey | None = canonicalize_url,
+        home: str | None = None,
+        site_hosts: Iterable[str] = (),
     ) -> None:
         # canonicalize_url sorts query arguments and normalises percent-encoding, so
         # ``?b=2&a=1`` finds ``?a=1&b=2``; url_key=None matches exact URLs only.
         self.url_key: UrlKey = url_key or (lambda url: url)
+        self.home = home.rstrip("/") if home else None
+        self.site_hosts = frozenset(site_hosts)
         self.files = warc_files(paths)
+        self.reports: list[FileReport] = []
         self._entries: dict[str, IndexEntry] = {}
         for path in self.files:
             self._scan(path)
 
     def __len__(self) -> int:
-        return len(self._entries)
+        return len({id(entry) for entry in self._entries.values()})
 
     def __contains__(self, url: str) -> bool:
-        return self.url_key(url) in self._entries
+        return self.lookup(url) is not None
 
     def entries(self) -> list[IndexEntry]:
-        return list(self._entries.values())
+        unique = {id(entry): entry for entry in self._entries.values()}
+        return list(unique.values())
 
     def lookup(self, url: str) -> IndexEntry | None:
         return self._entries.get(self.url_key(url))
 
+    @property
+    def damaged(self) -> list[FileReport]:
+        """Reports of the files that are not sound (damaged records, or not WARC at all)."""
+        return [report for report in self.reports if not report.sound]
+
     def _scan(self, path: Path) -> None:
-        with open(path, "rb") as stream:
-            records = ArchiveIterator(stream)
-            for record in records:
-                if record.rec_type != "response":
-                    continue
-                headers = record.rec_headers
-                url = headers.get_header("WARC-Target-URI")
-                status = record.http_headers.get_statuscode() if record.http_headers else None
-                entry = IndexEntry(
-                    url=url,
+        report = FileReport(path, size=path.stat().st_size)
+        self.reports.append(report)
+        mirror_origin = None
+        entries: list[IndexEntry] = []
+        for found in walk(path):
+            if isinstance(found, Damage):
+                report.damage.append(found)
+                continue
+            report.records += 1
+            if found.type == "warcinfo":
+                mirror_origin = mirror_origin or found.info.get(FETCHED_FROM_FIELD)
+            if found.type != "response":
+                continue
+            report.responses += 1
+            headers = found.headers
+            entries.append(
+                IndexEntry(
+                    url=headers.get_header("WARC-Target-URI"),
                     path=path,
-                    offset=records.get_record_offset(),
-                    length=records.get_record_length(),
+                    offset=found.offset,
+                    length=found.length,
                     record_id=headers.get_header("WARC-Record-ID"),
                     payload_digest=headers.get_header("WARC-Payload-Digest"),
-                    fetched_at=headers.get_header("WARC-Date"),
-                    status=int(status) if status and status.isdigit() else None,
+                    fetched_at=headers.get_header("WARC-Date") or "",
+                    status=found.http_status,
                 )
-                key = self.url_key(url)
+            )
+        if mirror_origin is None:
+            mirror_origin = self._mirror_origin(entries)
+        for entry in entries:
+            keys = {self.url_key(entry.url)}
+            site_url = self._site_url(entry.url, mirror_origin)
+            if site_url:
+                entry = replace(entry, site_url=site_url)
+                keys.add(self.url_key(site_url))
+            for key in keys:
                 known = self._entries.get(key)
                 # Files are scanned oldest first and records in order, so a later record
                 # of the same date is the newer one.
                 if known is None or entry.fetched_at >= known.fetched_at:
                     self._entries[key] = entry
+
+    def _mirror_origin(self, entries: list[IndexEntry]) -> str | None:
+        """The origin of a file captured from a mirror that did not name itself."""
+        if not self.home:
+            return None
+        origins = set()
+        for entry in entries:
+            parts = urlsplit(entry.url)
+            if parts.hostname in self.site_hosts:
+                return None
+            origins.add(f"{parts.scheme}://{parts.netloc}")
+        return origins.pop() if len(origins) == 1 else None
+
+    def _site_url(self, url: str, mirror_origin: str | None) -> str | None:
+        """The site's own URL for a record fetched from its mirror, else None."""
+        if not (self.home and mirror_origin):
+            return None
+        mirror_origin = mirror_origin.rstrip("/")
+        if url == mirror_origin or url.startswith(mirror_origin + "/"):
+            return self.home + url[len(mirror_origin) :]
+        return None
 
     @staticmethod
     def load(entry: IndexEntry) -> StoredResponse:
@@ -174,22 +237,41 @@ class WarcReplayMiddleware:
         if not source:
             # The usual case, a live crawl: no message, so Scrapy logs no warning about it.
             raise NotConfigured
-        index = WarcIndex(source)
+        spider = crawler.spider
+        index = WarcIndex(
+            source,
+            home=getattr(spider, "home", None),
+            site_hosts=getattr(spider, "site_hosts", ()),
+        )
         logger.info(
             "Replaying %d captured URLs from %d WARC file(s) under %s; no network",
             len(index),
             len(index.files),
             ", ".join(source),
         )
+        for line in damage_lines(index.damaged):
+            logger.warning("Damaged WARC file, read past: %s", line)
         middleware = cls(crawler, index)
         crawler.signals.connect(middleware.spider_opened, signal=signals.spider_opened)
         return middleware
 
     def spider_opened(self, spider: Spider) -> None:
         self.stats.set_value("thinkscrape/replay/indexed", len(self.index))
+        self.stats.set_value(
+            "thinkscrape/replay/files", [str(path.resolve()) for path in self.index.files]
+        )
+        damaged = self.index.damaged
+        if not damaged:
+            return
+        figures = damage_figures(damaged)
+        for name, value in figures.items():
+            self.stats.set_value(f"thinkscrape/replay/{name}", value)
+        # Replaying damaged files is not a healthy crawl, whatever else went right.
+        check = {"check": DAMAGED_CHECK, "message": damage_message(damaged), **figures}
+        self.stats.set_value(FAILED_CHECKS, [*(self.stats.get_value(FAILED_CHECKS) or []), check])
 
     def process_request(self, request: Request) -> Response:
-        entry = self.index.lookup(request.url)
+        entry = self.lookup(request.url)
         if entry is None:
             self.stats.inc_value("thinkscrape/replay/missing")
             logger.warning("Not in the replayed WARC files, skipped: %s", request.url)
@@ -214,7 +296,9 @@ class WarcReplayMiddleware:
             # As Scrapy marks a body that lost its end when DOWNLOAD_FAIL_ON_DATALOSS is off.
             flags.append("dataloss")
         response_class = responsetypes.from_args(headers=headers, url=request.url, body=stored.body)
-        request.meta["capture"] = entry.capture(capture_url(self.crawler.spider, entry.url))
+        request.meta["capture"] = entry.capture(
+            capture_url(self.crawler.spider, entry.site_url or entry.url)
+        )
         self.stats.inc_value("thinkscrape/replay/responses")
         return response_class(
             url=request.url,
@@ -225,3 +309,50 @@ class WarcReplayMiddleware:
             request=request,
             protocol=stored.protocol,
         )
+
+    def lookup(self, url: str) -> IndexEntry | None:
+        """The record for a requested URL, as requested or as the site's own URL."""
+        entry = self.index.lookup(url)
+        site_url_of = getattr(self.crawler.spider, "site_url_of", None)
+        if entry is None and site_url_of is not None:
+            entry = self.index.lookup(site_url_of(url))
+        return entry
+
+
+DAMAGED_CHECK = "damaged_warc"
+
+
+def damage_figures(reports: Iterable[FileReport]) -> dict[str, int]:
+    """Counts of what damaged files made a reader skip (the ``thinkscrape/replay/`` stats)."""
+    reports = list(reports)
+    warc = [report for report in reports if not report.not_warc]
+    return {
+        "damaged_records": sum(len(report.damage) for report in warc),
+        "skipped_bytes": sum(report.skipped_bytes for report in warc),
+        "not_warc_files": sum(1 for report in reports if report.not_warc),
+    }
+
+
+def damage_message(reports: Iterable[FileReport]) -> str:
+    """One sentence on what was skipped, naming the files."""
+    reports = list(reports)
+    figures = damage_figures(reports)
+    parts = []
+    if figures["damaged_records"]:
+        names = ", ".join(str(r.path) for r in reports if not r.not_warc)
+        parts.append(
+            f"{figures['damaged_records']} damaged stretch(es) of WARC records skipped "
+            f"({figures['skipped_bytes']:,} bytes) in {names}"
+        )
+    if figures["not_warc_files"]:
+        names = ", ".join(str(r.path) for r in reports if r.not_warc)
+        parts.append(f"{figures['not_warc_files']} file(s) are not WARC files: {names}")
+    return "; ".join(parts) + " (thinkscrape warc check FILE names each problem)"
+
+
+def damage_lines(reports: Iterable[FileReport], limit: int = 20) -> list[str]:
+    """The problems of damaged files, one per line, at most ``limit`` and a count of the rest."""
+    lines = [line for report in reports for line in report.problems()]
+    if len(lines) > limit:
+        lines = [*lines[:limit], f"... and {len(lines) - limit} more"]
+    return lines
