@@ -52,3 +52,14 @@ def test_recorder_help_prints_usage_and_writes_nothing(tmp_path: Path) -> None:
     assert "usage:" in result.stdout
     assert "cnas.warc.gz" in result.stdout  # says where it writes by default
     assert list(tmp_path.iterdir()) == []  # no file named --help
+
+
+def test_sample_warc_names_the_site_urls_not_the_mirror(sample_root: Path):
+    with (sample_root.parent / "cnas.warc.gz").open("rb") as stream:
+        urls = {
+            record.rec_headers.get_header("WARC-Target-URI")
+            for record in ArchiveIterator(stream)
+            if record.rec_type in ("response", "request")
+        }
+    assert len(urls) > 100
+    assert {urlsplit(url)[:2] for url in urls} == {("https", "www.cnas.org")}

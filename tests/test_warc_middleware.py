@@ -448,6 +448,37 @@ def test_index_finds_the_newest_capture_with_canonicalised_urls(tmp_path: Path) 
     assert exact.lookup("https://www.cnas.org/reports?b=2&a=1").capture() == first
 
 
+def test_index_files_mirror_captures_under_the_site_url_too(tmp_path: Path) -> None:
+    site = {"home": "https://www.cnas.org", "site_hosts": ("www.cnas.org", "cnas.org")}
+    # A file recorded from a mirror before records named the site: only the mirror's URLs.
+    old = tmp_path / "old"
+    writer = WarcWriter(old, "cnas", started_at=datetime.fromisoformat("2026-01-01T00:00Z"))
+    _write(writer, "http://127.0.0.1:8123/reports", b"reports", "2026-01-01T00:00:05Z")
+    _write(writer, "http://127.0.0.1:8123/press", b"press", "2026-01-01T00:00:06Z")
+    writer.close()
+    index = WarcIndex(old, **site)
+    entry = index.lookup("https://www.cnas.org/reports")
+    assert entry is index.lookup("http://127.0.0.1:8123/reports")
+    assert entry.capture()["url"] == "https://www.cnas.org/reports"
+    assert len(index) == 2
+    # A file whose warcinfo names the mirror it was fetched from.
+    named = tmp_path / "named"
+    writer = WarcWriter(
+        named,
+        "cnas",
+        started_at=datetime.fromisoformat("2026-01-01T00:00Z"),
+        info={"fetched-from": "http://127.0.0.1:8123"},
+    )
+    _write(writer, "http://127.0.0.1:8123/press", b"press", "2026-01-01T00:00:06Z")
+    _write(writer, "https://www.cnas.org/reports", b"reports", "2026-01-01T00:00:07Z")
+    writer.close()
+    index = WarcIndex(named, **site)
+    assert index.lookup("https://www.cnas.org/press").url == "http://127.0.0.1:8123/press"
+    assert index.lookup("https://www.cnas.org/reports") is not None
+    # Without the site's origins the index files records as fetched only.
+    assert WarcIndex(old).lookup("https://www.cnas.org/reports") is None
+
+
 # --- re-extraction ---------------------------------------------------------------------------
 PUBLICATION_COLUMNS = (
     "url, type, series, title, subtitle, summary, body, published, published_precision, "
@@ -467,9 +498,9 @@ def _rows(db_path: Path, sql: str) -> list[tuple]:
 def cnas_capture(cnas_mirror: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A live crawl of the bundled CNAS mirror, archived with its WARC files."""
     tmp = tmp_path_factory.mktemp("cnas-capture")
+    # No THINKSCRAPE_WARC_DIR: the files go to the "warc" folder beside the archive.
     settings = {
         "THINKSCRAPE_DB": str(tmp / "live.db"),
-        "THINKSCRAPE_WARC_DIR": str(tmp / "warc"),
         "DOWNLOAD_DELAY": "0",
         "AUTOTHROTTLE_ENABLED": "False",
         "CONCURRENT_REQUESTS_PER_DOMAIN": "16",
@@ -511,6 +542,39 @@ def test_reextract_rebuilds_publications_from_the_warc_files(cnas_capture: Path)
     assert result["finish_reason"] == "finished"
     # Nothing was written to WARC by the replay.
     assert len(list((cnas_capture / "warc").iterdir())) == 1
+
+
+def test_warc_files_go_beside_the_archive_and_name_the_site(cnas_capture: Path) -> None:
+    (warc,) = (cnas_capture / "warc").glob("cnas-*.warc.gz")
+    with warc.open("rb") as stream:
+        records = [
+            (r.rec_type, r.rec_headers, r.content_stream().read()) for r in ArchiveIterator(stream)
+        ]
+    assert records[0][0] == "warcinfo"
+    assert b"fetched-from: http://127.0.0.1:" in records[0][2]
+    responses = [
+        headers.get_header("WARC-Target-URI") for kind, headers, _ in records if kind == "response"
+    ]
+    assert len(responses) > 100
+    assert all(url.startswith("https://www.cnas.org/") for url in responses)
+
+
+def test_the_readme_replay_recipe_rebuilds_a_mirror_crawl(cnas_capture: Path) -> None:
+    """scrapy crawl cnas -s THINKSCRAPE_REPLAY=... with and without the mirror's base_url."""
+    live = cnas_capture / "live.db"
+    expected = _rows(live, f"SELECT {PUBLICATION_COLUMNS} FROM publications ORDER BY url")
+    for name, arguments in (("plain", []), ("mirror", ["-a", "base_url=http://127.0.0.1:9"])):
+        rebuilt = cnas_capture / f"recipe-{name}.db"
+        command = [sys.executable, "-m", "scrapy", "crawl", "cnas", *arguments]
+        command += ["-s", f"THINKSCRAPE_REPLAY={cnas_capture / 'warc'}/"]
+        command += ["-s", f"THINKSCRAPE_DB={rebuilt}", "-s", "THINKSCRAPE_WARC_DIR="]
+        command += ["-s", "LOG_LEVEL=WARNING"]
+        done = subprocess.run(command, cwd=PROJECT_ROOT, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+        assert "Not in the replayed WARC files" not in done.stderr
+        assert _rows(rebuilt, f"SELECT {PUBLICATION_COLUMNS} FROM publications ORDER BY url") == (
+            expected
+        )
 
 
 def test_reextract_waits_for_no_one_holding_the_archive_lock(cnas_capture: Path) -> None:

@@ -99,6 +99,6 @@ DOWNLOADER_MIDDLEWARES.update(
         "thinkscrape.warc.capture.WarcCaptureMiddleware": 890,
     }
 )
-THINKSCRAPE_WARC_DIR = "data/warc"
+THINKSCRAPE_WARC_DIR = None  # unset: a "warc" folder beside THINKSCRAPE_DB
 THINKSCRAPE_WARC_MAX_SIZE = 1_000_000_000  # bytes per .warc.gz file before the next one
 THINKSCRAPE_REPLAY = ""

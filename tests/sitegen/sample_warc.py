@@ -4,9 +4,9 @@
 
 Serves ``data/samples/cnas`` on 127.0.0.1, runs ``scrapy crawl cnas`` against it with WARC
 capture on, and keeps the one WARC file the crawl wrote. Re-run it whenever the mirror is
-regenerated (``tests/test_sample_warc.py`` fails when the two disagree). The records name
-the mirror's 127.0.0.1 URLs they were fetched from; replay derives the mirror origin from
-them, so the demo needs no server.
+regenerated (``tests/test_sample_warc.py`` fails when the two disagree). As in any crawl of a
+mirror, the records name the site's own URLs (``https://www.cnas.org/...``) and the warcinfo
+record the 127.0.0.1 origin that served them, so the demo replays it with no server.
 """
 
 from __future__ import annotations

@@ -1,6 +1,9 @@
 """Record every response a crawl receives into WARC files, as it came off the wire.
 
-Enabled by ``THINKSCRAPE_WARC_DIR`` (an empty value switches it off). It sits above
+Files go to ``THINKSCRAPE_WARC_DIR``, by default a ``warc`` folder beside the archive
+(``THINKSCRAPE_DB``); an empty value switches capture off. A page fetched from a mirror of
+the site (``-a base_url``) is kept under the site's own URL, the warcinfo record naming the
+mirror (``fetched-from``). It sits above
 HttpCompressionMiddleware (590) and RedirectMiddleware (600), so its ``process_response``
 sees bodies still content-encoded and redirects before they are followed: the WARC holds
 what the server sent. Robots.txt responses pass through here too and are kept.
@@ -15,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -30,6 +34,9 @@ from thinkscrape.warc.writer import DEFAULT_MAX_SIZE, HttpMessage, WarcWriter
 logger = logging.getLogger(__name__)
 
 REPLAY_FLAG = "replay"
+# warcinfo field naming the mirror a crawl fetched from, when it crawled one (``-a base_url``):
+# the records name the site's own URLs; this says which origin really served them.
+FETCHED_FROM_FIELD = "fetched-from"
 # The body Scrapy hands over has its transfer coding (chunked) already removed; a WARC reader
 # that saw the original header would try to de-chunk it again.
 _TRANSFER_CODING_HEADERS = (b"Transfer-Encoding",)
@@ -48,6 +55,28 @@ def capture_url(spider: Spider | None, fetched_url: str) -> str:
         if canonical:
             return canonical
     return fetched_url
+
+
+def target_url(spider: Spider | None, fetched_url: str) -> str:
+    """The WARC-Target-URI of a fetched page: the site's own URL when a mirror served it.
+
+    A copy of the site is kept as the site: replay and WARC tools then find each page by the
+    URL researchers cite, whichever origin it was fetched from.
+    """
+    site_url_of = getattr(spider, "site_url_of", None)
+    return site_url_of(fetched_url) if site_url_of is not None else fetched_url
+
+
+def warc_directory(settings: BaseSettings) -> str:
+    """Where a crawl's WARC files go: ``THINKSCRAPE_WARC_DIR``, else ``warc`` beside the archive.
+
+    Keeping each archive's captures beside it means two archives never mix theirs.
+    """
+    directory = settings.get("THINKSCRAPE_WARC_DIR")
+    if directory is None:
+        database = settings.get("THINKSCRAPE_DB") or "data/thinktanks.db"
+        return str(Path(database).parent / "warc")
+    return str(directory)
 
 
 def header_pairs(headers: Any, drop: tuple[bytes, ...] = ()) -> list[tuple[bytes, bytes]]:
@@ -88,7 +117,7 @@ class WarcCaptureMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcCaptureMiddleware:
         settings = crawler.settings
-        directory = settings.get("THINKSCRAPE_WARC_DIR", "data/warc")
+        directory = warc_directory(settings)
         if not directory:
             raise NotConfigured("THINKSCRAPE_WARC_DIR is empty: responses are not kept as WARC")
         max_size = int(settings.getfloat("THINKSCRAPE_WARC_MAX_SIZE", DEFAULT_MAX_SIZE))
@@ -100,6 +129,9 @@ class WarcCaptureMiddleware:
             "robots": "obey" if settings.getbool("ROBOTSTXT_OBEY") else "ignore",
             "crawl-settings": json.dumps(_command_line_settings(settings), sort_keys=True),
         }
+        mirror = getattr(spider, "base_url", None)
+        if mirror:
+            info[FETCHED_FROM_FIELD] = mirror
         writer = WarcWriter(
             directory,
             name,
@@ -152,7 +184,7 @@ class WarcCaptureMiddleware:
 
     def _write(self, request: Request, response: Response, truncated: str | None) -> dict[str, Any]:
         return self.writer.write_exchange(
-            response.url,
+            target_url(self.crawler.spider, response.url),
             method=request.method,
             request=request_message(request),
             status=response.status,
