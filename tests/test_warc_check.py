@@ -133,6 +133,4 @@ def test_reextract_of_damaged_files_is_not_healthy_and_says_what_was_skipped(
     assert stats["thinkscrape/replay/damaged_records"] == 1
     assert stats["thinkscrape/replay/not_warc_files"] == 2
     assert stats["thinkscrape/replay/skipped_bytes"] == response_record(SAMPLE, DAMAGED_PAGE).length
-    assert [check["check"] for check in stats["thinkscrape/health/failed_checks"]] == [
-        "damaged_warc"
-    ]
+    assert "damaged_warc" in [check["check"] for check in stats["thinkscrape/health/failed_checks"]]
