@@ -56,6 +56,9 @@ LOG_FORMATTER = "thinkscrape.logformatter.ThinkscrapeLogFormatter"
 # Retry-After honoured on 429/503 (replaces Scrapy's RetryMiddleware at its own slot);
 # conditional re-fetches of pages already stored. Other downloader middlewares join this dict.
 DOWNLOADER_MIDDLEWARES = {
+    # Right after Scrapy's offsite filter (50), which compares host names only: nothing is
+    # fetched, redirects included, outside the site's origins (scheme, host and port).
+    "thinkscrape.middlewares.origins.SiteOriginsMiddleware": 55,
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "thinkscrape.middlewares.retry_after.RetryAfterMiddleware": 550,
     "thinkscrape.middlewares.conditional.ConditionalRequestMiddleware": 580,
