@@ -19,6 +19,7 @@ from urllib.parse import urljoin, urlsplit
 from parsel import Selector
 
 from thinkscrape.extract.common import (
+    PARSE_TRUNCATED,
     block_page_reason,
     block_texts,
     collapse_whitespace,
@@ -28,6 +29,7 @@ from thinkscrape.extract.common import (
     json_ld_objects,
     meta_tags,
     node_text,
+    parse_html,
 )
 
 SITE = "cnas"
@@ -574,7 +576,9 @@ def extract_article(url: str, html: str) -> dict[str, Any]:
     result = empty_article(url)
     if not html or block_page_reason(html):
         return result
-    sel = Selector(text=html)
+    sel, truncation = parse_html(html)
+    if truncation:
+        result[PARSE_TRUNCATED] = truncation
     page_url = result["url"]
     sources: dict[str, str] = result["sources"]
     if result["series"]:
@@ -806,7 +810,9 @@ def extract_listing(url: str, html: str) -> dict[str, Any]:
     }
     if not html or block_page_reason(html):
         return result
-    sel = Selector(text=html)
+    sel, truncation = parse_html(html)
+    if truncation:
+        result[PARSE_TRUNCATED] = truncation
 
     links = _title_links(sel, url)
     title_elements = {a.root for a in links}

@@ -32,6 +32,41 @@ def without_control_characters(text: str) -> str:
     return _CONTROL_RE.sub("", text)
 
 
+# --- parsing -------------------------------------------------------------------------------
+# Key an extractor sets in its result when the page was nested deeper than libxml2 builds a
+# tree (2,048 levels even with huge_tree): "recovered" if flattening repeated wrappers gave
+# the whole tree back, "truncated" if what followed the limit is missing.
+PARSE_TRUNCATED = "parse_truncated"
+# 32 or more identical tags in a row (whitespace between): wrappers that add only depth.
+_REPEATED_START_TAGS = re.compile(r"(<([a-zA-Z][\w-]*)\b[^<>]*>)(?:\s*\1){31,}")
+_REPEATED_END_TAGS = re.compile(r"(</[a-zA-Z][\w-]*\s*>)(?:\s*\1){31,}")
+
+
+def parse_html(html: str) -> tuple[Selector, str | None]:
+    """The page's parsed tree, and None, "recovered" or "truncated" (see PARSE_TRUNCATED).
+
+    lxml silently stops at its depth limit and drops the rest of the page; its parser's
+    error log is the only trace, so it is read here. Runs of one repeated tag are collapsed
+    to one and the page parsed again, which recovers the usual shape of such pages.
+    """
+    sel = Selector(text=html)
+    if not _hit_depth_limit(sel):
+        return sel, None
+    flattened = _REPEATED_END_TAGS.sub(r"\1", _REPEATED_START_TAGS.sub(r"\1", html))
+    if flattened != html:
+        recovered = Selector(text=flattened)
+        if not _hit_depth_limit(recovered):
+            return recovered, "recovered"
+    return sel, "truncated"
+
+
+def _hit_depth_limit(sel: Selector) -> bool:
+    parser = sel.root.getroottree().parser
+    if parser is None:
+        return False
+    return any("depth" in error.message.lower() for error in parser.error_log)
+
+
 def collapse_whitespace(text: str | None, *, strip_zero_width: bool = True) -> str:
     """Collapse every run of whitespace (NBSP, CR, LF, tabs included) to one space.
 

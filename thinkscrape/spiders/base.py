@@ -29,6 +29,7 @@ import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from thinkscrape.extract.common import PARSE_TRUNCATED
 from thinkscrape.items import Gone, Publication
 from thinkscrape.normalize.dates import parse_date
 from thinkscrape.spiders import arguments
@@ -166,6 +167,7 @@ class ThinkTankSpider(scrapy.Spider):
 
     def parse_listing(self, response: Response, index: str) -> Iterable[scrapy.Request]:
         listing = self.extract_listing(self.site_url_of(response.url), response.text)
+        self.note_parse_truncation(listing, response)
         cards = {card["url"]: card for card in listing["cards"]}
         stats = self.crawler.stats
         stats.inc_value("thinkscrape/listing/pages")
@@ -323,6 +325,7 @@ class ThinkTankSpider(scrapy.Spider):
             self._not_stored(response, f"not an HTML page: {response.url}")
             return
         fields = self.extract_article(url, response.text)
+        self.note_parse_truncation(fields, response)
         yield Publication(
             **fields,
             listing=card,
@@ -330,6 +333,27 @@ class ThinkTankSpider(scrapy.Spider):
             status=response.status,
             capture=response.meta.get("capture"),
         )
+
+    def note_parse_truncation(self, extracted: dict[str, Any], response: Response) -> None:
+        """Count and log a page nested too deep for the HTML parser (see extract.common)."""
+        truncation = extracted.pop(PARSE_TRUNCATED, None)
+        if truncation is None:
+            return
+        stats = self.crawler.stats
+        stats.inc_value("thinkscrape/extract/parse_truncated")
+        if truncation == "recovered":
+            stats.inc_value("thinkscrape/extract/parse_recovered")
+            self.logger.warning(
+                "Parse truncated at the HTML parser's depth limit, recovered by flattening "
+                "repeated wrapper tags: %s",
+                response.url,
+            )
+        else:
+            self.logger.warning(
+                "Parse truncated at the HTML parser's depth limit, the rest of the page is "
+                "missing: %s",
+                response.url,
+            )
 
 
 def previous_crawl_finished(db: Any, spider: str, running: int | None = None) -> bool:
