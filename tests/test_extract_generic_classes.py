@@ -264,3 +264,23 @@ def test_microdata_author_beside_the_headline_not_the_teasers() -> None:
         + "<div class='teaser' itemprop='author'><span itemprop='name'>Max Teaser</span></div>"
     )
     assert authors(html) == (["Amelie Muster"], "article_header")
+
+
+def test_a_byline_line_beside_the_headline_whatever_its_markup() -> None:
+    html = page(
+        body="<h1>Probleme in Afrika</h1><p>Von <strong><a href='/rb'>Roland Beispiel</a></strong>"
+        " und <strong><a href='/sd'>Sebastian Muster</a></strong><br>Kakuma /Kenia</p>"
+    )
+    assert authors(html) == (["Roland Beispiel", "Sebastian Muster"], "article_header")
+    # the names end where the line's other fields begin: a date, a separator
+    dated = page(
+        body="<h1>Climate</h1><p>Giovanni Esempio | 12/10/2020</p>"
+        "<span>by Giovanni Esempio | 12/10/2020</span>",
+        lang="en",
+    )
+    assert authors(dated) == (["Giovanni Esempio"], "article_header")
+
+
+def test_a_headline_starting_like_a_byline_is_not_one() -> None:
+    html = page(body="<h1>Von Sprachregeln und Deutsch</h1><p>Ein Text ohne Autor.</p>")
+    assert authors(html) == ([], None)

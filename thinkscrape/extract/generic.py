@@ -304,6 +304,7 @@ class _Page:
     def __init__(self, sel: Selector, html: str, title: str | None) -> None:
         self.sel = sel
         self.html = html
+        self.title = title
         self.anchor = self._headline(sel, title)
         self._aside: dict[Any, bool] = {}
         self._near: dict[int, tuple[list[Any], list[Any]]] = {}
@@ -643,7 +644,7 @@ def _authors(
     names = people(_microdata_authors(page))
     if names:
         return names, "article_header"
-    names = people(_visible_authors(sel, page))
+    names = people(_visible_authors(sel, page) or _byline_line(page))
     if names:
         return names, "article_header"
     for webpage in webpages:
@@ -651,6 +652,55 @@ def _authors(
         if names:
             return names, "json_ld"
     return [], None
+
+
+# A line that is a byline: its lead word, then a capitalised name ("Von Roland Brockmann
+# und Sebastian Drescher", "Written by: Julie Mollins", "par Loïc Le Clerc").
+_BYLINE_LINE_RE = re.compile(
+    r"^(?i:(?:written\s+)?by|von|par|por|door|text|autor(?:in)?|auteur|author)\s*:?\s+"
+    r"[^\W\d_a-z]"
+)
+_BYLINE_LINE_MAX = 100
+
+
+# What follows the names on a byline line: a field separator, or a date.
+_FIELD_SEPARATOR_RE = re.compile(r"\s[|•·/]|\s[-–—]\s")
+
+
+def _before_other_fields(text: str) -> str:
+    """A byline line without the fields that follow its names ("A | 12/10/2020")."""
+    date = _DATE_IN_TEXT_RE.search(text)
+    if date:
+        text = text[: date.start()]
+    return _FIELD_SEPARATOR_RE.split(text, maxsplit=1)[0].strip(" ,;")
+
+
+def _first_line(el: Any) -> str:
+    """An element's text up to its first line break (<br>) after some text."""
+    parts: list[str] = []
+    for piece in el.xpath(".//text()[not(ancestor::script or ancestor::style)] | .//br"):
+        if not isinstance(piece, str):
+            if collapse_whitespace("".join(parts)):
+                break
+            continue
+        parts.append(piece)
+    return collapse_whitespace(" ".join(parts))
+
+
+def _byline_line(page: _Page) -> list[str]:
+    """The names of the nearest short line beside the headline that reads as a byline,
+    whatever its markup."""
+    for el in page.near(_BYLINE_REACH):
+        if el.tag in ("h1", "h2", "h3", "script", "style", "title") or len(el) > 6:
+            continue
+        if not _BYLINE_LINE_RE.match(_words(el)):
+            continue
+        text = _before_other_fields(_first_line(el))
+        if len(text) <= _BYLINE_LINE_MAX and _BYLINE_LINE_RE.match(text):
+            lead = _BYLINE_LEAD_RE.sub("", text)
+            if lead[:1].isupper() and norm_heading(text) != norm_heading(page.title):
+                return _split_names(text)
+    return []
 
 
 def _microdata_authors(page: _Page) -> list[str]:
