@@ -40,6 +40,8 @@ def crawl_argv(
     arguments = {"base_url": base_url, **(spider_args or {})}
     if runner:
         argv = [sys.executable, "-m", "thinkscrape.runner", "cnas", "--db", str(db)]
+        # the log on stderr (not in its default file), for the tests to read and show
+        argv += ["-s", "LOG_FILE=-"]
     else:
         argv = [sys.executable, "-m", "scrapy", "crawl", "cnas", "-s", f"THINKSCRAPE_DB={db}"]
     for name, value in arguments.items():

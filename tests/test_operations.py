@@ -73,3 +73,132 @@ def test_no_network_under_thinkscrape_crawl_exits_3_naming_the_error(tmp_path: P
     assert "unreachable: no response was received from the site" in result.stderr
     assert "Connection refused" in result.stderr
     assert "closed for an unexpected reason" not in result.stderr
+
+
+# --- the log, cron's mail and the progress line ------------------------------------------------
+def runner_argv(base_url: str, db: Path, *extra: str, log_to_stderr: bool = False) -> list[str]:
+    """``thinkscrape crawl`` with the tests' fast settings and the log where it goes by
+    default (a file), unless ``log_to_stderr``."""
+    argv = crawl_argv(base_url, db, runner=True)
+    if not log_to_stderr:
+        at = argv.index("LOG_FILE=-")
+        del argv[at - 1 : at + 1]
+    return [*argv, *extra]
+
+
+def test_thinkscrape_crawl_logs_to_a_file_beside_the_archive(
+    cnas_mirror: str, tmp_path: Path
+) -> None:
+    db = tmp_path / "archive.db"
+    result = run(runner_argv(cnas_mirror, db))
+    assert result.returncode == 0, result.stderr[-3000:]
+    # stderr holds the verdict only; the Scrapy log is in <db dir>/logs/<spider>.log
+    assert result.stderr.strip().splitlines()[-1].endswith("exit 0 (healthy)")
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr[-3000:]
+    log = (tmp_path / "logs" / "cnas.log").read_text(encoding="utf-8")
+    assert "Spider opened" in log and "Spider closed (finished)" in log
+    # LOG_FILE chooses another file; LOG_FILE=- keeps the log on stderr
+    chosen = tmp_path / "elsewhere.log"
+    run(runner_argv(cnas_mirror, db, "-s", f"LOG_FILE={chosen}"))
+    assert "Spider opened" in chosen.read_text(encoding="utf-8")
+    on_stderr = run(runner_argv(cnas_mirror, db, log_to_stderr=True))
+    assert "Spider opened" in on_stderr.stderr
+
+
+def test_quiet_prints_nothing_when_healthy_and_the_verdict_when_not(
+    cnas_mirror: str, tmp_path: Path
+) -> None:
+    db = tmp_path / "archive.db"
+    healthy = run(runner_argv(cnas_mirror, db, "--quiet"))
+    assert healthy.returncode == 0
+    assert healthy.stdout == "" and healthy.stderr == ""
+    failed = run(runner_argv(DEAD, tmp_path / "other.db", "--quiet"))
+    assert failed.returncode == EXIT_NOT_STARTED
+    assert "exit 3 (could not start)" in failed.stderr
+    assert "unreachable: no response was received" in failed.stderr
+    assert str(tmp_path / "logs" / "cnas.log") in failed.stderr  # where to read more
+
+
+def run_in_terminal(argv: list[str], timeout: float = 120) -> tuple[int, str]:
+    """Run ``argv`` with its stderr on a pseudo-terminal, as at an operator's shell."""
+    import pty
+    import select
+
+    master, slave = pty.openpty()
+    process = subprocess.Popen(
+        argv, cwd=REPO_ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=slave
+    )
+    os.close(slave)
+    output = b""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 0.5)
+        if ready:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the child closed its end
+                break
+            if not chunk:
+                break
+            output += chunk
+        elif process.poll() is not None:
+            break
+    os.close(master)
+    return process.wait(timeout=10), output.decode("utf-8", "replace")
+
+
+def test_a_progress_line_on_a_terminal_and_none_without_one(
+    cnas_mirror: str, tmp_path: Path
+) -> None:
+    slow = ("-s", "DOWNLOAD_DELAY=0.01", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=2")
+    code, screen = run_in_terminal(runner_argv(cnas_mirror, tmp_path / "a.db", *slow))
+    assert code == 0, screen[-3000:]
+    updates = [part for part in screen.split("\r") if "stored" in part and "pages" in part]
+    assert len(updates) >= 2, screen[-3000:]  # it moves
+    assert "115 stored" in updates[-1], updates[-1]
+    assert "pages/min" in screen
+    assert screen.rstrip().endswith("exit 0 (healthy)")
+    # the same crawl with stderr not a terminal (cron): the verdict alone
+    piped = run(runner_argv(cnas_mirror, tmp_path / "b.db", *slow))
+    assert "\r" not in piped.stderr and "pages/min" not in piped.stderr
+
+
+# --- who the crawler says it is ----------------------------------------------------------------
+def crawler_settings(**settings: str):
+    """The settings a crawl of CNAS runs with (project settings, add-ons applied)."""
+    from scrapy.crawler import Crawler
+    from scrapy.utils.project import get_project_settings
+
+    from thinkscrape.spiders.cnas import CnasSpider
+
+    os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "thinkscrape.settings")
+    project = get_project_settings()
+    project.setdict(settings, priority="cmdline")
+    crawler = Crawler(CnasSpider, project)
+    crawler.addons.load_settings(crawler.settings)  # as the crawl does, without a reactor
+    return crawler
+
+
+def test_the_default_user_agent_names_no_placeholder_and_takes_the_operators_contact() -> None:
+    default = crawler_settings().settings["USER_AGENT"]
+    assert "http" not in default and "github" not in default, default
+    contact = crawler_settings(THINKSCRAPE_CONTACT="archive@example.org").settings["USER_AGENT"]
+    assert contact == "thinkscrape/0.1 (research archive; contact: archive@example.org)"
+    own = crawler_settings(USER_AGENT="my-archive/2 (+https://example.org/bot)")
+    assert own.settings["USER_AGENT"] == "my-archive/2 (+https://example.org/bot)"
+
+
+def test_a_live_crawl_without_a_contact_is_warned_about(caplog) -> None:
+    from thinkscrape.contact import ContactUserAgent
+    from thinkscrape.spiders.cnas import CnasSpider
+
+    def warnings_for(crawler, spider) -> list[str]:
+        caplog.clear()
+        ContactUserAgent.from_crawler(crawler).spider_opened(spider)
+        return [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+
+    live = CnasSpider()
+    (warning,) = warnings_for(crawler_settings(), live)
+    assert "THINKSCRAPE_CONTACT" in warning and "https://www.cnas.org" in warning
+    assert warnings_for(crawler_settings(THINKSCRAPE_CONTACT="a@example.org"), live) == []
+    assert warnings_for(crawler_settings(), CnasSpider(base_url="http://127.0.0.1:8000")) == []

@@ -173,6 +173,23 @@ def project_settings(setting_pairs: Mapping[str, str], db: Path | None) -> Setti
     return settings
 
 
+def default_log_file(db_path: str, spider_name: str) -> Path | None:
+    """Where the Scrapy log goes unless ``LOG_FILE`` says: ``<db dir>/logs/<spider>.log``.
+
+    Not stderr, which cron mails: the mail should hold the verdict, the log stay on disk.
+    """
+    if not db_path or db_path == ":memory:":
+        return None
+    return Path(db_path).parent / "logs" / f"{spider_name}.log"
+
+
+def use_log_file(settings: Settings, db_path: str, spider_name: str) -> None:
+    if settings.get("LOG_FILE") is None:
+        log_file = default_log_file(db_path, spider_name)
+        if log_file is not None:
+            settings.set("LOG_FILE", str(log_file), priority="cmdline")
+
+
 def run_crawl(
     spider_name: str, spider_args: Mapping[str, str], settings: Settings
 ) -> dict[str, Any]:
@@ -271,10 +288,13 @@ def record_exit_code(db_path: str, stats: Mapping[str, Any], code: int) -> None:
         click.echo(f"Could not record exit code {code} for crawl {crawl_id}: {error}", err=True)
 
 
-def summary(spider_name: str, stats: Mapping[str, Any], code: int) -> str:
+def summary(
+    spider_name: str, stats: Mapping[str, Any], code: int, log_file: str | None = None
+) -> str:
     """One line for the cron mail (what the crawl did, its verdict), then one per failed
     check: ``cnas: crawl 412 finished: 3 new, 2 changed, 110 unchanged, 0 gone, 0 dropped;
-    0 missing; 130 requests, 0 error(s); exit 0 (healthy)``."""
+    0 missing; 130 requests, 0 error(s); exit 0 (healthy)``; a failed crawl adds where its log
+    is."""
     from thinkscrape.archive.history import outcome_phrase
 
     nothing_new = stats.get("thinkscrape/nothing_new")
@@ -288,6 +308,8 @@ def summary(spider_name: str, stats: Mapping[str, Any], code: int) -> str:
     ]
     for check in stats.get("thinkscrape/health/failed_checks") or []:
         lines.append(f"  {check.get('check')}: {check.get('message')}")
+    if code != EXIT_OK and log_file:
+        lines.append(f"  log: {log_file}")
     return "\n".join(lines)
 
 
@@ -316,6 +338,9 @@ def not_started(ctx: click.Context, spider_name: str, reason: str) -> None:
     help="The archive (also read from THINKSCRAPE_DB); its lock is <db>.lock.",
 )
 @click.option("--wait", is_flag=True, help="Wait for a running crawl instead of exiting (75).")
+@click.option(
+    "--quiet", "-q", is_flag=True, help="Print nothing when the crawl is healthy (for cron)."
+)
 @click.pass_context
 def crawl_command(
     ctx: click.Context,
@@ -324,8 +349,12 @@ def crawl_command(
     setting_args: tuple[str, ...],
     db: Path | None,
     wait: bool,
+    quiet: bool,
 ) -> None:
     """Crawl NAME into the archive, one crawl at a time, and exit with its verdict.
+
+    Scrapy's log goes to <db dir>/logs/NAME.log (-s LOG_FILE=PATH for another file,
+    LOG_FILE=- for stderr). On a terminal, a progress line shows how the crawl goes.
 
     Exit codes: 0 healthy, 3 could not start, 130 interrupted, 1 unexpected close,
     4 too many errors, 5 the site changed, 6 field coverage under its floor, 7 a crawl
@@ -334,10 +363,14 @@ def crawl_command(
     arguments = parse_pairs(spider_args, "-a")
     settings = project_settings(parse_pairs(setting_args, "-s"), db)
     db_path = settings.get("THINKSCRAPE_DB") or ""
+    use_log_file(settings, db_path, spider_name)
     try:
         check_crawl(settings, spider_name, arguments)
     except CannotStart as error:
         not_started(ctx, spider_name, str(error))
+    log_file = settings.get("LOG_FILE")
+    if log_file and not quiet and sys.stderr.isatty():
+        settings.set("THINKSCRAPE_PROGRESS", True, priority="cmdline")
     lock = WriterLock(db_path)
     try:
         lock.acquire(wait=wait)
@@ -351,7 +384,7 @@ def crawl_command(
             abandoned = close_abandoned_crawls(db_path, spider_name)
         except ArchiveError as error:
             not_started(ctx, spider_name, str(error))
-        if abandoned:
+        if abandoned and not quiet:
             click.echo(
                 f"{abandoned} earlier crawl(s) of {spider_name} never finished: marked "
                 "failed (killed).",
@@ -359,7 +392,7 @@ def crawl_command(
             )
         jobdir = Path(settings["JOBDIR"]) if settings.get("JOBDIR") else None
         if jobdir is not None:
-            if recover_jobdir(jobdir):
+            if recover_jobdir(jobdir) and not quiet:
                 click.echo(
                     f"The last crawl with JOBDIR {jobdir} was killed before it could save its "
                     "queue; starting that crawl over (what it stored is kept).",
@@ -377,7 +410,8 @@ def crawl_command(
             (jobdir / RUNNING_MARK).unlink(missing_ok=True)
         code = exit_code_for(stats)
         record_exit_code(db_path, stats, code)
-        click.echo(summary(spider_name, stats, code), err=True)
+        if code != EXIT_OK or not quiet:
+            click.echo(summary(spider_name, stats, code, log_file), err=True)
     finally:
         lock.release()
     ctx.exit(code)

@@ -12,7 +12,11 @@ COMMANDS_MODULE = "thinkscrape.commands"
 
 # --- politeness (live sites) ------------------------------------------------------
 ROBOTSTXT_OBEY = True
-USER_AGENT = "thinkscrape/0.1 (+https://github.com/thinkscrape/thinkscrape; research archive)"
+# Names no one: operators add where a site can reach them with THINKSCRAPE_CONTACT (an email
+# address or web page), or set USER_AGENT whole; a live crawl without either logs a warning.
+USER_AGENT = "thinkscrape/0.1 (research archive)"
+THINKSCRAPE_CONTACT = ""
+ADDONS = {"thinkscrape.contact.ContactUserAgent": 0}
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 1.0
 AUTOTHROTTLE_ENABLED = True
@@ -73,6 +77,7 @@ EXTENSIONS = {
     "thinkscrape.extensions.health.CrawlHealth": 520,
     # a crawl that ended (not paused) leaves no seen requests to filter the next one
     "thinkscrape.extensions.jobdir.FinishedJobdir": 530,
+    "thinkscrape.extensions.progress.CrawlProgress": 540,
 }
 SPIDERMON_ENABLED = True
 SPIDERMON_ADD_FIELD_COVERAGE = True
@@ -82,6 +87,9 @@ THINKSCRAPE_MAX_ERRORS = 10  # ERROR log lines a crawl may have and still count 
 THINKSCRAPE_COVERAGE_FLOORS: dict[str, float] = {}  # field -> share; overrides the spider's
 THINKSCRAPE_RETRY_AFTER_MAX = 300  # seconds: the longest Retry-After wait honoured
 THINKSCRAPE_CONDITIONAL = True  # send If-None-Match / If-Modified-Since for stored pages
+# the live progress line on stderr (thinkscrape crawl turns it on for a terminal)
+THINKSCRAPE_PROGRESS = False
+THINKSCRAPE_PROGRESS_INTERVAL = 1.0  # seconds between updates
 # failed tries (retries included), none answered, before the crawl stops as unreachable
 THINKSCRAPE_UNREACHABLE_AFTER = 4
 # crawls that may fail to store a listed publication before it is no longer asked for

@@ -110,8 +110,15 @@ def check_archive_path(db_path: str) -> None:
 
 
 def prepare_log_file(settings: BaseSettings) -> None:
-    """Create the folder of ``LOG_FILE`` if it is missing, as the archive's folder is."""
+    """Create the folder of ``LOG_FILE`` if it is missing, as the archive's folder is.
+
+    ``LOG_FILE=-`` means stderr (Scrapy's own default, which ``thinkscrape crawl`` replaces
+    with a file).
+    """
     log_file = settings.get("LOG_FILE")
+    if log_file == "-":
+        settings.set("LOG_FILE", None, priority=settings.getpriority("LOG_FILE") or "cmdline")
+        return
     if not log_file:
         return
     path = Path(log_file)
