@@ -10,6 +10,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -84,13 +85,14 @@ def test_search_prints_dated_results_with_byline_and_url(archive: Path) -> None:
         f"            {CNAS}/publications/commentary/if-you-want-peace-prepare-for-nuclear-war",
         "            Deterrence of Russia and China rests on nuclear forces.",
         "",
+        "2 matches.",
     ]
 
 
 def test_search_json(archive: Path) -> None:
     result = run("search", "nuclear", "--json", "--type", "commentary", "--db", str(archive))
     assert result.exit_code == 0, result.output
-    rows = json.loads(result.output)
+    rows = json.loads(result.stdout)
     assert len(rows) == 1
     rows[0].pop("rank")
     assert rows[0] == {
@@ -118,10 +120,82 @@ def test_search_with_filters_and_no_match(archive: Path) -> None:
     assert result.output == "No matches.\n"
 
 
+def test_search_says_when_results_are_cut_at_the_limit(archive: Path) -> None:
+    result = run("search", "china", "--limit", "1", "--db", str(archive))
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == "2019-12-18  report  Crossed Wires"
+    assert result.output.splitlines()[-1] == "Showing 1 of 2 matches; --limit 2 shows them all."
+    as_json = run("search", "china", "--limit", "1", "--json", "--db", str(archive))
+    assert len(json.loads(as_json.stdout)) == 1
+    assert as_json.stderr == "Showing 1 of 2 matches; --limit 2 shows them all.\n"
+
+
+def test_search_by_filters_alone(archive: Path) -> None:
+    result = run("search", "--author", "Kliman", "--db", str(archive))
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[0] == "2019-12-18  report  Crossed Wires"
+    assert result.output.splitlines()[-1] == "1 match."
+    nothing = run("search", "--db", str(archive))
+    assert nothing.exit_code == 1
+    assert "Error: Give words to search for, or a filter" in nothing.output
+
+
+@pytest.mark.parametrize(
+    ("args", "titles"),
+    [
+        (["china", "-nuclear"], ["Crossed Wires"]),
+        (["-nuclear"], ["Crossed Wires"]),
+        (["-china"], []),
+        (["--", "-nuclear", "china"], ["Crossed Wires"]),
+        (["nuclear OR digital"], ["Crossed Wires", "If You Want Peace, Prepare for Nuclear War"]),
+        (["title:crossed"], ["Crossed Wires"]),
+    ],
+)
+def test_search_words_with_a_leading_minus_are_left_out(
+    archive: Path, args: list, titles: list
+) -> None:
+    result = run("search", "--json", "--db", str(archive), *args)
+    assert result.exit_code == 0, result.output
+    assert sorted(row["title"] for row in json.loads(result.stdout)) == titles
+
+
+def test_search_mistyped_option_is_a_usage_error(archive: Path) -> None:
+    result = run("search", "china", "--sinse", "2019-01-01", "--db", str(archive))
+    assert result.exit_code == 2
+    assert "No such option: --sinse" in result.output
+
+
+def test_search_syntax_error_is_a_message(archive: Path) -> None:
+    result = run("search", "china AND", "--db", str(archive))
+    assert result.exit_code == 1
+    assert "Error: Search syntax error in 'china AND'" in result.output
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("typed", ["cnas", "CNAS", "Cnas"])
+def test_search_site_is_a_spider_name_in_any_case(archive: Path, typed: str) -> None:
+    result = run("search", "china", "--site", typed, "--json", "--db", str(archive))
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.stdout)) == 2
+
+
+def test_search_unknown_site_lists_the_spiders(archive: Path) -> None:
+    result = run("search", "china", "--site", "brookings", "--db", str(archive))
+    assert result.exit_code == 1
+    assert "Error: Unknown site 'brookings'; choose one of: cnas." in result.output
+
+
+def test_search_limit_too_large_is_a_usage_error(archive: Path) -> None:
+    result = run("search", "china", "--limit", "99999999999999999999", "--db", str(archive))
+    assert result.exit_code == 2
+    assert "Invalid value for '--limit'" in result.output
+    assert "Traceback" not in result.output
+
+
 def test_database_path_from_the_environment(archive: Path) -> None:
     result = run("search", "deterrence", "--json", env={"THINKSCRAPE_DB": str(archive)})
     assert result.exit_code == 0, result.output
-    assert [row["url"] for row in json.loads(result.output)] == [COLONEL.url]
+    assert [row["url"] for row in json.loads(result.stdout)] == [COLONEL.url]
 
 
 @pytest.mark.parametrize(
@@ -145,9 +219,27 @@ def test_bad_input_is_a_message_not_a_traceback(archive: Path, args: list, messa
 @pytest.mark.parametrize("command", ["stats", "search x", "export", "browse"])
 def test_missing_database_is_a_message(tmp_path: Path, command: str) -> None:
     result = run(*command.split(), "--db", str(tmp_path / "nothing.db"))
-    assert result.exit_code == 1
+    assert result.exit_code == 3  # could not start
     assert f"Error: No archive at {tmp_path / 'nothing.db'}." in result.output
     assert not (tmp_path / "nothing.db").exists()  # nothing created on the way
+
+
+@pytest.mark.parametrize("command", ["stats", "search x", "export"])
+def test_a_file_that_is_no_archive_is_a_message(tmp_path: Path, command: str) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not an archive\n" * 100)
+    result = run(*command.split(), "--db", str(notes))
+    assert result.exit_code == 3, result.output
+    assert f"Error: {notes} is not a readable SQLite database" in result.output
+    assert isinstance(result.exception, SystemExit)
+
+
+@pytest.mark.parametrize("command", ["stats", "search x", "export"])
+def test_a_folder_as_archive_is_a_usage_error(tmp_path: Path, command: str) -> None:
+    result = run(*command.split(), "--db", str(tmp_path))
+    assert result.exit_code == 2, result.output
+    assert "is a directory" in result.output
+    assert isinstance(result.exception, SystemExit)
 
 
 def test_stats(archive: Path) -> None:
@@ -345,3 +437,40 @@ def test_renormalize_waits_for_no_crawl(archive: Path) -> None:
         result = run("renormalize", "--db", str(archive))
     assert result.exit_code == 75
     assert f"Another crawl or archive job is writing to {archive}" in result.output
+
+
+HOSTILE = Publication(
+    url=f"{CNAS}/publications/commentary/hostile",
+    site="cnas",
+    type="commentary",
+    # invented: what a page could carry before extraction dropped control characters
+    title="Clear\x1b[2J\x1b]0;owned\x07 screen\x9b31m China",
+    published="2020-01-02",
+    published_precision="day",
+    outlet="The\x1b[8m Outlet",
+    authors=[{"name": "A\x1b[5m Person", "position": 0}],
+    body="China\x1b[2J and\x7f\x85 more.\tTabbed\nlines.",
+)
+OUR_MARKS = re.compile(r"\x1b\[[01]m")
+CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def test_search_prints_no_control_characters_from_an_older_archive(archive: Path) -> None:
+    db = open_db(archive)
+    store = Archive(db, clock=lambda: "2026-11-02T02:00:00+00:00")
+    crawl_id = store.start_crawl("cnas", {}, started="2026-11-02T01:00:00+00:00")
+    store.store(HOSTILE, crawl_id)
+    db.close()
+    on_terminal = CliRunner().invoke(cli, ["search", "china", "--db", str(archive)], color=True)
+    assert on_terminal.exit_code == 0, on_terminal.output
+    shown = OUR_MARKS.sub("", on_terminal.output)
+    assert "Clear[2J]0;owned screen31m China" in shown
+    assert CONTROLS.findall(shown.replace("\n", "")) == []
+    as_json = run("search", "china", "--json", "--db", str(archive))
+    assert CONTROLS.findall(as_json.stdout.replace("\n", "")) == []
+    # the JSON keeps the value as archived, escaped
+    assert json.loads(as_json.stdout)[0]["title"] == HOSTILE.title
+    stats = run("stats", "--db", str(archive))
+    assert CONTROLS.findall(stats.output.replace("\n", "")) == []
+    exported = run("export", "--db", str(archive))
+    assert CONTROLS.findall(exported.stdout.replace("\n", "").replace("\r", "")) == []

@@ -18,7 +18,7 @@ import pytest
 from builders import CNAS, person
 from builders import publication as _publication
 
-from thinkscrape import query
+from thinkscrape import export, query
 from thinkscrape.archive.schema import open_db
 from thinkscrape.archive.store import Archive
 from thinkscrape.items import Publication
@@ -204,10 +204,12 @@ def test_search_finds_stemmed_words(db) -> None:
         ('"north korea" shipping', [SANCTIONS_EVASION.url]),
         ('stray "quote', []),
         ('"', None),
-        ("NOT", []),
-        ("russia AND OR", []),
-        ("(russia", [RUSSIA.url]),
+        ("NOT", None),
+        ("russia AND OR", None),
+        ("(russia", None),
         ("russia*", [RUSSIA.url]),
+        # lower-case operator words are plain words, as in FTS5
+        ("russia or arsenal", []),
         # Both apostrophes ' and ’ separate words, so either spelling finds both.
         ("korea's", [NEGOTIATING.url, SANCTIONS_EVASION.url]),
         ("north-korea", [NEGOTIATING.url, DENUCLEARIZE.url, SANCTIONS_EVASION.url, WHERE_NEXT.url]),
@@ -215,7 +217,7 @@ def test_search_finds_stemmed_words(db) -> None:
 )
 def test_search_accepts_whatever_a_user_types(db, typed: str, expected: list | None) -> None:
     if expected is None:
-        # Nothing searchable left once quoted: a message, not an FTS syntax error.
+        # Nothing to search for, or operators out of place: a message, never a traceback.
         with pytest.raises(query.QueryError):
             query.search(db, typed)
         return
@@ -257,12 +259,96 @@ def test_search_rejects_bad_filters_with_a_message(db, filters: dict, message: s
         query.search(db, "korea", **filters)
 
 
-def test_fts_query_quotes_each_term() -> None:
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("russia OR arsenal", [RUSSIA.url, NEGOTIATING.url]),
+        ("korea NOT sanctions", [DENUCLEARIZE.url, NEGOTIATING.url, WHERE_NEXT.url]),
+        # a leading minus leaves a word out, as in a web search engine
+        ("korea -sanctions", [DENUCLEARIZE.url, NEGOTIATING.url, WHERE_NEXT.url]),
+        ("-sanctions korea", [DENUCLEARIZE.url, NEGOTIATING.url, WHERE_NEXT.url]),
+        ("russia OR arsenal -tougher", [NEGOTIATING.url]),
+        ("denuc*", [DENUCLEARIZE.url]),
+        (
+            '"north korea"',
+            [NEGOTIATING.url, DENUCLEARIZE.url, SANCTIONS_EVASION.url, WHERE_NEXT.url],
+        ),
+        ("(russia OR arsenal) AND tougher", [RUSSIA.url]),
+        ("NEAR(plan arsenal, 5)", [NEGOTIATING.url]),
+        ("NEAR(verification deal, 1)", []),
+        ("title:sanctions", [SANCTIONS_EVASION.url]),
+        ('body:"north korea"', [NEGOTIATING.url, SANCTIONS_EVASION.url]),
+        ("summary:talk*", [NEGOTIATING.url]),
+        ("^negotiating", [NEGOTIATING.url]),
+        ("^korea", []),
+    ],
+)
+def test_search_passes_fts5_syntax_through(db, typed: str, expected: list) -> None:
+    assert sorted(urls(query.search(db, typed))) == sorted(expected)
+
+
+@pytest.mark.parametrize("typed", ["russia AND", "NOT russia", "(russia", "NEAR(russia"])
+def test_fts5_syntax_errors_are_a_message(db, typed: str) -> None:
+    with pytest.raises(query.QueryError, match=r"Search syntax error in .*: fts5: syntax error"):
+        query.search(db, typed)
+
+
+def test_fts_query_quotes_words_and_keeps_operators() -> None:
     assert query.fts_query("north korea sanctions") == '"north" "korea" "sanctions"'
-    assert query.fts_query('"north korea" NOT') == '"north korea" "NOT"'
+    assert query.fts_query('"north korea" NOT') == '"north korea" NOT'
     assert query.fts_query('stray "quote') == '"stray" "quote"'
+    assert query.fts_query("U.S.-China OR korea's") == '"U.S.-China" OR "korea\'s"'
+    assert query.fts_query("sanc* -russia title:iran") == '("sanc"* title : "iran") NOT "russia"'
+    assert query.fts_query("NEAR(a b, 10)") == 'NEAR("a" "b", 10)'
     with pytest.raises(query.QueryError, match="Give some words"):
         query.fts_query("   ")
+
+
+def test_search_by_filters_alone_lists_newest_first(db) -> None:
+    results = query.search(db, None, author="rosenberg")
+    assert urls(results) == [SANCTIONS_EVASION.url, RUSSIA.url]
+    assert results[0]["snippet"] is None and results[0]["rank"] is None
+    assert urls(query.search(db, "", type="report")) == [NEGOTIATING.url]
+    assert query.count(db, None, author="rosenberg") == 2
+
+
+def test_search_by_exclusions_alone_keeps_everything_else(db) -> None:
+    assert urls(query.search(db, "-korea")) == [RUSSIA.url]
+    assert urls(query.search(db, "-korea -russia")) == []
+    assert query.count(db, "-korea") == 1
+
+
+def test_search_without_words_or_filters_is_a_message(db) -> None:
+    with pytest.raises(query.QueryError, match="Give words to search for, or a filter"):
+        query.search(db, None)
+
+
+def test_count_is_every_match_whatever_the_limit(db) -> None:
+    assert len(query.search(db, "korea", limit=2)) == 2
+    assert query.count(db, "korea") == 4
+    assert query.count(db, "korea", since="2019-01-01") == 2
+    assert query.count(db, "nothing-like-this") == 0
+
+
+@pytest.mark.parametrize(
+    ("typed", "known", "expected"),
+    [("cnas", ["cnas"], "cnas"), ("CNAS", ["cnas"], "cnas"), (" Cnas ", ["cnas", "rand"], "cnas")],
+)
+def test_check_site_is_case_insensitive(typed: str, known: list, expected: str) -> None:
+    assert query.check_site(typed, known) == expected
+
+
+def test_check_site_lists_the_known_sites() -> None:
+    with pytest.raises(
+        query.QueryError, match=r"Unknown site 'brookings'; choose one of: cnas, rand"
+    ):
+        query.check_site("brookings", ["rand", "cnas"])
+    assert query.check_site(None, ["cnas"]) is None
+
+
+def test_search_limit_beyond_sqlite_integers_is_a_message(db) -> None:
+    with pytest.raises(query.QueryError, match="--limit"):
+        query.search(db, "korea", limit=99999999999999999999)
 
 
 # --- stats ----------------------------------------------------------------------------
@@ -317,6 +403,8 @@ def test_table_counts_cover_data_tables_only(db) -> None:
         "captures": 0,
         "http_validators": 0,
         "dropped_pages": 0,
+        "missing_publications": 0,
+        "crawl_changes": 0,
     }
 
 
@@ -343,7 +431,7 @@ FLAT_RUSSIA = {
 
 
 def test_iter_export_streams_flat_rows_with_authors_as_a_list(db) -> None:
-    rows = query.iter_export(db)
+    rows = export.iter_export(db)
     assert isinstance(rows, Iterator)  # a generator over the cursor, not a list
     assert next(rows) == FLAT_RUSSIA
     rest = list(rows)
@@ -353,19 +441,19 @@ def test_iter_export_streams_flat_rows_with_authors_as_a_list(db) -> None:
 
 
 def test_iter_export_where(db) -> None:
-    rows = list(query.iter_export(db, "year = 2018 and outlet = 'The Hill'"))
+    rows = list(export.iter_export(db, "year = 2018 and outlet = 'The Hill'"))
     assert rows == [FLAT_RUSSIA]
 
 
 @pytest.mark.parametrize("where", ["year = 2018 and", "no_such_column = 1", "1; drop table x"])
 def test_iter_export_bad_where_is_a_message(db, where: str) -> None:
     with pytest.raises(query.QueryError, match="Bad --where"):
-        list(query.iter_export(db, where))
+        list(export.iter_export(db, where))
 
 
 def test_write_csv_round_trips(db) -> None:
     out = io.StringIO(newline="")
-    assert query.write_csv(db, out, "type = 'report'") == 1
+    assert export.write_csv(db, out, "type = 'report'") == 1
     rows = list(csv.DictReader(io.StringIO(out.getvalue(), newline="")))
     assert rows == [
         {
@@ -391,7 +479,7 @@ def test_write_csv_round_trips(db) -> None:
 
 def test_write_jsonl_has_one_object_per_line(db) -> None:
     out = io.StringIO()
-    assert query.write_jsonl(db, out) == 5
+    assert export.write_jsonl(db, out) == 5
     lines = out.getvalue().splitlines()
     assert len(lines) == 5
     assert json.loads(lines[0]) == FLAT_RUSSIA
@@ -432,10 +520,10 @@ def test_csv_reads_back_as_the_csv_module_writes_it_for_awkward_values() -> None
     )
     archive.store(publication("/publications/blog/plain", "blog", "Plain", "2011-10-05"), crawl_id)
     out = io.StringIO(newline="")
-    assert query.write_csv(memory, out) == 2
+    assert export.write_csv(memory, out) == 2
     written = list(csv.reader(io.StringIO(out.getvalue(), newline="")))
     by_csv_module = io.StringIO(newline="")
-    columns, rows = query.export_cursor(memory)
+    columns, rows = export.export_cursor(memory)
     csv.writer(by_csv_module).writerows([columns, *rows])
     assert written == list(csv.reader(io.StringIO(by_csv_module.getvalue(), newline="")))
     header, quotes, plain = written
@@ -455,7 +543,7 @@ def test_csv_reads_back_as_the_csv_module_writes_it_for_awkward_values() -> None
 
 def test_export_rows_are_exactly_the_flat_views_rows(db) -> None:
     view = [tuple(row) for row in db.execute("select * from publications_flat order by id")]
-    columns, rows = query.export_cursor(db)
+    columns, rows = export.export_cursor(db)
     assert columns == [d[0] for d in db.execute("select * from publications_flat").description]
     assert [tuple(row) for row in rows] == view
     # several authors and none at all both occur, so byline order and NULL are both checked

@@ -12,19 +12,20 @@ import errno
 import importlib.util
 import ipaddress
 import json
+import re
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 import click
 import sqlite_utils
 
-from thinkscrape import query
+from thinkscrape import export, outfile, query
 from thinkscrape.archive import history
 from thinkscrape.archive.lock import ArchiveLocked
 from thinkscrape.archive.schema import ArchiveError
@@ -63,11 +64,56 @@ def db_option(fn: Callable[..., Any]) -> Callable[..., Any]:
     )(fn)
 
 
+class CommandNotStarted(click.ClickException):
+    """Why a command could not start (an archive that will not open, an output that cannot
+    be written), with the README's exit code for it."""
+
+    exit_code = EXIT_NOT_STARTED
+
+
 def open_archive(db_path: Path) -> sqlite_utils.Database:
     try:
         return query.open_archive(db_path)
     except query.QueryError as error:
-        raise click.ClickException(str(error)) from error
+        raise CommandNotStarted(str(error)) from error
+
+
+# Control characters a terminal obeys (ESC sequences clear it or retitle its window); an
+# archive written before extraction dropped them may still hold some. Line breaks, tabs
+# and the carriage return of a CSV line end are kept.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """``text`` without the control characters a terminal would obey."""
+    return _UNPRINTABLE.sub("", text)
+
+
+def one_line(value: Any) -> str:
+    """A value as printable text on one line (a snippet's paragraphs, say)."""
+    return " ".join(printable(str(value)).split())
+
+
+class PrintableStream:
+    """Writes to ``stream`` without control characters: what an export prints."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.stream.write(printable(text))
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        self.stream.writelines(map(printable, lines))
+
+
+def spider_names() -> list[str]:
+    """The project's spiders, as `scrapy list` shows them: the sites an archive can hold."""
+    from scrapy.spiderloader import SpiderLoader
+
+    from thinkscrape.runner import project_settings
+
+    return SpiderLoader.from_settings(project_settings({}, None)).list()
 
 
 @contextlib.contextmanager
@@ -305,7 +351,7 @@ def stats(db_path: Path, as_json: bool) -> None:
     """Publications by site, type and year, and the health of the latest crawls."""
     figures = query.stats(open_archive(db_path))
     if as_json:
-        click.echo(json.dumps(figures, indent=2, ensure_ascii=False))
+        click.echo(export.json_text(figures, indent=2))
         return
     click.echo(
         f"{figures['publications']:,} publications ({figures['dated']:,} dated, "
@@ -315,14 +361,14 @@ def stats(db_path: Path, as_json: bool) -> None:
     for title, key in (("By site", "site"), ("By type", "type"), ("By year", "year")):
         click.echo(f"\n{title}:")
         for row in figures[f"by_{key}"]:
-            click.echo(f"  {row[key] or '(none)':<16} {row['publications']:>7,}")
+            click.echo(f"  {one_line(row[key] or '(none)'):<16} {row['publications']:>7,}")
     click.echo("\nLatest crawls:")
     if not figures["crawls"]:
         click.echo("  none recorded")
     for crawl in history.recent(open_archive(db_path), len(figures["crawls"])):
-        click.echo(f"  {crawl_line(crawl)}")
+        click.echo(f"  {printable(crawl_line(crawl))}")
         for check in crawl["failed_checks"]:
-            click.echo(f"      {check['check']}: {check['message']}")
+            click.echo(f"      {one_line(check['check'])}: {one_line(check['message'])}")
 
 
 def crawl_line(crawl: dict[str, Any]) -> str:
@@ -416,20 +462,29 @@ def crawl_details(db: sqlite_utils.Database, crawl: dict[str, Any]) -> list[str]
 # --- search ---------------------------------------------------------------------------
 
 BOLD, PLAIN = "\x1b[1m", "\x1b[0m"
+# Where a match starts and ends in a snippet, until the text around it is made printable:
+# private-use characters, which no page text can be mistaken for here.
+MATCH_START, MATCH_END = "\ue000", "\ue001"
 
 
-@cli.command()
-@click.argument("words", metavar="QUERY")
+@cli.command(context_settings={"ignore_unknown_options": True})
+@click.argument("words", metavar="[QUERY]...", nargs=-1)
 @click.option("--type", "type_", help=f"Only this type: {', '.join(PUBLICATION_TYPES)}.")
 @click.option("--since", metavar="YYYY-MM-DD", help="Published on or after this day.")
 @click.option("--until", metavar="YYYY-MM-DD", help="Published on or before this day.")
 @click.option("--author", metavar="NAME", help="Only publications with this author (any part).")
-@click.option("--site", help="Only this site (spider name), e.g. cnas.")
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
+@click.option("--site", help="Only this site (spider name, any case), e.g. cnas.")
+@click.option(
+    "--limit",
+    default=20,
+    show_default=True,
+    type=click.IntRange(min=1, max=query.SQLITE_MAX_INTEGER),
+    help="Show at most this many; the count of all matches is printed on stderr.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print results as a JSON array.")
 @db_option
 def search(
-    words: str,
+    words: tuple[str, ...],
     type_: str | None,
     since: str | None,
     until: str | None,
@@ -439,83 +494,132 @@ def search(
     as_json: bool,
     db_path: Path,
 ) -> None:
-    """Full-text search of titles, summaries and bodies, best match first.
+    """Full-text search of titles, subtitles, summaries and bodies, best match first.
 
-    Every word of QUERY must match; put a phrase in double quotes:
-    'sanctions "north korea"'.
+    Every word of QUERY must match; put a phrase in double quotes: 'sanctions "north
+    korea"'. FTS5 syntax works: OR, NOT and NEAR(a b, 10) in capitals, sanc* for a
+    prefix, title:korea (or subtitle:, summary:, body:) for one column, ^word for the
+    first word. A word with a leading minus is left out: 'sanctions -russia'. Without
+    QUERY, the filters alone select, newest first.
     """
+    for word in words:
+        if word.startswith("--"):  # what ignore_unknown_options let through as a word
+            raise click.UsageError(f"No such option: {word.split('=')[0]}")
     db = open_archive(db_path)
-    # Bold marks the matched words on a terminal; click drops the codes when piped.
-    highlight = ("[", "]") if as_json else (BOLD, PLAIN)
     with user_errors():
-        results = query.search(
-            db,
-            words,
-            type=type_,
-            since=since,
-            until=until,
-            author=author,
-            site=site,
-            limit=limit,
-            highlight=highlight,
-        )
+        filters = {"type": type_, "since": since, "until": until, "author": author}
+        filters["site"] = query.check_site(site, spider_names()) if site else None
+        text = " ".join(words) or None
+        results = query.search(db, text, limit=limit, highlight=(MATCH_START, MATCH_END), **filters)
+        total = len(results) if len(results) < limit else query.count(db, text, **filters)
     if as_json:
-        click.echo(json.dumps(results, indent=2, ensure_ascii=False))
-        return
-    if not results:
-        click.echo("No matches.", err=True)
-    for result in results:
-        click.echo(
-            f"{result['published'] or 'undated':<10}  {result['type'] or '-'}  {result['title']}"
-        )
+        for result in results:
+            if result["snippet"]:
+                result["snippet"] = result["snippet"].replace(MATCH_START, "[")
+                result["snippet"] = result["snippet"].replace(MATCH_END, "]")
+        click.echo(export.json_text(results, indent=2))
+    for result in [] if as_json else results:
+        published, kind = result["published"] or "undated", one_line(result["type"] or "-")
+        click.echo(f"{published:<10}  {kind}  {one_line(result['title'])}")
         people = "; ".join(result["authors"])
-        byline = " · ".join(part for part in (people, result["outlet"]) if part)
+        byline = " · ".join(one_line(part) for part in (people, result["outlet"]) if part)
         if byline:
             click.echo(f"            {byline}")
-        click.echo(f"            {result['url']}")
+        click.echo(f"            {one_line(result['url'])}")
         if result["snippet"]:
-            click.echo(f"            {result['snippet']}")
+            # Bold marks the matched words on a terminal; click drops the codes when piped.
+            snippet = one_line(result["snippet"]).replace(MATCH_START, BOLD)
+            click.echo(f"            {snippet.replace(MATCH_END, PLAIN)}")
         click.echo()
+    click.echo(count_line(len(results), total), err=True)
+
+
+def count_line(shown: int, total: int) -> str:
+    """What a search found, and whether --limit cut it."""
+    if total == 0:
+        return "No matches."
+    if shown < total:
+        return f"Showing {shown:,} of {total:,} matches; --limit {total} shows them all."
+    return f"{total:,} match{'' if total == 1 else 'es'}."
 
 
 # --- export ---------------------------------------------------------------------------
+
+FORMATS = ("csv", "jsonl", "parquet")
 
 
 @cli.command()
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["csv", "jsonl"]),
+    type=click.Choice(FORMATS),
     default="csv",
     show_default=True,
-    help="csv for spreadsheets, pandas and R; jsonl keeps authors_json as a real array.",
+    help="csv for spreadsheets, pandas and R; jsonl keeps JSON columns (authors_json, topics) "
+    "as real arrays; parquet (pip install -e '.[parquet]') keeps types: Int64 year, dates, "
+    "lists.",
+)
+@click.option(
+    "--columns",
+    metavar="A,B,...",
+    help="Columns to export, in this order, or 'all'. Default: the publications_flat view's. "
+    f"Others: {', '.join(export.EXTRA_COLUMNS)}.",
 )
 @click.option(
     "--where",
     metavar="SQL",
-    help="Filter on publications_flat columns, e.g. \"year = '2018' and type = 'report'\".",
+    help="Filter on any exportable column, e.g. \"year = 2018 and type = 'report'\".",
 )
 @click.option("--out", default="-", show_default=True, help="File to write ('-' for stdout).")
 @db_option
-def export(fmt: str, where: str | None, out: str, db_path: Path) -> None:
+def export_command(
+    fmt: str, columns: str | None, where: str | None, out: str, db_path: Path
+) -> None:
     """Export one row per publication for spreadsheets, pandas and R.
 
     Rows come from the publications_flat view. Authors come twice: "; "-joined in
     `authors`, and as a JSON array in `authors_json`.
+
+    In CSV, a text value starting with =, +, -, @, tab or carriage return gets a single
+    quote in front, so that a spreadsheet shows it instead of running it as a formula;
+    JSON lines and Parquet keep every value as archived.
+
+    The file is written whole or not at all: a failed export leaves an earlier file of
+    that name as it was. The archive, its -wal/-shm files, other SQLite databases and
+    WARC files are never written over.
     """
+    try:
+        chosen = export.check_columns(columns)
+    except query.QueryError as error:
+        raise click.BadParameter(str(error), param_hint="'--columns'") from error
+    if fmt == "parquet" and out == "-":
+        raise click.UsageError("--format parquet writes a file: give --out FILE.")
+    if fmt == "parquet" and not export.parquet_available():
+        raise click.ClickException(
+            "Parquet needs pyarrow. Install the parquet extra: pip install -e '.[parquet]'"
+        )
+    try:
+        # Before the archive is opened: a wrong --out may name one of its files.
+        target = None if out == "-" else outfile.check_target(Path(out), db_path)
+    except outfile.OutputError as error:
+        raise CommandNotStarted(f"Cannot export: {error}") from error
     db = open_archive(db_path)
-    write = query.write_csv if fmt == "csv" else query.write_jsonl
+    write = {"csv": export.write_csv, "jsonl": export.write_jsonl}.get(fmt, export.write_parquet)
     with user_errors():
-        # Fail on a bad --where before an output file is created or truncated.
-        query.export_cursor(db, where)
-        if out == "-":
-            count = write(db, sys.stdout, where)
-        else:
-            # newline="" lets the csv module write its own line endings.
-            with open(out, "w", encoding="utf-8", newline="") as handle:
-                count = write(db, handle, where)
-    if out != "-":
-        click.echo(f"Wrote {count:,} publications to {out}", err=True)
+        # Fail on a bad --where before an output file is touched.
+        export.export_cursor(db, where, chosen)
+        if target is None:
+            write(db, PrintableStream(sys.stdout), where, chosen)
+            return
+        try:
+            with outfile.replacing(target, binary=fmt == "parquet") as handle:
+                count = write(db, handle, where, chosen)
+        except outfile.OutputError as error:
+            raise CommandNotStarted(f"Cannot export: {error}") from error
+    click.echo(f"Wrote {count:,} publications to {out}", err=True)
+
+
+cli.add_command(export_command, name="export")
 
 
 # --- browse ---------------------------------------------------------------------------

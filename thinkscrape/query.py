@@ -8,19 +8,18 @@ formats what they return. The archive opened here is read-only, so nothing a que
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import itertools
 import json
-import operator
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 from urllib.parse import quote
 
 import sqlite_utils
 
+from thinkscrape import search_syntax
 from thinkscrape.items import PUBLICATION_TYPES
 
 # The view every flat export reads from (one row per publication; see archive/schema.py).
@@ -29,6 +28,9 @@ FLAT_VIEW = "publications_flat"
 # title says more about what a publication is about than the same word in its body.
 RANK_WEIGHTS = "10.0, 5.0, 3.0, 1.0"
 RECENT_CRAWLS = 10
+# The full-text index's columns in an archive of this version (search reads the real ones).
+FTS_COLUMNS = ("title", "subtitle", "summary", "body")
+SQLITE_MAX_INTEGER = 2**63 - 1
 
 
 class QueryError(ValueError):
@@ -76,17 +78,28 @@ def check_type(value: str | None) -> str | None:
     raise QueryError(f"Unknown type {value!r}; choose one of: {', '.join(PUBLICATION_TYPES)}.")
 
 
-def fts_query(text: str, db: sqlite_utils.Database | None = None) -> str:
-    """Quote what a user typed so FTS5 reads it as plain terms (all must match).
+def check_site(value: str | None, known: Iterable[str]) -> str | None:
+    """The site named ``value`` as the archive spells it (any case), or a QueryError."""
+    if value is None:
+        return None
+    by_folded = {name.casefold(): name for name in known}
+    found = by_folded.get(value.strip().casefold())
+    if found is None:
+        choices = ", ".join(sorted(by_folded.values()))
+        raise QueryError(f"Unknown site {value!r}; choose one of: {choices}.")
+    return found
 
-    Each word becomes a quoted FTS5 string, so punctuation ("U.S.-China") and operator
-    words (AND, NOT) are searched as text; a "quoted phrase" stays a phrase and a stray
-    quote is closed. sqlite-utils' `quote_fts` does exactly this.
-    """
-    quoted = (db or sqlite_utils.Database(memory=True)).quote_fts(text)
-    if not quoted.replace('"', "").strip():
+
+def fts_query(text: str, columns: Iterable[str] = FTS_COLUMNS) -> str:
+    """What a user typed as one FTS5 query (see `thinkscrape.search_syntax`)."""
+    parsed = _parse_search(text, columns)
+    return parsed.combined() or f"NOT {parsed.exclude}"
+
+
+def _parse_search(text: str, columns: Iterable[str]) -> search_syntax.Search:
+    if not any(character.isalnum() for character in text):
         raise QueryError("Give some words to search for.")
-    return quoted
+    return search_syntax.parse(text, columns)
 
 
 def _like_pattern(text: str) -> str:
@@ -97,53 +110,75 @@ def _like_pattern(text: str) -> str:
 # --- search ---------------------------------------------------------------------------
 
 
-def search(
+@dataclass
+class _Matching:
+    """The publications a search and its filters select, as SQL over ``p`` (publications)."""
+
+    fts_table: str
+    match: str | None  # FTS5 expression results must match; None: filters alone
+    conditions: list[str]
+    params: dict[str, Any]
+
+    @property
+    def fts(self) -> str:
+        return sqlite_utils.db.quote_identifier(self.fts_table)
+
+    def from_where(self) -> str:
+        if self.match is None:
+            source = "from publications p"
+            conditions = self.conditions
+        else:
+            source = f"from {self.fts} join publications p on p.id = {self.fts}.rowid"
+            conditions = [f"{self.fts} match :q", *self.conditions]
+        where = " and ".join(conditions) or "1"
+        return f"{source}\nwhere {where}"
+
+
+def _matching(
     db: sqlite_utils.Database,
-    query: str,
+    words: str | None,
     *,
     type: str | None = None,
     since: str | None = None,
     until: str | None = None,
     author: str | None = None,
     site: str | None = None,
-    limit: int = 20,
-    highlight: tuple[str, str] = ("[", "]"),
-) -> list[dict[str, Any]]:
-    """Full-text search, best match first (FTS5 bm25, title words weighing most).
-
-    Each result: id, published, type, site, title, authors (names in byline order), outlet,
-    url, snippet (matched words wrapped in ``highlight``) and rank (lower is better).
-    """
+) -> _Matching:
     fts_table = db["publications"].detect_fts()
     if not fts_table:
         raise QueryError("This archive has no full-text index on publications.")
-    if limit < 1:
-        raise QueryError("--limit must be at least 1.")
-    params: dict[str, Any] = {
-        "q": fts_query(query, db),
-        "limit": limit,
-        "start": highlight[0],
-        "end": highlight[1],
-    }
-    filters = []
+    fts = sqlite_utils.db.quote_identifier(fts_table)
+    params: dict[str, Any] = {}
+    conditions = []
+    match = None
+    if words is not None and words.strip():
+        columns = [column.name for column in db[fts_table].columns]
+        parsed = _parse_search(words, columns)
+        match = parsed.combined()
+        if match is not None:
+            params["q"] = match
+        elif parsed.exclude is not None:
+            # Only words to leave out: every publication but those that have them.
+            params["x"] = parsed.exclude
+            conditions.append(f"p.id not in (select rowid from {fts} where {fts} match :x)")
     if type is not None:
         params["type"] = check_type(type)
-        filters.append("p.type = :type")
+        conditions.append("p.type = :type")
     if since is not None:
         params["since"] = check_day(since, "--since")
-        filters.append("p.published >= :since")
+        conditions.append("p.published >= :since")
     if until is not None:
         params["until"] = check_day(until, "--until")
-        filters.append("p.published <= :until")
+        conditions.append("p.published <= :until")
     if site is not None:
         params["site"] = site
-        filters.append("p.site = :site")
+        conditions.append("p.site = :site")
     if author is not None:
         params["author"] = _like_pattern(author)
         # Any spelling the archive has seen counts: the clean name or a raw alias.
         # People first (a few thousand rows), then their publications through the
         # publication_authors(author_id) index: never a LIKE per byline row.
-        filters.append(
+        conditions.append(
             """p.id in (
                 select pa.publication_id from publication_authors pa
                 where pa.author_id in (
@@ -151,34 +186,86 @@ def search(
                     union
                     select author_id from author_aliases where alias like :author escape '\\'))"""
         )
-    fts = sqlite_utils.db.quote_identifier(fts_table)
+    if match is None and not conditions:
+        raise QueryError("Give words to search for, or a filter (--author, --type, ...).")
+    return _Matching(fts_table, match, conditions, params)
+
+
+def _fetch(db: sqlite_utils.Database, sql: str, params: Any, words: str | None) -> list[Any]:
+    try:
+        return list(_rows(db, sql, params))
+    except sqlite3.OperationalError as error:
+        if "fts5" in str(error):
+            raise QueryError(
+                f"Search syntax error in {words!r}: {error}. AND, OR, NOT and NEAR in capitals "
+                'are operators; put a word in double quotes to search for it as typed ("NOT").'
+            ) from error
+        raise QueryError(f"Search failed: {error}") from error
+
+
+def count(db: sqlite_utils.Database, query: str | None, **filters: Any) -> int:
+    """How many publications match ``query`` and the filters, whatever a search's limit."""
+    matching = _matching(db, query, **filters)
+    (row,) = _fetch(db, f"select count(*) as n {matching.from_where()}", matching.params, query)
+    return row["n"]
+
+
+def search(
+    db: sqlite_utils.Database,
+    query: str | None,
+    *,
+    limit: int = 20,
+    highlight: tuple[str, str] = ("[", "]"),
+    **filters: Any,
+) -> list[dict[str, Any]]:
+    """Full-text search, best match first (FTS5 bm25, title words weighing most).
+
+    ``query`` is FTS5 syntax as `thinkscrape.search_syntax` reads it; without one the
+    filters alone (type, since, until, author, site) select, newest first. Each result:
+    id, published, type, site, title, authors (names in byline order), outlet, url,
+    snippet (matched words wrapped in ``highlight``; None without a query) and rank (lower
+    is better; None without a query).
+    """
+    if limit < 1:
+        raise QueryError("--limit must be at least 1.")
+    if limit > SQLITE_MAX_INTEGER:
+        raise QueryError(f"--limit must be at most {SQLITE_MAX_INTEGER}.")
+    matching = _matching(db, query, **filters)
+    params = {**matching.params, "limit": limit}
+    if matching.match is None:
+        sql = f"""
+select p.id, p.published, p.type, p.site, p.title, p.outlet, p.url,
+       null as snippet, null as rank
+{matching.from_where()}
+order by p.published desc, p.id desc
+limit :limit"""
+        rows = _fetch(db, sql, params, query)
+        authors = _authors_of(db, [row["id"] for row in rows])
+        return [_ordered({**row, "authors": authors.get(row["id"], [])}) for row in rows]
+    fts = matching.fts
     # Step one ranks every match but carries only ids; step two fetches columns and
     # snippets for the few ids kept, so a common word costs one bm25 pass, no more.
-    join = f"\njoin publications p on p.id = {fts}.rowid" if filters else ""
-    where = "".join(f"\n  and {condition}" for condition in filters)
     ranked_sql = f"""
 select {fts}.rowid as id, bm25({fts}, {RANK_WEIGHTS}) as rank
-from {fts}{join}
-where {fts} match :q{where}
+{matching.from_where()}
 order by rank
 limit :limit"""
-    try:
-        ranks = {row["id"]: row["rank"] for row in _rows(db, ranked_sql, params)}
-        marks = ", ".join(str(int(row_id)) for row_id in ranks)
-        snippets = ",\n       ".join(
-            f"snippet({fts}, {column}, :start, :end, '…', 24) as snippet_{n}"
-            for n, column in enumerate(_snippet_columns(db, fts_table))
-        )
-        details_sql = f"""
+    ranks = {row["id"]: row["rank"] for row in _fetch(db, ranked_sql, params, query)}
+    marks = ", ".join(str(int(row_id)) for row_id in ranks)
+    snippets = ",\n       ".join(
+        f"snippet({fts}, {column}, :start, :end, '…', 24) as snippet_{n}"
+        for n, column in enumerate(_snippet_columns(db, matching.fts_table))
+    )
+    details_sql = f"""
 select p.id, p.published, p.type, p.site, p.title, p.outlet, p.url,
        {snippets}
 from {fts} join publications p on p.id = {fts}.rowid
 where {fts} match :q and {fts}.rowid in ({marks})"""
-        details = {
-            row["id"]: _with_snippet(row, highlight[0]) for row in _rows(db, details_sql, params)
-        }
-    except sqlite3.OperationalError as error:
-        raise QueryError(f"Search failed: {error}") from error
+    details_params = {"q": matching.match, "start": highlight[0], "end": highlight[1]}
+    details = {
+        row["id"]: _with_snippet(row, highlight[0])
+        for row in _fetch(db, details_sql, details_params, query)
+    }
     authors = _authors_of(db, list(ranks))
     return [
         _ordered({**details[row_id], "authors": authors.get(row_id, []), "rank": rank})
@@ -281,109 +368,3 @@ from crawls order by started desc, id desc limit :n""",
         "by_year": grouped("cast(substr(published, 1, 4) as integer)", "year"),
         "crawls": recent,
     }
-
-
-# --- export ---------------------------------------------------------------------------
-
-
-# The rows of the publications_flat view, computed for every publication at once: the view
-# gathers each publication's authors with two correlated subqueries per row, right for a
-# filtered query but the bottleneck of a whole export. Here the authors are grouped in one
-# pass (read in byline order, so group_concat keeps it). tests/test_query.py checks that
-# this gives exactly the view's rows.
-FLAT_EXPORT = """
-WITH named AS (
-  SELECT pa.publication_id AS publication_id, a.name AS name
-  FROM publication_authors pa JOIN authors a ON a.id = pa.author_id
-  ORDER BY pa.publication_id, pa.position
-), grouped AS (
-  SELECT publication_id, group_concat(name, '; ') AS authors,
-         json_group_array(name) AS authors_json
-  FROM named GROUP BY publication_id
-)
-SELECT p.id, p.url, p.site, p.type, p.series, p.title, p.subtitle, p.published,
-  CAST(substr(p.published, 1, 4) AS INTEGER) AS year,
-  p.outlet, p.full_article_domain, p.full_article_url, p.pdf_url,
-  g.authors, coalesce(g.authors_json, '[]') AS authors_json, p.summary
-FROM publications p LEFT JOIN grouped g ON g.publication_id = p.id
-"""
-
-
-def _flat_cursor(db: sqlite_utils.Database, select: str, where: str | None) -> sqlite3.Cursor:
-    sql = f"select {select} from ({FLAT_EXPORT}) as {FLAT_VIEW}"
-    if where and where.strip():
-        sql += f" where ({where})"
-    sql += " order by id"
-    try:
-        return db.execute(sql)
-    except sqlite3.Error as error:
-        raise QueryError(f"Bad --where {where!r}: {error}") from error
-
-
-def export_cursor(
-    db: sqlite_utils.Database, where: str | None = None
-) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
-    """Column names and a streaming cursor over the flat view, optionally filtered by SQL."""
-    cursor = _flat_cursor(db, "*", where)
-    columns = [description[0] for description in cursor.description]
-    return columns, _guarded(cursor, where)
-
-
-def _guarded(cursor: sqlite3.Cursor, where: str | None) -> Iterator[Any]:
-    # Some SQL errors (a bad function argument, say) only surface while stepping rows.
-    try:
-        yield from cursor
-    except sqlite3.Error as error:
-        raise QueryError(f"Export stopped on --where {where!r}: {error}") from error
-
-
-def iter_export(db: sqlite_utils.Database, where: str | None = None) -> Iterator[dict[str, Any]]:
-    """One dict per publication from the flat view, streamed; authors_json as a real list."""
-    columns, rows = export_cursor(db, where)
-    for values in rows:
-        row = dict(zip(columns, values, strict=True))
-        if "authors_json" in row:
-            row["authors_json"] = json.loads(row["authors_json"] or "[]")
-        yield row
-
-
-CSV_LINE_END = "\r\n"  # csv.writer's default, as RFC 4180 has it
-
-
-def csv_line_sql(columns: Sequence[str]) -> str:
-    """A SQL expression giving one CSV line (no line end) of ``columns``.
-
-    Every value is quoted with its own quotes doubled (RFC 4180) and NULL is left empty,
-    which any CSV reader (csv, pandas, R) parses as csv.writer's output. SQLite builds the
-    line in C, about twice as fast as csv.writer over the same rows, for the same file.
-    """
-    quoted = (
-        f"""coalesce('"' || replace({sqlite_utils.db.quote_identifier(column)}, '"', '""')"""
-        """ || '"', '')"""
-        for column in columns
-    )
-    return " || ',' || ".join(quoted)
-
-
-def write_csv(db: sqlite_utils.Database, out: IO[str], where: str | None = None) -> int:
-    """The flat view as CSV with a header row; returns the number of data rows."""
-    columns = [d[0] for d in db.execute(f"select * from {FLAT_VIEW} limit 0").description]
-    csv.writer(out, lineterminator=CSV_LINE_END).writerow(columns)
-    line_end = "char(" + ", ".join(str(ord(c)) for c in CSV_LINE_END) + ")"
-    cursor = _flat_cursor(db, f"{csv_line_sql(columns)} || {line_end}", where)
-    # Lines go from the cursor to the file without a Python statement per row; zip with a
-    # counter counts them on the way (zip stops at the cursor's end before taking a count).
-    counter = itertools.count()
-    first = operator.itemgetter(0)
-    out.writelines(map(first, map(first, zip(_guarded(cursor, where), counter, strict=False))))
-    return next(counter)
-
-
-def write_jsonl(db: sqlite_utils.Database, out: IO[str], where: str | None = None) -> int:
-    """The flat view as JSON lines (authors_json a real array); returns the row count."""
-    count = 0
-    for row in iter_export(db, where):
-        out.write(json.dumps(row, ensure_ascii=False))
-        out.write("\n")
-        count += 1
-    return count
