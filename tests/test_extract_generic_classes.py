@@ -284,3 +284,17 @@ def test_a_byline_line_beside_the_headline_whatever_its_markup() -> None:
 def test_a_headline_starting_like_a_byline_is_not_one() -> None:
     html = page(body="<h1>Von Sprachregeln und Deutsch</h1><p>Ein Text ohne Autor.</p>")
     assert authors(html) == ([], None)
+
+
+def test_author_links_worded_as_actions_or_tools_give_only_the_names() -> None:
+    call = page(
+        body="<h1>JSON</h1><a rel='author' href='/author/d'>View all posts by Daniel Beispiel</a>",
+        lang="en",
+    )
+    assert authors(call) == (["Daniel Beispiel"], "article_header")
+    tools = page(
+        body="<h1>Justice</h1><div class='byline'>By <a href='/w/emily'>Emily Muster</a>"
+        " <a href='/edit'>Edit</a></div>",
+        lang="en",
+    )
+    assert authors(tools) == (["Emily Muster"], "article_header")

@@ -572,6 +572,18 @@ def _without_repeats(names: list[str]) -> list[str]:
     return kept
 
 
+# A link to an author's page worded as a call to action: "View all posts by Daniel Lemire".
+_CALL_TO_ACTION_RE = re.compile(
+    r"^(?i:view|see|show|read|more|all|alle|weitere|tous|voir|zeige)\b.*?\b(?i:by|von|par|de)"
+    r"\s+(?=[^\W\d_a-z])"
+)
+
+
+def _link_name(text: str) -> str:
+    """The name in an author link's text."""
+    return _CALL_TO_ACTION_RE.sub("", text)
+
+
 _LABEL_TAGS = ("dt", "h4", "h5", "span", "strong")
 _BYLINE_NAMED = re.compile(r"byline|author", re.IGNORECASE)
 
@@ -580,7 +592,9 @@ def _visible_authors(sel: Selector, page: _Page) -> list[str]:
     def near(node: Selector) -> bool:
         return page.is_near(node, _BYLINE_REACH)
 
-    names = _without_repeats([node_text(a) for a in sel.xpath("//a[@rel='author']") if near(a)])
+    names = _without_repeats(
+        [_link_name(node_text(a)) for a in sel.xpath("//a[@rel='author']") if near(a)]
+    )
     if names:
         return names
     # a label ("Autor", "Auteur", "Authors") followed by the names: <dt>/<dd>, <h4>/<p>
@@ -603,7 +617,9 @@ def _visible_authors(sel: Selector, page: _Page) -> list[str]:
         ):
             continue
         node = Selector(root=element, type="html")
-        links = _dedupe([node_text(a) for a in node.xpath(".//a[normalize-space()]")])
+        links = [_link_name(node_text(a)) for a in node.xpath(".//a[normalize-space()]")]
+        # links of a byline box that are not names: "Edit", "DT", a profile's call to action
+        links = _dedupe([link for link in links if len(link.split()) >= 2])
         if links:
             return links
         text = node_text(node)
