@@ -31,6 +31,7 @@ from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 
 from thinkscrape.archive.lock import ArchiveLocked
+from thinkscrape.spiders.cnas import CnasSpider
 from thinkscrape.warc.reextract import reextract
 from thinkscrape.warc.replay import WarcIndex, WarcReplayMiddleware
 from thinkscrape.warc.writer import HttpMessage, WarcWriter
@@ -477,6 +478,33 @@ def test_index_files_mirror_captures_under_the_site_url_too(tmp_path: Path) -> N
     assert index.lookup("https://www.cnas.org/reports") is not None
     # Without the site's origins the index files records as fetched only.
     assert WarcIndex(old).lookup("https://www.cnas.org/reports") is None
+
+
+def test_replayed_redirects_of_a_mirror_stay_on_the_replayed_origin(tmp_path: Path) -> None:
+    mirror = "http://127.0.0.1:8123"
+    writer = WarcWriter(
+        tmp_path,
+        "cnas",
+        started_at=datetime.fromisoformat("2026-01-01T00:00Z"),
+        info={"fetched-from": mirror},
+    )
+    writer.write_exchange(
+        "https://www.cnas.org/old",
+        method="GET",
+        request=HttpMessage([]),
+        status=301,
+        response=HttpMessage([(b"Location", f"{mirror}/new".encode())]),
+        fetched_at=datetime.fromisoformat("2026-01-01T00:00:05Z"),
+    )
+    writer.close()
+    for origin in ("https://www.cnas.org", "http://127.0.0.1:9000"):
+        crawler = get_crawler(CnasSpider, settings_dict={"THINKSCRAPE_REPLAY": str(tmp_path)})
+        # replayed as the site, or through another mirror of it
+        base_url = origin if "127.0.0.1" in origin else None
+        crawler.spider = CnasSpider(base_url=base_url)
+        middleware = WarcReplayMiddleware.from_crawler(crawler)
+        response = middleware.process_request(Request(f"{origin}/old"))
+        assert (response.status, response.headers[b"Location"]) == (301, f"{origin}/new".encode())
 
 
 # --- re-extraction ---------------------------------------------------------------------------

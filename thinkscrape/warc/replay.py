@@ -70,6 +70,7 @@ class IndexEntry:
     fetched_at: str  # WARC-Date
     status: int | None
     site_url: str | None = None  # the site's own URL of a page captured from its mirror
+    mirror_origin: str | None = None  # the mirror that served it, when one did
 
     def capture(self, url: str | None = None) -> dict[str, Any]:
         """The capture dict of this record (as the capture middleware made it)."""
@@ -175,6 +176,8 @@ class WarcIndex:
         if mirror_origin is None:
             mirror_origin = self._mirror_origin(entries)
         for entry in entries:
+            if mirror_origin:
+                entry = replace(entry, mirror_origin=mirror_origin.rstrip("/"))
             keys = {self.url_key(entry.url)}
             site_url = self._site_url(entry.url, mirror_origin)
             if site_url:
@@ -290,6 +293,8 @@ class WarcReplayMiddleware:
             raise IgnoreRequest(f"unreadable capture: {request.url}") from error
         headers = Headers()
         for name, value in stored.headers:
+            if name.lower() == "location" and entry.mirror_origin:
+                value = _same_origin_as(request.url, value, entry.mirror_origin)
             headers.appendlist(name, value)  # keeps repeated headers such as Set-Cookie
         flags = [REPLAY_FLAG]
         if stored.truncated:
@@ -317,6 +322,18 @@ class WarcReplayMiddleware:
         if entry is None and site_url_of is not None:
             entry = self.index.lookup(site_url_of(url))
         return entry
+
+
+def _same_origin_as(request_url: str, location: str, mirror_origin: str) -> str:
+    """A redirect a mirror sent to itself, pointed at the origin being replayed instead.
+
+    Replayed by the site's URL (or another mirror's), a redirect naming the recording
+    mirror would lead the crawl off its own origins.
+    """
+    if location == mirror_origin or location.startswith(mirror_origin + "/"):
+        parts = urlsplit(request_url)
+        return f"{parts.scheme}://{parts.netloc}{location[len(mirror_origin) :]}"
+    return location
 
 
 DAMAGED_CHECK = "damaged_warc"
