@@ -346,9 +346,8 @@ def test_check_site_lists_the_known_sites() -> None:
     assert query.check_site(None, ["cnas"]) is None
 
 
-def test_search_limit_beyond_sqlite_integers_is_a_message(db) -> None:
-    with pytest.raises(query.QueryError, match="--limit"):
-        query.search(db, "korea", limit=99999999999999999999)
+def test_search_limit_beyond_sqlite_integers_means_all(db) -> None:
+    assert len(query.search(db, "korea", limit=99999999999999999999)) == 4
 
 
 # --- stats ----------------------------------------------------------------------------

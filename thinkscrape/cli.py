@@ -478,7 +478,7 @@ MATCH_START, MATCH_END = "\ue000", "\ue001"
     "--limit",
     default=20,
     show_default=True,
-    type=click.IntRange(min=1, max=query.SQLITE_MAX_INTEGER),
+    type=click.IntRange(min=1),
     help="Show at most this many; the count of all matches is printed on stderr.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print results as a JSON array.")

@@ -228,8 +228,7 @@ def search(
     """
     if limit < 1:
         raise QueryError("--limit must be at least 1.")
-    if limit > SQLITE_MAX_INTEGER:
-        raise QueryError(f"--limit must be at most {SQLITE_MAX_INTEGER}.")
+    limit = min(limit, SQLITE_MAX_INTEGER)  # more than any archive holds: all of them
     matching = _matching(db, query, **filters)
     params = {**matching.params, "limit": limit}
     if matching.match is None:
