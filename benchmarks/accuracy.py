@@ -204,14 +204,31 @@ def _date_conventions(language: str | None) -> tuple[str, tuple[str, ...]]:
 
 
 def _iso_day(raw: str | None, language: str | None) -> str | None:
+    order, languages = _date_conventions(language)
+    return _iso_day_with(raw, order, languages)
+
+
+def _iso_day_with(raw: str | None, order: str, languages: tuple[str, ...]) -> str | None:
     from thinkscrape.normalize.dates import parse_date
 
-    order, languages = _date_conventions(language)
     try:
         parsed = parse_date(raw, reference=REFERENCE, date_order=order, languages=languages)
     except ValueError:  # a language dateparser does not know
         parsed = parse_date(raw, reference=REFERENCE, date_order=order)
     return parsed.iso if parsed and parsed.precision == "day" else None
+
+
+def warm_normalisers() -> None:
+    """Load what the normalisers load once per process: dateparser's data for every language
+    set the adapter may ask for, nameparser's vocabulary. A crawl pays this once, not per
+    page. The strings parsed are none of a page's, so no page's answer is remembered."""
+    from thinkscrape.extract.generic import DATE_LANGUAGES
+    from thinkscrape.normalize.people import clean_name
+
+    sets = {DATE_LANGUAGES, *((language, "en") for language in DATE_LANGUAGES if language != "en")}
+    for order, languages in [("MDY", ("en",)), ("DMY", ("en",)), *(("DMY", s) for s in sets)]:
+        _iso_day_with("1 Januarius 1999", order, languages)
+    clean_name("Jane Q. Example")
 
 
 def thinkscrape_extractor(url: str, html: str) -> Extracted:
@@ -314,35 +331,42 @@ class Score:
         return self.right[name] / self.scored[name] if self.scored[name] else None
 
 
-def score(pages: list[Page], extract: Extractor, fields: tuple[str, ...]) -> Score:
-    result = Score()
+def score(pages: list[Page], extractors: dict[str, Extractor]) -> dict[str, Score]:
+    """Every extractor on every page. The extractors take turns page by page, so a change in
+    the machine's load during the run weighs on all of them alike."""
+    results = {name: Score() for name in extractors}
     for page in pages:
-        started = time.perf_counter()
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                found = extract(page.url, page.html)
-        except Exception as error:  # a peer's crash on one page is that page's miss
-            found = Extracted()
-            result.errors += 1
-            result.misses.append((page.id, "error", f"{type(error).__name__}: {error}", ""))
-        result.seconds += time.perf_counter() - started
-        result.pages += 1
-        checks = {
-            "title": (title_right, found.title, page.title),
-            "date": (date_right, found.date, page.date),
-            "authors": (authors_right, found.authors, page.authors),
-        }
-        for name in fields:
-            if name == "authors" and page.authors is None:
-                continue
-            right, got, expected = checks[name]
-            result.scored[name] += 1
-            if right(page, found):
-                result.right[name] += 1
-            else:
-                result.misses.append((page.id, name, repr(got), repr(expected)))
-    return result
+        for name, extract in extractors.items():
+            _score_page(page, extract, _fields_of(name), results[name])
+    return results
+
+
+def _score_page(page: Page, extract: Extractor, fields: tuple[str, ...], result: Score) -> None:
+    started = time.perf_counter()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            found = extract(page.url, page.html)
+    except Exception as error:  # a peer's crash on one page is that page's miss
+        found = Extracted()
+        result.errors += 1
+        result.misses.append((page.id, "error", f"{type(error).__name__}: {error}", ""))
+    result.seconds += time.perf_counter() - started
+    result.pages += 1
+    checks = {
+        "title": (title_right, found.title, page.title),
+        "date": (date_right, found.date, page.date),
+        "authors": (authors_right, found.authors, page.authors),
+    }
+    for name in fields:
+        if name == "authors" and page.authors is None:
+            continue
+        right, got, expected = checks[name]
+        result.scored[name] += 1
+        if right(page, found):
+            result.right[name] += 1
+        else:
+            result.misses.append((page.id, name, repr(got), repr(expected)))
 
 
 def _fields_of(name: str) -> tuple[str, ...]:
@@ -391,12 +415,13 @@ def main(argv: list[str] | None = None) -> int:
     for collection, path in present.items():
         pages = readers[collection](path)
         # Each extractor's one-time start-up (imports, data files) is not a page's cost.
+        warm_normalisers()
         for extract in found.values():
             try:
                 extract(pages[0].url, pages[0].html)
             except Exception:
                 pass
-        scores = {name: score(pages, extract, _fields_of(name)) for name, extract in found.items()}
+        scores = score(pages, found)
         print()
         print(table(collection, len(pages), scores))
         for name, result in scores.items():
