@@ -104,7 +104,7 @@ CASES = {
         None,
     ),
     "freiheit.org/holocaust-ueberlebende-margot-friedlaender-100": (
-        "100. Geburtstag: Holocaust-Überlebende Margot Friedländer wird 100 Jahre",
+        "Holocaust-Überlebende Margot Friedländer wird 100 Jahre",  # the h1 less its kicker
         "2021-11-05",
         "article_header",
         [],  # no byline for the item; the related teasers' authors are not its authors

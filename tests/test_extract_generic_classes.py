@@ -298,3 +298,28 @@ def test_author_links_worded_as_actions_or_tools_give_only_the_names() -> None:
         lang="en",
     )
     assert authors(tools) == (["Emily Muster"], "article_header")
+
+
+def test_the_sites_name_before_or_after_the_title_whatever_its_case() -> None:
+    tail = page(head="<meta property='og:title' content='Eine Tischdecke nähen | homify'>")
+    assert extract_metadata("https://www.homify.de/diy/1", tail)["title"] == "Eine Tischdecke nähen"
+    head = page(
+        head="<meta property='og:title' content='INDUSTRIEMAGAZIN | Luftfahrt hebt ab'>"
+        "<meta property='og:site_name' content='Industriemagazin'>"
+    )
+    assert extract_metadata(URL, head)["title"] == "Luftfahrt hebt ab"
+
+
+def test_a_kicker_over_the_headline_is_not_part_of_the_title() -> None:
+    html = page(
+        head="<meta property='og:title' content='Klimaschutz: Bohren, bis es heiß wird'>",
+        body="<h1><span class='kicker'>Klimaschutz</span><span class='visually-hidden'>: </span>"
+        "<span class='title'>Bohren, bis es heiß wird</span></h1>",
+    )
+    assert extract_metadata(URL, html)["title"] == "Bohren, bis es heiß wird"
+    small = page(
+        head="<meta property='og:title' content='Einheit der Woche | Lagen-Pyramide mit GA2'>",
+        body="<h1><span class='post-title'><small>Einheit der Woche</small><br>"
+        "Lagen-Pyramide mit GA2</span></h1>",
+    )
+    assert extract_metadata(URL, small)["title"] == "Lagen-Pyramide mit GA2"

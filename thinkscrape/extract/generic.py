@@ -198,7 +198,11 @@ def _main_scope(sel: Selector) -> Selector:
 
 
 def _title(
-    sel: Selector, tags: dict[str, list[str]], articles: list[dict[str, Any]], site: str | None
+    sel: Selector,
+    tags: dict[str, list[str]],
+    articles: list[dict[str, Any]],
+    site: str | None,
+    url: str,
 ) -> tuple[str | None, str | None]:
     title, source = None, None
     _, value = first_meta(tags, "og:title")
@@ -212,7 +216,7 @@ def _title(
         _, value = first_meta(tags, "citation_title", "twitter:title", "dc.title")
         if value:
             title, source = value, "meta"
-    h1s = [node_text(h) for h in sel.xpath("//h1")]
+    h1s = [_without_kicker(h.root) or node_text(h) for h in sel.xpath("//h1")]
     h1s = [h for h in h1s if h]
     if not title:
         page_title = node_text(sel.xpath("//title"))
@@ -230,11 +234,7 @@ def _title(
     if not title:
         return None, None
     title = collapse_whitespace(title)
-    if site:
-        for separator in _TITLE_SEPARATORS:
-            suffix = f" {separator} {site}"
-            if title.endswith(suffix) and len(title) > len(suffix):
-                title = title[: -len(suffix)].strip()
+    title = _without_site_name(title, site, url)
     # The visible headline when the declared title is that headline with a tail or a head
     # ("Headline - Author - Site", "Topic: Headline", "SITE | Headline"): keep what readers
     # see.
@@ -242,6 +242,57 @@ def _title(
         if _part_of(h1, title) in ("head", "tail"):
             return h1, "article_header"
     return title, source
+
+
+_SITE_SEPARATOR_RE = re.compile(r"\s+[|–—·•»/:-]\s+")
+
+
+def _without_site_name(title: str, site: str | None, url: str) -> str:
+    """The title without the site's name before or after it ("Headline | MDR.DE",
+    "MAGAZIN | Headline"), the name compared without case or punctuation, as the site
+    declares it or as its host spells it."""
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    names = {norm_heading(name) for name in (site, host, host.split(".")[0]) if name}
+    names.discard("")
+    parts = _SITE_SEPARATOR_RE.split(title)
+    if len(parts) > 1 and norm_heading(parts[-1]) in names:
+        title = title[: title.rfind(parts[-1])]
+        title = title.rstrip(" |–—·•»/:-")
+    elif len(parts) > 1 and norm_heading(parts[0]) in names:
+        title = title[len(parts[0]) :].lstrip(" |–—·•»/:-")
+    return title
+
+
+_HIDDEN_RE = re.compile(r"visually-hidden|sr-only|screen-reader|hidden", re.IGNORECASE)
+_KICKER_TAGS = ("span", "small", "strong", "em", "b", "i", "div", "p")
+
+
+def _without_kicker(h1: Any) -> str | None:
+    """The headline of an <h1> that opens with a kicker in its own element ("<span>Klimaschutz
+    </span><span>Bohren, bis es heiß wird</span>"), else None. The kicker is a topic label
+    over the headline, not part of it."""
+    texts = [
+        collapse_whitespace(str(piece))
+        for piece in h1.xpath(".//text()[not(ancestor::*[contains(@class, 'hidden')])]")
+    ]
+    kicker = next(
+        (
+            el
+            for el in h1.iterdescendants()
+            if el.tag in _KICKER_TAGS
+            and not _HIDDEN_RE.search(el.get("class") or "")
+            and (el.text or "").strip()
+        ),
+        None,
+    )
+    if kicker is None or kicker.getparent() is None:
+        return None
+    kicker_text = collapse_whitespace(" ".join(kicker.itertext()))
+    whole = " ".join(t for t in texts if t)
+    if not whole.startswith(kicker_text) or not 1 <= len(kicker_text.split()) <= 6:
+        return None
+    rest = whole[len(kicker_text) :].strip(" |–—·•»/:-")
+    return rest if len(rest.split()) >= 3 else None
 
 
 def _part_of(heading: str, title: str) -> str | None:
@@ -783,7 +834,7 @@ def extract_metadata(url: str, html: str) -> dict[str, Any]:
             sources[field] = source or "meta"
 
     put("site_name", *_site_name(url, tags, objects))
-    put("title", *_title(sel, tags, articles, result["site_name"]))
+    put("title", *_title(sel, tags, articles, result["site_name"], url))
     page = _Page(sel, html, result["title"])
     put("published_raw", *_published(sel, url, tags, articles, page))
     publishers = _publishers(objects)
