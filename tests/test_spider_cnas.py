@@ -123,6 +123,19 @@ def test_incremental_crawl_stops_after_a_page_of_archived_items(sample_root):
     assert listings == []
 
 
+def test_dropped_or_given_up_items_are_not_fetched_and_do_not_stop_pagination(sample_root):
+    # pages dropped for having no title, or publications given up on, are not archived: a
+    # listing page of them is no sign that the crawl has caught up with the archive
+    response = page(sample_root, "/reports")
+    spider = make_spider(base_url=MIRROR)
+    everything, _ = split(spider.parse_listing(response, index="/reports"))
+    spider.skipped_urls = {r.cb_kwargs["card"]["url"] for r in everything}
+    spider.wanted.clear()
+    articles, listings = split(spider.parse_listing(response, index="/reports"))
+    assert articles == [] and MIRROR + "/reports/p2" in [r.url for r in listings]
+    assert spider.wanted == {}
+
+
 def test_overlap_reads_more_pages_of_archived_items(sample_root):
     response = page(sample_root, "/reports")
     spider = make_spider(base_url=MIRROR, overlap="2")

@@ -65,13 +65,22 @@ class MissingPublications:
         listed = response.meta.get("listed_url") if response is not None else None
         return [url for url in (item.url, listed) if url]
 
-    def item_scraped(self, item: Any, response: Response | None = None) -> None:
+    def item_scraped(self, item: Any, spider: Spider, response: Response | None = None) -> None:
         if isinstance(item, Publication):
-            self.stored.update(self._urls(item, response))
+            self._settled(spider, self.stored, self._urls(item, response))
 
-    def item_dropped(self, item: Any, response: Response | None = None) -> None:
+    def item_dropped(self, item: Any, spider: Spider, response: Response | None = None) -> None:
         if isinstance(item, Publication):
-            self.dropped.update(self._urls(item, response))
+            self._settled(spider, self.dropped, self._urls(item, response))
+
+    @staticmethod
+    def _settled(spider: Spider, into: set[str], urls: list[str]) -> None:
+        into.update(urls)
+        # its listing card is no longer needed: the spider's memory stays bounded by what is
+        # still outstanding, not by the size of the site
+        wanted = getattr(spider, "wanted", {})
+        for url in urls:
+            wanted.pop(url, None)
 
     def item_error(self, item: Any, failure: Failure, response: Response | None = None) -> None:
         if isinstance(item, Publication):

@@ -76,7 +76,8 @@ class ThinkTankSpider(scrapy.Spider):
         # not fetched by default though not archived: dropped pages, publications given up on
         self.skipped_urls: set[str] = set()
         # Canonical URLs this crawl asked for that were not archived when it started, with
-        # the listing card they were shown with: what is not stored by the end is a hole.
+        # the listing card they were shown with, until stored or dropped (see
+        # extensions/missing.py): what is left when the crawl ends is a hole.
         self.wanted: dict[str, dict[str, Any] | None] = {}
         self.listed: set[str] = set()  # ... of which shown on a listing by this crawl
         # why a wanted URL was not stored, as its request or response told
