@@ -323,3 +323,17 @@ def test_a_kicker_over_the_headline_is_not_part_of_the_title() -> None:
         "Lagen-Pyramide mit GA2</span></h1>",
     )
     assert extract_metadata(URL, small)["title"] == "Lagen-Pyramide mit GA2"
+
+
+def test_a_title_worded_for_search_engines_gives_way_to_the_articles_headline() -> None:
+    html = page(
+        head="<meta property='og:title' content='Lounge: Kein Zutritt mit Sparpreis-Tickets'>",
+        body="<main><h1>Lounge: Kein Zugang mit Sparpreis-Ticket</h1></main>",
+    )
+    assert extract_metadata(URL, html)["title"] == "Lounge: Kein Zugang mit Sparpreis-Ticket"
+    # a box's heading in the main element shares no word with the piece's title
+    box = page(
+        head="<meta property='og:title' content='Expert*innen in der Krise'>",
+        body="<main><h1>While you are here…</h1><p>Donate.</p></main>",
+    )
+    assert extract_metadata(URL, box)["title"] == "Expert*innen in der Krise"

@@ -216,7 +216,7 @@ def _title(
         _, value = first_meta(tags, "citation_title", "twitter:title", "dc.title")
         if value:
             title, source = value, "meta"
-    h1s = [_without_kicker(h.root) or node_text(h) for h in sel.xpath("//h1")]
+    h1s = [_heading_text(h.root) for h in sel.xpath("//h1")]
     h1s = [h for h in h1s if h]
     if not title:
         page_title = node_text(sel.xpath("//title"))
@@ -241,19 +241,49 @@ def _title(
     for h1 in h1s:
         if _part_of(h1, title) in ("head", "tail"):
             return h1, "article_header"
+    # A declared title worded for search engines and sharing, beside a different visible
+    # headline: the article's own <h1> (the one of its main element, or the page's only one)
+    # is what readers see, unless it is the site's name or a one-word label.
+    main = (
+        sel.xpath("(//main//h1)[1]")
+        or sel.xpath("(//*[@role='main']//h1)[1]")
+        or sel.xpath("(//article//h1)[1]")
+    )
+    headline = main[0] if main else (sel.xpath("//h1")[0] if len(h1s) == 1 else None)
+    if headline is None or any(norm_heading(h1) == norm_heading(title) for h1 in h1s):
+        return title, source
+    text = _without_site_name(_heading_text(headline.root), site, url)
+    # (a box's heading, an advert's, shares no word with the piece's declared title)
+    if (
+        len(text.split()) >= 3
+        and norm_heading(text) not in _site_names(site, url)
+        and _words_of(text) & _words_of(title)
+    ):
+        return text, "article_header"
     return title, source
 
 
+def _words_of(text: str) -> set[str]:
+    """The words of four letters or more, compared without case."""
+    return {word for word in re.findall(r"\w{4,}", text.casefold())}
+
+
 _SITE_SEPARATOR_RE = re.compile(r"\s+[|–—·•»/:-]\s+")
+
+
+def _site_names(site: str | None, url: str) -> set[str]:
+    """The site's name as it declares it and as its host spells it, compared as headings."""
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    names = {norm_heading(name) for name in (site, host, host.split(".")[0]) if name}
+    names.discard("")
+    return names
 
 
 def _without_site_name(title: str, site: str | None, url: str) -> str:
     """The title without the site's name before or after it ("Headline | MDR.DE",
     "MAGAZIN | Headline"), the name compared without case or punctuation, as the site
     declares it or as its host spells it."""
-    host = (urlsplit(url).hostname or "").removeprefix("www.")
-    names = {norm_heading(name) for name in (site, host, host.split(".")[0]) if name}
-    names.discard("")
+    names = _site_names(site, url)
     parts = _SITE_SEPARATOR_RE.split(title)
     if len(parts) > 1 and norm_heading(parts[-1]) in names:
         title = title[: title.rfind(parts[-1])]
@@ -265,6 +295,18 @@ def _without_site_name(title: str, site: str | None, url: str) -> str:
 
 _HIDDEN_RE = re.compile(r"visually-hidden|sr-only|screen-reader|hidden", re.IGNORECASE)
 _KICKER_TAGS = ("span", "small", "strong", "em", "b", "i", "div", "p")
+
+
+def _heading_text(heading: Any) -> str:
+    """A heading's visible text, without a kicker over it or text hidden for screen readers."""
+    kickerless = _without_kicker(heading)
+    if kickerless:
+        return kickerless
+    pieces = heading.xpath(
+        ".//text()[not(ancestor::*[contains(@class, 'hidden')] or ancestor::*[contains(@class,"
+        " 'sr-only')] or ancestor::style or ancestor::script)]"
+    )
+    return collapse_whitespace("".join(str(piece) for piece in pieces))
 
 
 def _without_kicker(h1: Any) -> str | None:
