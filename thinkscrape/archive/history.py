@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlite_utils
 
-from thinkscrape.archive.missing import writing
+from thinkscrape.archive.schema import write_transaction
 
 # Outcome of each publication a crawl handled -> the stats key that counts it.
 OUTCOME_STATS = {
@@ -33,7 +33,7 @@ def record_change(db: sqlite_utils.Database, crawl_id: int, url: str, change: st
     """Record that crawl ``crawl_id`` added (``new``), changed or found ``gone`` ``url``."""
     if change not in RECORDED_CHANGES:
         raise ValueError(f"not a recorded change: {change!r}")
-    with writing(db):
+    with write_transaction(db):
         db.conn.execute(
             "INSERT INTO crawl_changes (crawl_id, url, change) VALUES (?, ?, ?)"
             " ON CONFLICT (crawl_id, url) DO UPDATE SET change = excluded.change",

@@ -20,14 +20,14 @@ Rows are never deleted: a hole that was filled stays on record with the crawl th
 
 from __future__ import annotations
 
-import contextlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 import sqlite_utils
 
+from thinkscrape.archive.schema import write_transaction
 from thinkscrape.archive.store import to_json, utc_now
 
 TABLE = "missing_publications"
@@ -46,22 +46,6 @@ class Hole:
     attempt: bool  # False when it was never asked for (the crawl stopped first)
     listed: bool  # shown on a listing in this crawl (not only asked for again)
     listing: dict[str, Any] | None = None
-
-
-@contextlib.contextmanager
-def writing(db: sqlite_utils.Database) -> Iterator[None]:
-    """A write transaction that takes SQLite's write lock first, so ``busy_timeout`` applies
-    (a deferred one that reads first would fail at once on another writer's lock)."""
-    if db.conn.in_transaction:  # inside a caller's transaction: it commits
-        yield
-        return
-    db.conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        db.conn.rollback()
-        raise
-    db.conn.commit()
 
 
 def to_retry(db: sqlite_utils.Database, site: str) -> list[tuple[str, dict[str, Any] | None]]:
@@ -98,7 +82,7 @@ def settle(
     """
     now = utc_now()
     figures = {"recovered": 0, "missing": 0, "given_up": 0}
-    with writing(db):
+    with write_transaction(db):
         execute = db.conn.execute
         stored = list(stored)
         figures["recovered"] += execute(

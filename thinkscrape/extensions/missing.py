@@ -112,7 +112,7 @@ class MissingPublications:
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         from thinkscrape.archive import missing
-        from thinkscrape.archive.schema import open_db
+        from thinkscrape.archive.schema import ArchiveError, open_db
 
         holes = self.holes(spider, reason)
         figures = {"recovered": 0, "missing": len(holes), "given_up": 0}
@@ -134,7 +134,7 @@ class MissingPublications:
                     )
                 finally:
                     db.close()
-            except (sqlite3.Error, OSError) as error:
+            except (ArchiveError, sqlite3.Error, OSError) as error:
                 # The next crawl then reads every listing page again (see
                 # spiders.base.previous_crawl_finished), and so finds these.
                 logger.error("Could not record %d missing publication(s): %s", len(holes), error)
