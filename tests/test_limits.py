@@ -17,7 +17,7 @@ import sqlite_utils
 from crawling import run_crawl
 
 from thinkscrape.mirror import HTML_CONTENT_TYPE, resolve_mirror_path
-from thinkscrape.runner import EXIT_LIMIT, EXIT_SITE_CHANGED, project_settings
+from thinkscrape.runner import EXIT_LIMIT, EXIT_NOT_STARTED, EXIT_SITE_CHANGED, project_settings
 
 TRAP = re.compile(r"^/reports/p(\d+)/?$")
 A_REPORT = "/publications/reports/energy-security-in-an-age-of-transition"
@@ -129,3 +129,19 @@ def test_unattended_crawls_have_a_time_limit_unless_one_is_given() -> None:
     assert project_settings({}, None).getfloat("CLOSESPIDER_TIMEOUT") == 6 * 3600
     given = project_settings({"CLOSESPIDER_TIMEOUT": "0"}, None)
     assert given.getfloat("CLOSESPIDER_TIMEOUT") == 0
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "THINKSCRAPE_MAX_LISTING_PAGES",
+        "THINKSCRAPE_MAX_EMPTY_LISTING_PAGES",
+        "THINKSCRAPE_MISSING_RETRIES",
+    ],
+)
+def test_a_limit_that_is_not_a_number_is_refused_at_start(name: str, tmp_path: Path) -> None:
+    result = run_crawl(
+        "http://127.0.0.1:9", tmp_path / "archive.db", runner=True, settings={name: "lots"}
+    )
+    assert result.returncode == EXIT_NOT_STARTED
+    assert f"{name} must be a whole number of 0 or more, got 'lots'" in result.stderr

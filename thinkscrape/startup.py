@@ -65,6 +65,9 @@ def check_settings(settings: BaseSettings) -> None:
     _number(settings, "THINKSCRAPE_MAX_ERRORS", whole=True)
     _number(settings, "THINKSCRAPE_RETRY_AFTER_MAX", whole=False)
     _number(settings, "THINKSCRAPE_WARC_MAX_SIZE", whole=False)
+    _number(settings, "THINKSCRAPE_MISSING_RETRIES", whole=True)
+    _number(settings, "THINKSCRAPE_MAX_LISTING_PAGES", whole=True)
+    _number(settings, "THINKSCRAPE_MAX_EMPTY_LISTING_PAGES", whole=True)
     try:
         floors = settings.getdict("THINKSCRAPE_COVERAGE_FLOORS")
         for field, floor in floors.items():
