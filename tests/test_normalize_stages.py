@@ -27,7 +27,7 @@ def card(**values):
     return {key: values.get(key) for key in keys}
 
 
-def person(name, name_raw=None, profile_url=None, role="author", position=1, **rest):
+def person(name, name_raw=None, profile_url=None, role="author", position=0, **rest):
     return {
         "name": name,
         "name_raw": name_raw or name,
@@ -205,7 +205,7 @@ PEOPLE_CASES = [
                     person(
                         "Robert O. Work", profile_url="https://www.cnas.org/people/robert-o-work"
                     ),
-                    person("Eric Schmidt", position=2),
+                    person("Eric Schmidt", position=1),
                 ]
             },
             {"authors": {"source": "article_header", "raw": "By Robert O. Work and Eric Schmidt"}},
@@ -225,7 +225,7 @@ PEOPLE_CASES = [
             {
                 "authors": [
                     person("Ilan Goldenberg", profile_url=GOLDENBERG),
-                    person("Eric Brewer", profile_url=BREWER, position=2),
+                    person("Eric Brewer", profile_url=BREWER, position=1),
                 ]
             },
             {"authors": {"source": "article_header", "raw": "By Ilan Goldenberg and Eric Brewer"}},
@@ -271,7 +271,7 @@ PEOPLE_CASES = [
             {
                 "authors": [
                     person("Susanna V. Blume"),
-                    person("Chris Dougherty", "CDR Chris Dougherty", position=2, honorific="CDR"),
+                    person("Chris Dougherty", "CDR Chris Dougherty", position=1, honorific="CDR"),
                 ]
             },
             {
@@ -293,7 +293,7 @@ PEOPLE_CASES = [
             {
                 "authors": [
                     person("Ilan Goldenberg", profile_url=GOLDENBERG, role="featured"),
-                    person("Mike Giglio", role="journalist", position=2),
+                    person("Mike Giglio", role="journalist", position=1),
                 ]
             },
             {
@@ -315,7 +315,7 @@ PEOPLE_CASES = [
             {
                 "authors": [
                     person("Oliver Hotham", role="journalist"),
-                    person("Patrick M. Cronin", profile_url=CRONIN, position=2),
+                    person("Patrick M. Cronin", profile_url=CRONIN, position=1),
                 ]
             },
             {"authors": {"source": "article_header", "raw": "Journalist: Oliver Hotham"}},
@@ -354,8 +354,8 @@ PEOPLE_CASES = [
             {
                 "authors": [
                     person("Kristine Lee"),
-                    person("Daniel Kliman", position=2),
-                    person("Joshua Fitt", position=3),
+                    person("Daniel Kliman", position=1),
+                    person("Joshua Fitt", position=2),
                 ]
             },
             {

@@ -28,6 +28,41 @@ PUBLICATION_TYPES = (
 
 ROLES = ("author", "featured", "journalist")
 
+# What a feed export (``scrapy crawl cnas -O out.jsonl``) carries: the public fields, named as
+# the archive's columns. The raw half beyond ``published_raw`` (listing card, contributors as
+# marked up, sources, raw links), provenance and the WARC capture stay in the archive.
+FEED_FIELDS = (
+    "url",
+    "site",
+    "type",
+    "series",
+    "title",
+    "subtitle",
+    "published",
+    "published_precision",
+    "published_ambiguous",
+    "published_raw",
+    "date_disagreement",
+    "summary",
+    "body",
+    "topics",
+    "authors",
+    "outlet",
+    "full_article_url",
+    "full_article_domain",
+    "pdf_url",
+    "links",
+    "fetched_at",
+    "status",
+)
+# An author in a feed: as in ``authors`` and ``publication_authors`` (position from 0).
+FEED_AUTHOR_FIELDS = ("name", "honorific", "suffix", "profile_url", "role", "position")
+
+
+def feed_authors(authors: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Authors as a feed export writes them (Scrapy's field ``serializer``)."""
+    return [{name: author.get(name) for name in FEED_AUTHOR_FIELDS} for author in authors]
+
 
 @dataclass
 class Publication:
@@ -64,8 +99,10 @@ class Publication:
     published_precision: str | None = None  # "day" | "month" | "year"
     published_ambiguous: bool = False  # numeric date whose day/month order was assumed
     date_disagreement: dict[str, Any] | None = None  # {"listing": iso, "article": iso, "days": n}
-    # {"name", "name_raw", "honorific", "suffix", "profile_url", "role", "position"}
-    authors: list[dict[str, Any]] = field(default_factory=list)
+    # {"name", "name_raw", "honorific", "suffix", "profile_url", "role", "position" (from 0)}
+    authors: list[dict[str, Any]] = field(
+        default_factory=list, metadata={"serializer": feed_authors}
+    )
     outlet: str | None = None
     full_article_url: str | None = None
     full_article_domain: str | None = None

@@ -4,11 +4,18 @@ Defaults are polite for live sites; tests and benchmarks override them per run w
 ``-s NAME=VALUE``. Project settings are prefixed ``THINKSCRAPE_``.
 """
 
+from thinkscrape.items import FEED_FIELDS
+
 BOT_NAME = "thinkscrape"
 SPIDER_MODULES = ["thinkscrape.spiders"]
 NEWSPIDER_MODULE = "thinkscrape.spiders"
 # `scrapy crawl` checks its spider name, arguments and settings before it starts
 COMMANDS_MODULE = "thinkscrape.commands"
+# `scrapy check`: @page (a page of the site, wherever the spider reads it) and @fills
+SPIDER_CONTRACTS = {
+    "thinkscrape.contracts.PageContract": 10,
+    "thinkscrape.contracts.FillsContract": 10,
+}
 
 # --- politeness (live sites) ------------------------------------------------------
 ROBOTSTXT_OBEY = True
@@ -53,6 +60,9 @@ ITEM_PIPELINES = {
 THINKSCRAPE_DB = "data/thinktanks.db"
 
 FEED_EXPORT_ENCODING = "utf-8"
+# -O/-o feeds carry the public fields only (a publication found gone: url, site, status,
+# fetched_at); see thinkscrape.items.FEED_FIELDS
+FEED_EXPORT_FIELDS = list(FEED_FIELDS)
 LOG_LEVEL = "INFO"
 LOG_FORMATTER = "thinkscrape.logformatter.ThinkscrapeLogFormatter"
 

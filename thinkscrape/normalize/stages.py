@@ -248,7 +248,7 @@ def _deduplicated(people: list[tuple[Person, str | None]]) -> list[dict[str, Any
             "suffix": person.suffix,
             "profile_url": url,
             "role": person.role,
-            "position": len(authors) + 1,
+            "position": len(authors),  # byline order from 0, as publication_authors
         }
         index[key] = entry
         authors.append(entry)

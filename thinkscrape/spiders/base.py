@@ -269,6 +269,22 @@ class ThinkTankSpider(scrapy.Spider):
                 dates[card["url"]] = dt.date.fromisoformat(parsed.iso)
         return dates
 
+    def parse(self, response: Response, **kwargs: Any) -> Any:
+        """The callback of a page requested without one (``scrapy parse URL``): a page of
+        a listing index is read as a listing, any other as a publication."""
+        index = self.listing_index(self.site_url_of(response.url))
+        if index is not None:
+            return self.parse_listing(response, index=index)
+        return self.parse_article(response)
+
+    def listing_index(self, url: str) -> str | None:
+        """The listing index (one of ``listing_paths``) a site URL is a page of, else None."""
+        path = urlsplit(url).path.rstrip("/") or "/"
+        for index in self.listing_paths:
+            if path == index or path.startswith(index + "/"):
+                return index
+        return None
+
     def article_request(self, url: str, card: dict[str, Any] | None) -> scrapy.Request:
         return scrapy.Request(
             self.fetch_url(url),

@@ -8,6 +8,9 @@ crawl across the whole site).
 from __future__ import annotations
 
 from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+from scrapy.http import Response
 
 from thinkscrape.extract import cnas
 from thinkscrape.items import Publication
@@ -42,6 +45,33 @@ class CnasSpider(ThinkTankSpider):
 
     def canonical_url(self, url: str) -> str | None:
         return cnas.canonical_url(url)
+
+    def listing_index(self, url: str) -> str | None:
+        if not cnas.is_listing_url(url):
+            return None
+        return "/" + urlsplit(url).path.strip("/").split("/")[0]
+
+    # --- contracts (``scrapy check cnas``): the callbacks as the base spider has them, with
+    # sample pages of the site and what each must give. See README, "Checking the spider".
+    def parse_listing(self, response: Response, **kwargs: Any) -> Any:
+        """A listing page: a request per publication it lists and for its next page.
+
+        @page /reports
+        @cb_kwargs {"index": "/reports"}
+        @returns requests 10
+        @returns items 0 0
+        """
+        return super().parse_listing(response, **kwargs)
+
+    def parse_article(self, response: Response, **kwargs: Any) -> Any:
+        """A publication page: one publication with its title, date, byline and body.
+
+        @page /publications/commentary/north-korea-and-the-blink-of-war
+        @returns items 1 1
+        @returns requests 0 0
+        @fills url site type title published_raw byline_raw body
+        """
+        return super().parse_article(response, **kwargs)
 
     def extract_listing(self, url: str, html: str) -> dict[str, Any]:
         return cnas.extract_listing(url, html)
