@@ -8,6 +8,7 @@ process holding the lock, a sqlite3 connection holding a write transaction.
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -23,8 +24,9 @@ from filelock import FileLock
 
 from thinkscrape.archive import schema
 from thinkscrape.archive.lock import ArchiveLocked, WriterLock
-from thinkscrape.archive.schema import open_db
+from thinkscrape.archive.schema import NewerArchive, open_db
 from thinkscrape.archive.store import Archive
+from thinkscrape.cli import cli
 from thinkscrape.runner import EXIT_LOCKED, EXIT_NOT_STARTED, crawl_command
 
 
@@ -300,3 +302,39 @@ def test_renormalize_waits_for_the_lock_with_wait(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "0 publications; 0 values changed." in result.stdout
     assert time.monotonic() - started >= 1  # it waited for the holder to let go
+
+
+# --- an archive written by a newer version ------------------------------------------------------
+def test_an_archive_of_a_newer_version_is_refused_for_writing_and_still_read(
+    mirror_crawl: Path, tmp_path: Path, cnas_mirror: str
+) -> None:
+    db = tmp_path / "archive.db"
+    shutil.copy(mirror_crawl, db)
+    newer = sqlite3.connect(db)
+    with newer:  # what a later version's migration would leave
+        newer.execute("CREATE TABLE future_things (id INTEGER PRIMARY KEY, what TEXT NOT NULL)")
+        newer.execute(
+            "INSERT INTO _sqlite_migrations (migration_set, name, applied_at)"
+            " VALUES ('thinkscrape', 'm999_future_things', '2030-01-01 00:00:00+00:00')"
+        )
+    newer.close()
+    before = read(db, "select count(*) from crawls")
+    message = (
+        f"{db}: this archive was written by a newer thinkscrape (it has had "
+        "m999_future_things, which this version does not know); upgrade thinkscrape to "
+        "write to it."
+    )
+    with pytest.raises(NewerArchive) as refused:
+        open_db(db)
+    assert message in str(refused.value)
+    unattended = run_crawl(cnas_mirror, db, runner=True, timeout=60)
+    assert unattended.returncode == EXIT_NOT_STARTED, unattended.stderr[-3000:]
+    assert message in unattended.stderr
+    plain = run_crawl(cnas_mirror, db, timeout=60)
+    assert plain.returncode == EXIT_NOT_STARTED, plain.stderr[-3000:]
+    assert message in plain.stderr
+    assert "Traceback" not in unattended.stderr + plain.stderr
+    assert read(db, "select count(*) from crawls") == before  # nothing written
+    # reading commands still read it
+    stats = CliRunner().invoke(cli, ["stats", "--json", "--db", str(db)])
+    assert stats.exit_code == 0, stats.output

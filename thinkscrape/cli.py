@@ -28,7 +28,7 @@ import sqlite_utils
 from thinkscrape import export, outfile, query
 from thinkscrape.archive import history
 from thinkscrape.archive.lock import ArchiveLocked
-from thinkscrape.archive.schema import ArchiveError
+from thinkscrape.archive.schema import ArchiveError, needs_immutable
 from thinkscrape.items import PUBLICATION_TYPES
 from thinkscrape.runner import EXIT_LOCKED, EXIT_NOT_STARTED, LOCKED_ADVICE
 from thinkscrape.runner import crawl_command as unattended_crawl_command
@@ -648,6 +648,8 @@ def datasette_command(
         "-m",
         "datasette",
         "serve",
+        # an archive in a folder nobody can write to is read immutable (see open_read_only)
+        *(["-i"] if needs_immutable(db_path) else []),
         str(db_path),
         "--metadata",
         str(metadata_path),

@@ -15,11 +15,11 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote
 
 import sqlite_utils
 
 from thinkscrape import search_syntax
+from thinkscrape.archive.schema import open_read_only
 from thinkscrape.items import PUBLICATION_TYPES
 
 # The view every flat export reads from (one row per publication; see archive/schema.py).
@@ -48,9 +48,9 @@ def open_archive(path: str | Path) -> sqlite_utils.Database:
             f"No archive at {path}. Crawl first (`scrapy crawl cnas`), or try `thinkscrape "
             "demo` and then add --db data/demo.db (the demo's own archive)."
         )
-    uri = f"file:{quote(str(path.resolve()))}?mode=ro"
     try:
-        db = sqlite_utils.Database(sqlite3.connect(uri, uri=True))
+        # read-only; immutable where the archive's folder cannot be written (shared copies)
+        db = sqlite_utils.Database(open_read_only(path))
         tables = set(db.table_names())
     except sqlite3.DatabaseError as error:
         raise QueryError(f"{path} is not a readable SQLite database: {error}") from error

@@ -149,9 +149,12 @@ class ConditionalRequestMiddleware:
     def _load(self) -> dict[str, dict[str, Any]]:
         if self.db_path == ":memory:" or not Path(self.db_path).exists():
             return {}  # a first crawl: nothing to validate yet
-        from thinkscrape.archive.schema import open_db
+        from thinkscrape.archive.schema import ArchiveError, open_db
 
-        db = open_db(self.db_path)
+        try:
+            db = open_db(self.db_path)
+        except ArchiveError:
+            return {}  # the archive pipeline stops this crawl and says why
         try:
             return {row["url"]: row for row in db[TABLE].rows}
         finally:
