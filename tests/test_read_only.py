@@ -87,10 +87,10 @@ def test_a_read_only_archive_is_queried_by_stats_search_and_export(
     runner = CliRunner()
     stats = runner.invoke(cli, ["stats", "--json", "--db", str(archive)])
     assert stats.exit_code == 0, stats.output
-    assert json.loads(stats.output)["publications"] == total
+    assert json.loads(stats.stdout)["publications"] == total
     search = runner.invoke(cli, ["search", "north korea", "--json", "--db", str(archive)])
     assert search.exit_code == 0, search.output
-    assert json.loads(search.output)
+    assert json.loads(search.stdout)
     out = tmp_path / "export.jsonl"
     export = runner.invoke(
         cli, ["export", "--format", "jsonl", "--out", str(out), "--db", str(archive)]
