@@ -8,6 +8,7 @@ A pure function of (url, html); values are returned as written, for the normalis
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -216,8 +217,8 @@ def _title(
         _, value = first_meta(tags, "citation_title", "twitter:title", "dc.title")
         if value:
             title, source = value, "meta"
-    h1s = [_heading_text(h.root) for h in sel.xpath("//h1")]
-    h1s = [h for h in h1s if h]
+    h1_elements = sel.root.xpath("//h1")
+    h1s = [h for h in map(_heading_text, h1_elements) if h]
     if not title:
         page_title = node_text(sel.xpath("//title"))
         # The heading the <title> repeats: the first <h1> is often the site's name or a
@@ -244,15 +245,12 @@ def _title(
     # A declared title worded for search engines and sharing, beside a different visible
     # headline: the article's own <h1> (the one of its main element, or the page's only one)
     # is what readers see, unless it is the site's name or a one-word label.
-    main = (
-        sel.xpath("(//main//h1)[1]")
-        or sel.xpath("(//*[@role='main']//h1)[1]")
-        or sel.xpath("(//article//h1)[1]")
-    )
-    headline = main[0] if main else (sel.xpath("//h1")[0] if len(h1s) == 1 else None)
+    headline = _main_headline(h1_elements)
+    if headline is None and len(h1s) == 1:
+        headline = h1_elements[0]
     if headline is None or any(norm_heading(h1) == norm_heading(title) for h1 in h1s):
         return title, source
-    text = _without_site_name(_heading_text(headline.root), site, url)
+    text = _without_site_name(_heading_text(headline), site, url)
     # (a box's heading, an advert's, shares no word with the piece's declared title)
     if (
         len(text.split()) >= 3
@@ -261,6 +259,16 @@ def _title(
     ):
         return text, "article_header"
     return title, source
+
+
+def _main_headline(h1s: list[Any]) -> Any:
+    """The first <h1> of the page's <main> (or role=main), else of an <article>."""
+    for wanted in ("main", "article"):
+        for h1 in h1s:
+            for ancestor in h1.iterancestors():
+                if ancestor.tag == wanted or (wanted == "main" and ancestor.get("role") == "main"):
+                    return h1
+    return None
 
 
 def _words_of(text: str) -> set[str]:
@@ -299,6 +307,8 @@ _KICKER_TAGS = ("span", "small", "strong", "em", "b", "i", "div", "p")
 
 def _heading_text(heading: Any) -> str:
     """A heading's visible text, without a kicker over it or text hidden for screen readers."""
+    if len(heading) == 0:  # text only: nothing hidden, no kicker
+        return collapse_whitespace(heading.text)
     kickerless = _without_kicker(heading)
     if kickerless:
         return kickerless
@@ -400,8 +410,9 @@ class _Page:
         self.title = title
         self.anchor = self._headline(sel, title)
         self._aside: dict[Any, bool] = {}
-        self._near: dict[int, tuple[list[Any], list[Any]]] = {}
-        self._near_set: dict[int, set[Any]] = {}
+        self._nearest: list[Any] | None = None
+        self._document: list[Any] = []
+        self._distance: dict[Any, int] = {}
 
     @staticmethod
     def _headline(sel: Selector, title: str | None) -> Any:
@@ -425,42 +436,47 @@ class _Page:
             self._aside[el] = known
         return known
 
-    def near(self, reach: int) -> list[Any]:
+    def near(self, reach: int) -> Iterator[Any]:
         """Elements within ``reach`` of the headline (document order, its ancestors not
         counted), nearest first, comment blocks and menus left out."""
-        return self._around(reach)[0]
+        self._read_window()
+        for el in self._nearest:
+            if self._distance[el] > reach:
+                break
+            if not self.in_aside(el):
+                yield el
 
-    def window(self, reach: int) -> list[Any]:
+    def window(self, reach: int) -> Iterator[Any]:
         """The same elements in document order."""
-        return self._around(reach)[1]
+        self._read_window()
+        for el in self._document:
+            if self._distance[el] <= reach and not self.in_aside(el):
+                yield el
 
-    def _around(self, reach: int) -> tuple[list[Any], list[Any]]:
+    def is_near(self, el: Any, reach: int) -> bool:
+        """Is the element (an lxml element) within ``reach`` of the headline?"""
+        self._read_window()
+        if el is self.anchor and el is not None:
+            return True
+        return self._distance.get(el, reach + 1) <= reach and not self.in_aside(el)
+
+    def _read_window(self) -> None:
+        # One window, the widest any heuristic uses, read once; each element with its
+        # distance from the headline. Comment blocks are left out lazily, as elements
+        # are looked at: most searches stop at the first few.
+        if self._nearest is not None:
+            return
+        self._nearest, self._document, self._distance = [], [], {}
         if self.anchor is None:
-            return [], []
-        if not self._near:
-            # One window, the widest any heuristic uses, read once; each element with its
-            # distance from the headline.
-            window = max(_BYLINE_REACH, _DATE_REACH)
-            after = self.anchor.xpath(f"following::*[position() <= {window}]")
-            before = self.anchor.xpath(f"preceding::*[position() <= {window}]")
-            kept = {el for el in (*before, *after) if not self.in_aside(el)}
-            distance = {el: index for index, el in enumerate(after, 1)}
-            # lxml returns the preceding axis in document order
-            distance.update({el: index for index, el in enumerate(reversed(before), 1)})
-            self._distance = {el: d for el, d in distance.items() if el in kept}
-            self._document = [el for el in (*before, *after) if el in kept]
-            self._nearest = sorted(self._distance, key=self._distance.__getitem__)
-        if reach not in self._near:
-            self._near[reach] = (
-                [el for el in self._nearest if self._distance[el] <= reach],
-                [el for el in self._document if self._distance[el] <= reach],
-            )
-        return self._near[reach]
-
-    def is_near(self, node: Selector, reach: int) -> bool:
-        if reach not in self._near_set:
-            self._near_set[reach] = {self.anchor, *self.near(reach)}
-        return node.root in self._near_set[reach]
+            return
+        window = max(_BYLINE_REACH, _DATE_REACH)
+        after = self.anchor.xpath(f"following::*[position() <= {window}]")
+        before = self.anchor.xpath(f"preceding::*[position() <= {window}]")
+        self._distance = {el: index for index, el in enumerate(after, 1)}
+        # lxml returns the preceding axis in document order
+        self._distance.update({el: index for index, el in enumerate(reversed(before), 1)})
+        self._document = [*before, *after]
+        self._nearest = sorted(self._distance, key=self._distance.__getitem__)
 
 
 def _text_date(text: str | None) -> str | None:
@@ -493,8 +509,23 @@ def _marked_date(el: Any) -> str | None:
 _DATE_REACH = 40
 
 
+# Literal strings a page holds if it marks a date up (a plain search: a regex over the whole
+# page would cost more than the rest of the date's reading).
+_DATE_MARKERS = (
+    "<time",
+    'prop="datePublished',
+    "prop='datePublished",
+    'prop="dateCreated',
+    "prop='dateCreated",
+    ":datePublished",
+    ":dateCreated",
+)
+
+
 def _shown_marked_date(page: _Page) -> str | None:
     """A date marked up near the headline: <time>, microdata or RDFa."""
+    if not any(marker in page.html for marker in _DATE_MARKERS):
+        return None  # (no need to read the headline's surroundings)
     for el in page.near(_DATE_REACH):
         if el.tag not in ("script", "style"):
             value = _marked_date(el)
@@ -556,7 +587,10 @@ def _marked_up_date(page: _Page) -> str | None:
     """A publication date marked up anywhere outside comments, then a date in a small
     element named for one (``post-date``, ``entry-meta``)."""
     root = page.sel.root
-    for el in root.xpath("//time | //*[@itemprop or @property][not(self::meta)]"):
+    marked_up = any(marker in page.html for marker in _DATE_MARKERS)
+    for el in (
+        root.xpath("//time | //*[@itemprop or @property][not(self::meta)]") if marked_up else ()
+    ):
         value = _marked_date(el)
         if value and not page.in_aside(el):
             return value
@@ -683,7 +717,7 @@ _BYLINE_NAMED = re.compile(r"byline|author", re.IGNORECASE)
 
 def _visible_authors(sel: Selector, page: _Page) -> list[str]:
     def near(node: Selector) -> bool:
-        return page.is_near(node, _BYLINE_REACH)
+        return page.is_near(node.root, _BYLINE_REACH)
 
     names = _without_repeats(
         [_link_name(node_text(a)) for a in sel.xpath("//a[@rel='author']") if near(a)]
@@ -812,13 +846,17 @@ def _byline_line(page: _Page) -> list[str]:
     return []
 
 
+_AUTHOR_MARKERS = ('prop="author"', "prop='author'", "prop=author")
+
+
 def _microdata_authors(page: _Page) -> list[str]:
     """Names marked up as the author (microdata ``itemprop=author``, RDFa
     ``property=author``) near the headline: related teasers further off mark up theirs."""
-    names = []
-    near = set(page.near(_BYLINE_REACH))
+    names: list[str] = []
+    if not any(marker in page.html for marker in _AUTHOR_MARKERS):
+        return names
     for el in page.sel.root.xpath("//body//*[@itemprop='author' or @property='author']"):
-        if el not in near:
+        if not page.is_near(el, _BYLINE_REACH):
             continue
         name = el.xpath(".//*[@itemprop='name' or @property='name']")
         text = collapse_whitespace(" ".join((name[0] if name else el).itertext()))
