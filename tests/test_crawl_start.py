@@ -179,3 +179,12 @@ def test_the_telnet_console_and_remote_control_are_off_by_default(tmp_path: Path
     assert "TelnetConsole" not in result.stderr
     assert "RemoteControl" not in result.stderr  # Scrapy's other code-running server
     assert "Remote control HTTP server listening" not in result.stderr
+
+
+def test_a_log_file_whose_folder_cannot_be_made_is_refused(tmp_path: Path) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the log folder should be\n", encoding="utf-8")
+    db = tmp_path / "archive.db"
+    result = run_crawl(DEAD, db, runner=True, settings={"LOG_FILE": f"{blocker}/cnas.log"})
+    assert_refused(result, "LOG_FILE", str(blocker))
+    assert not db.exists()

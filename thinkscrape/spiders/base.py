@@ -4,7 +4,8 @@ A site's spider sets its name, home origin, listing paths and extraction functio
 overrides the named hooks only. Spiders navigate; they never parse fields themselves
 (extraction does) nor clean values (pipelines do).
 
-Arguments every spider takes (``scrapy crawl NAME -a key=value``):
+Arguments every spider takes (``scrapy crawl NAME -a key=value``), read strictly by
+``arguments.py``: an unknown name or a malformed value stops the crawl before it starts.
 
 - ``base_url``: crawl a mirror of the site at this origin (e.g. ``http://127.0.0.1:8000``);
   links that point at the site's own hosts are followed on the mirror. Stored URLs stay
