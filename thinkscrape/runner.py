@@ -3,7 +3,14 @@
 ::
 
     thinkscrape crawl cnas --db /srv/thinkscrape/thinktanks.db [-a since=2024-01-01] \\
-        [-s JOBDIR=/srv/thinkscrape/jobs/cnas] [-s LOG_FILE=/var/log/thinkscrape/cnas.log] [--wait]
+        [-s JOBDIR=/srv/thinkscrape/jobs/cnas] [-s LOG_FILE=/var/log/thinkscrape/cnas.log] \\
+        [--wait] [--quiet]
+
+Before anything else, the spider name, its arguments, the settings and the archive's path
+are checked (``thinkscrape.startup``): a mistake is one line and exit 3. Scrapy's log goes to
+``<db dir>/logs/<spider>.log`` unless ``LOG_FILE`` names another file (``-`` for stderr), so
+stderr, which cron mails, holds the verdict alone; ``--quiet`` drops even that when the crawl
+is healthy. On a terminal a progress line (``extensions/progress.py``) shows how it goes.
 
 It takes the archive's writer lock (``<db>.lock``, see ``thinkscrape.archive.lock``), so one
 writer at a time writes to an archive (a crawl row left 'running' by a killed crawl is then
