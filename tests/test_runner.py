@@ -326,7 +326,9 @@ def test_a_held_lock_makes_a_second_run_exit_at_once(tmp_path: Path) -> None:
 
 def test_two_crawls_of_one_archive_run_one_at_a_time(site: Path, tmp_path: Path) -> None:
     db = tmp_path / "archive.db"
-    with FaultServer(site, delay_all=0.05) as server:
+    # slow enough (about 50 requests, two at a time, 0.2 s each) that the first crawl still
+    # runs when the second process has started, even on a loaded machine
+    with FaultServer(site, delay_all=0.2) as server:
         first = subprocess.Popen(
             crawl_argv(server.base_url, db, runner=True, settings={"CONCURRENT_REQUESTS": "2"}),
             cwd=REPO_ROOT,
