@@ -337,3 +337,12 @@ def test_a_title_worded_for_search_engines_gives_way_to_the_articles_headline() 
         body="<main><h1>While you are here…</h1><p>Donate.</p></main>",
     )
     assert extract_metadata(URL, box)["title"] == "Expert*innen in der Krise"
+
+
+def test_instructions_and_recipes_declare_their_date_like_articles() -> None:
+    html = page(
+        head='<script type="application/ld+json">{"@type": "HowTo", "name": "Tischdecke",'
+        ' "datePublished": "2022-01-10T22:06:08:684Z"}</script>',
+        body="<h1>Tischdecke</h1>",
+    )
+    assert published(html) == ("2022-01-10T22:06:08:684Z", "json_ld")

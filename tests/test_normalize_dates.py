@@ -215,3 +215,10 @@ def test_the_fast_path_agrees_with_dateparser(raw):
     outcome = parse_date_outcome(raw, reference=REFERENCE)
     assert outcome.event in ("fast_path", "ambiguous")
     assert outcome.date.iso == found.date().isoformat()
+
+
+def test_a_declared_timestamp_with_a_malformed_time_keeps_its_day() -> None:
+    # a CMS writes milliseconds after a colon: the day written before the "T" still stands
+    parsed = parse_date("2020-01-10T22:06:08:684Z", reference=REFERENCE)
+    assert parsed is not None and (parsed.iso, parsed.precision) == ("2020-01-10", "day")
+    assert parse_date("2020-13-10T22:06:08:684Z", reference=REFERENCE) is None

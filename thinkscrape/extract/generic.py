@@ -38,6 +38,10 @@ _ARTICLE_TYPES = {
     "techarticle",
     "socialmediaposting",
     "creativework",
+    # writing that is not called an article: instructions, recipes, reviews
+    "howto",
+    "recipe",
+    "review",
 }
 
 # Dates a page declares for its piece of writing, strongest first.

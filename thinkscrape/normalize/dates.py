@@ -109,6 +109,9 @@ _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_DATETIME = re.compile(
     r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:?\d{2})?$"
 )
+# "2022-01-10T22:06:08:684Z": a declared timestamp whose time part is malformed; its day,
+# written first, still stands.
+_ISO_DAY_THEN_TIME = re.compile(r"^(?P<day>\d{4}-\d{2}-\d{2})T\d")
 
 # "04/05/2019", "4/5/2019": numeric dates with a four-digit year, read in the configured order.
 _NUMERIC_SLASHED = re.compile(r"^(?P<a>\d{1,2})/(?P<b>\d{1,2})/(?P<y>\d{4})$")
@@ -271,6 +274,8 @@ def _fast_path(text: str, date_order: str) -> tuple[date, str] | None:
             return date.fromisoformat(text), "day"
         if _ISO_DATETIME.match(text):
             return datetime.fromisoformat(text).date(), "day"
+        if match := _ISO_DAY_THEN_TIME.match(text):
+            return date.fromisoformat(match["day"]), "day"
     except ValueError:
         # "February 30, 2019": let dateparser give its own verdict, so both paths agree.
         return None
