@@ -57,7 +57,8 @@ Exit codes (when several apply, the first in this list wins):
       given), or a listing cut at ``THINKSCRAPE_MAX_LISTING_PAGES`` pages or after
       ``THINKSCRAPE_MAX_EMPTY_LISTING_PAGES`` empty pages in a row
  8    publications listed but not stored (HTTP errors after retries, failed writes): the
-      next crawl asks for them again, up to ``THINKSCRAPE_MISSING_RETRIES`` times
+      next crawl asks for them again, up to ``THINKSCRAPE_MISSING_RETRIES`` times; or a
+      listing page that could not be read: the next crawl reads every listing page again
 75    another crawl holds the archive's lock (EX_TEMPFAIL: try again later, or ``--wait``)
  2    usage error (click's own)
 ====  =======================================================================================
@@ -107,6 +108,7 @@ CHECK_EXIT_CODES: tuple[tuple[str, int], ...] = (
     ("coverage", EXIT_COVERAGE),
     ("time_limit", EXIT_LIMIT),
     ("listing_limit", EXIT_LIMIT),
+    ("listing_failed", EXIT_MISSING),
     ("missing", EXIT_MISSING),
 )
 

@@ -1,9 +1,11 @@
-"""One publication answers 500 (after Scrapy's retries) on the first night. The next default
-crawl must fetch it again, though its listing page is one an incremental crawl no longer
-reads, and the night that left it out must not call itself healthy."""
+"""One page answers 500 (after Scrapy's retries) on the first night: a publication, or a
+later page of a listing. The next default crawl must fetch it again, though it is listed
+(or is) a listing page that an incremental crawl no longer reads, and the night that left
+it out must not call itself healthy."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,27 +26,36 @@ pytestmark = pytest.mark.chaos
 # A publication listed only on a later listing page (/reports/p2): a crawl that stops
 # paginating at the first page of known publications never lists it again.
 DEEP_PUBLICATION = "/publications/reports/the-future-force-readiness-after-the-drawdown"
+# A later listing page, and the only one to list some publications.
+DEEP_LISTING_PAGE = "/articles-multimedia/p3/"
 
 
-def test_the_failing_publication_is_listed_on_a_later_page_only() -> None:
-    # what the scenarios below rely on: the victim is not on the first page of its index
+def test_the_failing_pages_are_behind_the_first_listing_page() -> None:
+    # what the scenarios below rely on: the victims are not on the first page of an index
     assert DEEP_PUBLICATION in (MIRROR / "reports" / "p2" / "index.html").read_text()
     assert DEEP_PUBLICATION not in (MIRROR / "reports" / "index.html").read_text()
+    listed_there = set(re.findall(r'href="([^"]*/publications/[^"]*)"', _page(DEEP_LISTING_PAGE)))
+    others = "".join(_page(f"/articles-multimedia/{page}") for page in ("", "p2/", "p4/"))
+    assert any(url not in others for url in listed_there)
 
 
-def publication_answering_500(jobdir: bool) -> Callable[[Path, ReferenceCrawl], Facts]:
+def _page(path: str) -> str:
+    return (MIRROR / path.strip("/") / "index.html").read_text()
+
+
+def page_answering_500(path: str, jobdir: bool) -> Callable[[Path, ReferenceCrawl], Facts]:
     def run(folder: Path, reference: ReferenceCrawl) -> Facts:
         db, warc = folder / "archive.db", folder / "warc"
         settings = {"JOBDIR": str(folder / "job")} if jobdir else {}
         with FaultServer(MIRROR) as server:
-            server.set_fault(DEEP_PUBLICATION, Fault("status", status=500))
+            server.set_fault(path, Fault("status", status=500))
             night = default_crawl(server.base_url, db, warc, **settings)
-            failed = server.counts[DEEP_PUBLICATION]
+            failed = server.counts[path]
             night_text = night_detail("night", night, db)
             server.clear_faults()
             server.reset_counts()
             again = default_crawl(server.base_url, db, warc, **settings)
-            asked = server.counts[DEEP_PUBLICATION]
+            asked = server.counts[path]
         detail = (
             f"{night_text} ({failed} requests answered 500); "
             f"re-crawl exit {again.returncode}, asked for it {asked} time(s)"
@@ -54,14 +65,15 @@ def publication_answering_500(jobdir: bool) -> Callable[[Path, ReferenceCrawl], 
     return run
 
 
-act("500-no-jobdir")(publication_answering_500(jobdir=False))
-act("500-cron-jobdir")(publication_answering_500(jobdir=True))
+act("500-no-jobdir")(page_answering_500(DEEP_PUBLICATION, jobdir=False))
+act("500-cron-jobdir")(page_answering_500(DEEP_PUBLICATION, jobdir=True))
+act("listing-page-500")(page_answering_500(DEEP_LISTING_PAGE, jobdir=False))
 
 
-@pytest.mark.parametrize("scenario", ["500-no-jobdir", "500-cron-jobdir"])
+@pytest.mark.parametrize("scenario", ["500-no-jobdir", "500-cron-jobdir", "listing-page-500"])
 def test_a_publication_answering_500(scenario: str, scenario_runs, record_outcome) -> None:
     facts = scenario_runs.facts(scenario)
     record_outcome("fault", scenario, facts)
     assert facts.judgement.identical, (facts.judgement, facts.again.stderr[-3000:])
     assert facts.again.returncode == 0, facts.again.stderr[-3000:]
-    assert facts.night.returncode != 0, "a night that left a publication out called itself healthy"
+    assert facts.night.returncode != 0, "a night that left a page out called itself healthy"

@@ -125,6 +125,15 @@ def health_failures(stats: Mapping[str, Any], reason: str, max_errors: int) -> l
             pages=empty_pages,
         )
 
+    unread = int(stats.get("thinkscrape/listing/failed", 0))
+    if unread:
+        fail(
+            "listing_failed",
+            f"{unread} listing page(s) could not be read, so what only they list was not "
+            "seen; the next crawl reads every listing page again",
+            pages=unread,
+        )
+
     for key, limit in (
         ("page_limit_reached", "THINKSCRAPE_MAX_LISTING_PAGES pages"),
         ("empty_limit_reached", "THINKSCRAPE_MAX_EMPTY_LISTING_PAGES empty pages in a row"),

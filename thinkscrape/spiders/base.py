@@ -35,6 +35,10 @@ from thinkscrape.items import Gone, Publication
 from thinkscrape.normalize.dates import parse_date
 from thinkscrape.spiders import arguments
 
+# Listing pages requested but never read (HTTP errors after retries, missing from replayed
+# WARC files): a stats key the next crawl reads back from the crawls table.
+LISTING_FAILED = "thinkscrape/listing/failed"
+
 
 class ThinkTankSpider(scrapy.Spider):
     # --- what a site's spider sets ---------------------------------------------------
@@ -130,8 +134,7 @@ class ThinkTankSpider(scrapy.Spider):
     async def start(self) -> AsyncIterator[scrapy.Request]:
         self.known_urls, self.skipped_urls, retries = self.load_known_urls()
         for path in self.listing_paths:
-            url = self.fetch_url(self.home + path)
-            yield scrapy.Request(url, callback=self.parse_listing, cb_kwargs={"index": path})
+            yield self.listing_request(self.home + path, path)
         if retries:
             self.logger.info(
                 "Asking again for %d publication(s) listed before but never stored", len(retries)
@@ -207,11 +210,7 @@ class ThinkTankSpider(scrapy.Spider):
         within_limits = self.within_listing_limits(index, empty=not listing["publication_links"])
         if within_limits and self.should_paginate(list(card_dates.values()), index, known_here):
             for page_url in listing["pagination"]:
-                yield scrapy.Request(
-                    self.fetch_url(page_url),
-                    callback=self.parse_listing,
-                    cb_kwargs={"index": index},
-                )
+                yield self.listing_request(page_url, index)
 
     def within_listing_limits(self, index: str, *, empty: bool) -> bool:
         """Whether the listing ``index`` may go on to its next pages: not when it has reached
@@ -285,6 +284,26 @@ class ThinkTankSpider(scrapy.Spider):
             if path == index or path.startswith(index + "/"):
                 return index
         return None
+
+    def listing_request(self, url: str, index: str) -> scrapy.Request:
+        return scrapy.Request(
+            self.fetch_url(url),
+            callback=self.parse_listing,
+            errback=self.listing_failed,
+            cb_kwargs={"index": index},
+        )
+
+    def listing_failed(self, failure: Failure) -> None:
+        """Count a listing page that could not be read (an HTTP error after retries, a page
+        missing from replayed WARC files...). The publications only it lists were never
+        seen, so nothing remembers them: the next crawl must read every listing page again
+        (see ``previous_crawl_finished``), and this one is not healthy."""
+        request = failure.request  # type: ignore[attr-defined]
+        error = failure.value
+        response = getattr(error, "response", None)
+        reason = f"HTTP {response.status}" if response is not None else type(error).__name__
+        self.crawler.stats.inc_value(LISTING_FAILED)
+        self.logger.warning("Listing page not read (%s): %s", reason, request.url)
 
     def article_request(self, url: str, card: dict[str, Any] | None) -> scrapy.Request:
         return scrapy.Request(
@@ -378,18 +397,25 @@ def previous_crawl_finished(db: Any, spider: str, running: int | None = None) ->
     """Whether the last crawl of ``spider`` before the running one read its listings through.
 
     A crawl killed half-way has no finish reason; one stopped early (shutdown, timeout) has
-    another than "finished"; one that could not record the publications it missed says so
-    in its stats. ``running`` is the id of the running crawl's own row, if any.
+    another than "finished"; one that could not record the publications it missed, or could
+    not read a listing page, says so in its stats. ``running`` is the id of the running
+    crawl's own row, if any.
     """
     rows = list(
         db.query(
             "select finish_reason,"
-            " json_extract(stats, '$.\"thinkscrape/missing/unrecorded\"') as unrecorded"
+            " json_extract(stats, '$.\"thinkscrape/missing/unrecorded\"') as unrecorded,"
+            f" json_extract(stats, '$.\"{LISTING_FAILED}\"') as listings_failed"
             " from crawls where spider = ? and id < ? order by id desc limit 1",
             [spider, running if running is not None else 2**62],
         )
     )
-    return not rows or (rows[0]["finish_reason"] == "finished" and not rows[0]["unrecorded"])
+    if not rows:
+        return True
+    last = rows[0]
+    return last["finish_reason"] == "finished" and not (
+        last["unrecorded"] or last["listings_failed"]
+    )
 
 
 def _is_text(response: Response) -> bool:
