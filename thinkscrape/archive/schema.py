@@ -158,8 +158,8 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[None]:
 def lock_path_for(db_path: str | Path) -> Path | None:
     """The lock file that writers of the archive at ``db_path`` share: one writer at a time.
 
-    Crawls (``thinkscrape crawl``), re-extraction and re-normalisation all take it; None for
-    an in-memory archive, which nobody else can open.
+    Every writer takes it (see ``archive.lock``); None for an in-memory archive, which
+    nobody else can open.
     """
     if not db_path or str(db_path) == ":memory:":
         return None
