@@ -3,8 +3,10 @@ in a subprocess from the repository root, against a server on 127.0.0.1."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -68,3 +70,35 @@ def run_crawl(
         text=True,
         timeout=timeout,
     )
+
+
+def run_in_terminal(
+    argv: list[str], timeout: float = 120, *, stdout_too: bool = False
+) -> tuple[int, str]:
+    """Run ``argv`` with its stderr (and with ``stdout_too`` its stdout) on a pseudo-terminal,
+    as at an operator's shell; its exit code and what the terminal showed."""
+    import pty
+    import select
+
+    master, slave = pty.openpty()
+    stdout = slave if stdout_too else subprocess.DEVNULL
+    process = subprocess.Popen(
+        argv, cwd=REPO_ROOT, stdin=subprocess.DEVNULL, stdout=stdout, stderr=slave
+    )
+    os.close(slave)
+    output = b""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([master], [], [], 0.5)
+        if ready:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the child closed its end
+                break
+            if not chunk:
+                break
+            output += chunk
+        elif process.poll() is not None:
+            break
+    os.close(master)
+    return process.wait(timeout=10), output.decode("utf-8", "replace")

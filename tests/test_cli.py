@@ -473,3 +473,47 @@ def test_search_prints_no_control_characters_from_an_older_archive(archive: Path
     assert CONTROLS.findall(stats.output.replace("\n", "")) == []
     exported = run("export", "--db", str(archive))
     assert CONTROLS.findall(exported.stdout.replace("\n", "").replace("\r", "")) == []
+
+
+def test_crawls_prints_no_control_characters_from_the_archive(archive: Path) -> None:
+    from thinkscrape.archive import history, missing
+
+    db = open_db(archive)
+    store = Archive(db, clock=lambda: "2026-11-02T02:00:00+00:00")
+    crawl_id = store.start_crawl("cnas", {}, started="2026-11-02T01:00:00+00:00")
+    store.store(HOSTILE, crawl_id)
+    history.record_change(db, crawl_id, f"{CNAS}/new\x1b[2J\x9b31m", "new")
+    hole = missing.Hole(
+        url=f"{CNAS}/hole\x1b]0;owned\x07", error="HTTP 500\x1b[8m", attempt=True, listed=True
+    )
+    missing.settle(db, site="cnas", crawl_id=crawl_id, stored=[], holes=[hole], max_attempts=5)
+    stats = {
+        "finish_reason": "finished\x1b[2J",
+        "thinkscrape/health/failed_checks": [{"check": "missing", "message": "1 \x1b[5mleft"}],
+        "thinkscrape/nothing_new": "no new\x1b[2J publications",
+        "thinkscrape/missing/urls": [{"url": hole.url, "error": hole.error}],
+        "thinkscrape/missing/left": 1,
+    }
+    store.finish_crawl(
+        crawl_id,
+        finish_reason="finished\x1b[2J",
+        items_stored=1,
+        items_dropped=0,
+        errors=0,
+        stats=stats,
+        status="failed",
+    )
+    db.close()
+    for args in (["crawls"], ["crawls", "2"]):
+        result = run(*args, "--db", str(archive))
+        assert result.exit_code == 0, result.output
+        assert CONTROLS.findall(result.output.replace("\n", "")) == [], result.output
+        assert "(finished[2J)" in result.output  # the text kept, only the controls gone
+        assert f"{CNAS}/hole]0;owned  (1 attempt(s): HTTP 500[8m)" in result.output
+    detail = run("crawls", "2", "--db", str(archive)).output
+    assert f"  {CNAS}/new[2J31m" in detail
+    assert "failed check missing: 1 [5mleft" in detail
+    assert "nothing new: no new[2J publications" in detail
+    as_json = run("crawls", "--json", "--db", str(archive))
+    assert CONTROLS.findall(as_json.output.replace("\n", "")) == []
+    assert json.loads(as_json.output)["missing"][0]["url"] == hole.url  # escaped, as archived

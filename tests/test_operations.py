@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import os
 import subprocess
-import time
 from pathlib import Path
 
 import sqlite_utils
-from crawling import REPO_ROOT, crawl_argv
+from crawling import REPO_ROOT, crawl_argv, run_in_terminal
 
 from thinkscrape.runner import EXIT_NOT_STARTED
 
@@ -121,34 +120,6 @@ def test_quiet_prints_nothing_when_healthy_and_the_verdict_when_not(
     assert "exit 3 (could not start)" in failed.stderr
     assert "unreachable: no response was received" in failed.stderr
     assert str(tmp_path / "logs" / "cnas.log") in failed.stderr  # where to read more
-
-
-def run_in_terminal(argv: list[str], timeout: float = 120) -> tuple[int, str]:
-    """Run ``argv`` with its stderr on a pseudo-terminal, as at an operator's shell."""
-    import pty
-    import select
-
-    master, slave = pty.openpty()
-    process = subprocess.Popen(
-        argv, cwd=REPO_ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=slave
-    )
-    os.close(slave)
-    output = b""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([master], [], [], 0.5)
-        if ready:
-            try:
-                chunk = os.read(master, 65536)
-            except OSError:  # the child closed its end
-                break
-            if not chunk:
-                break
-            output += chunk
-        elif process.poll() is not None:
-            break
-    os.close(master)
-    return process.wait(timeout=10), output.decode("utf-8", "replace")
 
 
 def test_a_progress_line_on_a_terminal_and_none_without_one(

@@ -29,6 +29,7 @@ from thinkscrape import export, outfile, query
 from thinkscrape.archive import history
 from thinkscrape.archive.lock import ArchiveLocked
 from thinkscrape.archive.schema import ArchiveError, needs_immutable
+from thinkscrape.extensions import progress
 from thinkscrape.items import PUBLICATION_TYPES
 from thinkscrape.runner import EXIT_LOCKED, EXIT_NOT_STARTED, LOCKED_ADVICE
 from thinkscrape.runner import crawl_command as unattended_crawl_command
@@ -125,6 +126,27 @@ def user_errors() -> Iterator[None]:
         raise click.ClickException(str(error)) from error
 
 
+def quiet_option(fn: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--quiet",
+        "-q",
+        is_flag=True,
+        help="Print nothing when all goes well (errors still); no progress line.",
+    )(fn)
+
+
+@contextlib.contextmanager
+def progress_line(
+    label: str, quiet: bool, total: int | None = None
+) -> Iterator[progress.ProgressLine | None]:
+    """A live progress line on stderr when it is a terminal and not ``quiet``; else None."""
+    if not progress.wanted(quiet):
+        yield None
+        return
+    with progress.ProgressLine(label, total) as line:
+        yield line
+
+
 class LockHeld(click.ClickException):
     exit_code = EXIT_LOCKED
 
@@ -217,7 +239,7 @@ def demo(db_path: Path) -> None:
         raise click.ClickException(f"The demo crawl failed: {error}") from error
     db = open_archive(db_path)
     for crawl in history.recent(db, 1):
-        click.echo(f"\nCrawl {crawl_line(crawl)}")
+        click.echo(f"\nCrawl {printable(crawl_line(crawl))}")
     click.echo("\nRows per table:")
     counts = query.table_counts(db)
     width = max(map(len, counts), default=0)
@@ -245,38 +267,50 @@ def demo(db_path: Path) -> None:
     "--spider", default="cnas", show_default=True, help="The spider whose pages these are."
 )
 @click.option("--wait", is_flag=True, help="Wait for a crawl holding the archive's lock.")
-def reextract(db_path: Path, warc: tuple[Path, ...], spider: str, wait: bool) -> None:
+@quiet_option
+def reextract(db_path: Path, warc: tuple[Path, ...], spider: str, wait: bool, quiet: bool) -> None:
     """Rebuild the archive's extracted fields from kept WARC files, fetching nothing.
 
     WARC may be .warc.gz files or folders of them. Run it after an extraction fix: every
     captured page goes through the spider and pipelines again; changed publications keep
-    their previous version.
+    their previous version. On a terminal, a progress line shows how the replay goes.
     """
     from thinkscrape.warc.reextract import ReextractError
     from thinkscrape.warc.reextract import reextract as run_reextract
 
     try:
         with writer_errors():
-            result = run_reextract(db_path, list(warc), spider_name=spider, wait=wait)
+            result = run_reextract(
+                db_path, list(warc), spider_name=spider, wait=wait, progress=progress.wanted(quiet)
+            )
     except ReextractError as error:
         raise click.ClickException(str(error)) from error
+    if not quiet or result["damage"]:
+        click.echo(reextract_summary(result))
+    if result["damage"]:
+        # Some captures could not be read: the archive was rebuilt from part of them.
+        raise click.ClickException(f"Not every capture was read: {result['damage']}.")
+
+
+def reextract_summary(result: dict[str, Any]) -> str:
     stored = ", ".join(f"{n} {outcome}" for outcome, n in sorted(result["stored"].items()))
-    click.echo(
+    return (
         f"Re-extracted {result['pages']} pages in {result['seconds']:.1f} s "
         f"({result['pages_per_s']:.0f} pages/s): {stored or 'nothing stored'}; "
         f"{result['missing']} not in the WARC files."
     )
-    if result["damage"]:
-        # Some captures could not be read: the archive was rebuilt from part of them.
-        raise click.ClickException(f"Not every capture was read: {result['damage']}.")
 
 
 @cli.command()
 @db_option
 @click.option("--check", is_flag=True, help="Only report what a re-run would change.")
 @click.option("--wait", is_flag=True, help="Wait for a crawl holding the archive's lock.")
-def renormalize(db_path: Path, check: bool, wait: bool) -> None:
-    """Re-run normalisation over the stored raw values (no crawl, no network)."""
+@quiet_option
+def renormalize(db_path: Path, check: bool, wait: bool, quiet: bool) -> None:
+    """Re-run normalisation over the stored raw values (no crawl, no network).
+
+    On a terminal, a progress line shows how far it is.
+    """
     from thinkscrape.archive.lock import WriterLock
     from thinkscrape.archive.renormalize import renormalize as run_renormalize
     from thinkscrape.archive.schema import open_db
@@ -290,11 +324,15 @@ def renormalize(db_path: Path, check: bool, wait: bool) -> None:
         try:
             db = open_db(db_path)
             try:
-                report = run_renormalize(db, check=check)
+                with progress_line("renormalize", quiet) as line:
+                    shown = line.update if line else None
+                    report = run_renormalize(db, check=check, progress=shown)
             finally:
                 db.close()
         finally:
             lock.release()
+    if quiet:
+        return
     differences = report["differences"]
     for difference in differences[:50]:
         url, field = difference["url"], difference["field"]
@@ -416,12 +454,13 @@ def crawls(db_path: Path, crawl_id: int | None, limit: int, as_json: bool) -> No
         chosen = history.recent(db, limit)
     holes = missing.unresolved(db)
     if as_json:
-        click.echo(json.dumps({"crawls": chosen, "missing": holes}, indent=2, ensure_ascii=False))
+        click.echo(export.json_text({"crawls": chosen, "missing": holes}, indent=2))
         return
     if not chosen:
         click.echo("No crawl recorded.")
+    # What the archive holds (URLs, reasons) is printed without control characters.
     for crawl in chosen:
-        click.echo(crawl_line(crawl))
+        click.echo(printable(crawl_line(crawl)))
         if crawl_id is not None:
             for line in crawl_details(db, crawl):
                 click.echo(f"  {line}")
@@ -429,33 +468,40 @@ def crawls(db_path: Path, crawl_id: int | None, limit: int, as_json: bool) -> No
     given_up = [hole for hole in holes if hole["status"] == missing.GIVEN_UP]
     click.echo(f"\nStill missing, asked for again by the next crawl: {len(waiting)}")
     for hole in waiting:
-        click.echo(f"  {hole['url']}  ({hole['attempts']} attempt(s): {hole['last_error']})")
+        click.echo(
+            f"  {one_line(hole['url'])}  ({hole['attempts']} attempt(s): "
+            f"{one_line(hole['last_error'])})"
+        )
     if given_up:
         click.echo(
             f"\nGiven up after too many attempts (a full=1 crawl asks again): {len(given_up)}"
         )
         for hole in given_up:
             click.echo(
-                f"  {hole['url']}  given up ({hole['attempts']} attempts: {hole['last_error']})"
+                f"  {one_line(hole['url'])}  given up ({hole['attempts']} attempts: "
+                f"{one_line(hole['last_error'])})"
             )
 
 
 def crawl_details(db: sqlite_utils.Database, crawl: dict[str, Any]) -> list[str]:
-    """The lines under a crawl's summary in ``thinkscrape crawls N``."""
+    """The lines under a crawl's summary in ``thinkscrape crawls N``, printable."""
     from thinkscrape.archive import history
 
     lines = [f"finished {crawl['finished'] or '(never)'}"]
     for check in crawl["failed_checks"]:
-        lines.append(f"failed check {check['check']}: {check['message']}")
+        lines.append(f"failed check {one_line(check['check'])}: {one_line(check['message'])}")
     if crawl["nothing_new"]:
-        lines.append(f"nothing new: {crawl['nothing_new']}")
+        lines.append(f"nothing new: {one_line(crawl['nothing_new'])}")
     for change, urls in history.changes(db, crawl["id"]).items():
         if urls:
             lines.append(f"{change} ({len(urls)}):")
-            lines.extend(f"  {url}" for url in urls)
+            lines.extend(f"  {one_line(url)}" for url in urls)
     if crawl["missing_urls"]:
         lines.append(f"left missing ({crawl['missing'] + crawl['given_up']}):")
-        lines.extend(f"  {hole['url']}  ({hole['error']})" for hole in crawl["missing_urls"])
+        lines.extend(
+            f"  {one_line(hole['url'])}  ({one_line(hole['error'])})"
+            for hole in crawl["missing_urls"]
+        )
     return lines
 
 
@@ -572,8 +618,9 @@ FORMATS = ("csv", "jsonl", "parquet")
 )
 @click.option("--out", default="-", show_default=True, help="File to write ('-' for stdout).")
 @db_option
+@quiet_option
 def export_command(
-    fmt: str, columns: str | None, where: str | None, out: str, db_path: Path
+    fmt: str, columns: str | None, where: str | None, out: str, db_path: Path, quiet: bool
 ) -> None:
     """Export one row per publication for spreadsheets, pandas and R.
 
@@ -586,7 +633,8 @@ def export_command(
 
     The file is written whole or not at all: a failed export leaves an earlier file of
     that name as it was. The archive, its -wal/-shm files, other SQLite databases and
-    WARC files are never written over.
+    WARC files are never written over. On a terminal, a progress line on stderr counts the
+    rows written.
     """
     try:
         chosen = export.check_columns(columns)
@@ -608,15 +656,18 @@ def export_command(
     with user_errors():
         # Fail on a bad --where before an output file is touched.
         export.export_cursor(db, where, chosen)
-        if target is None:
-            write(db, PrintableStream(sys.stdout), where, chosen)
-            return
-        try:
-            with outfile.replacing(target, binary=fmt == "parquet") as handle:
-                count = write(db, handle, where, chosen)
-        except outfile.OutputError as error:
-            raise CommandNotStarted(f"Cannot export: {error}") from error
-    click.echo(f"Wrote {count:,} publications to {out}", err=True)
+        with progress_line("export", quiet, export.row_count(db, where)) as line:
+            shown = line.advance if line else None
+            if target is None:
+                write(db, PrintableStream(sys.stdout), where, chosen, shown)
+                return
+            try:
+                with outfile.replacing(target, binary=fmt == "parquet") as handle:
+                    count = write(db, handle, where, chosen, shown)
+            except outfile.OutputError as error:
+                raise CommandNotStarted(f"Cannot export: {error}") from error
+    if not quiet:
+        click.echo(f"Wrote {count:,} publications to {out}", err=True)
 
 
 cli.add_command(export_command, name="export")

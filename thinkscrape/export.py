@@ -14,7 +14,7 @@ import json
 import operator
 import re
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any
 
 import sqlite_utils
@@ -63,6 +63,8 @@ INTEGER_COLUMNS = frozenset(
 LIST_COLUMNS = frozenset({"authors_json", "topics"})  # JSON arrays of strings
 JSON_COLUMNS = LIST_COLUMNS | {"date_disagreement"}
 TIMESTAMP_COLUMNS = frozenset({"fetched_at", "first_seen", "last_seen", "gone_at"})
+# Told of each row written (a progress line counts them).
+Progress = Callable[[int], None] | None
 
 # Every exportable column as computed for all publications at once: the flat view gathers
 # each publication's authors with two correlated subqueries per row, right for a filtered
@@ -134,26 +136,43 @@ def _select(columns: Sequence[str]) -> str:
 
 
 def export_cursor(
-    db: sqlite_utils.Database, where: str | None = None, columns: Sequence[str] = DEFAULT_COLUMNS
+    db: sqlite_utils.Database,
+    where: str | None = None,
+    columns: Sequence[str] = DEFAULT_COLUMNS,
+    progress: Progress = None,
 ) -> tuple[list[str], Iterator[tuple[Any, ...]]]:
     """Column names and a streaming cursor over the chosen columns, optionally filtered."""
     cursor = _flat_cursor(db, _select(columns), where, columns)
-    return list(columns), _guarded(cursor, where)
+    return list(columns), _guarded(cursor, where, progress)
 
 
-def _guarded(cursor: sqlite3.Cursor, where: str | None) -> Iterator[Any]:
+def row_count(db: sqlite_utils.Database, where: str | None) -> int | None:
+    """How many rows an export without ``where`` holds; None with one (counting would cost
+    a second pass over the filter)."""
+    return None if where and where.strip() else db["publications"].count
+
+
+def _guarded(cursor: sqlite3.Cursor, where: str | None, progress: Progress = None) -> Iterator[Any]:
     # Some SQL errors (a bad function argument, say) only surface while stepping rows.
     try:
-        yield from cursor
+        if progress is None:
+            yield from cursor
+            return
+        for row in cursor:
+            progress(1)
+            yield row
     except sqlite3.Error as error:
         raise QueryError(f"Export stopped on --where {where!r}: {error}") from error
 
 
 def iter_export(
-    db: sqlite_utils.Database, where: str | None = None, columns: Sequence[str] = DEFAULT_COLUMNS
+    db: sqlite_utils.Database,
+    where: str | None = None,
+    columns: Sequence[str] = DEFAULT_COLUMNS,
+    progress: Progress = None,
 ) -> Iterator[dict[str, Any]]:
     """One dict per publication, streamed; JSON columns (authors_json, topics) as JSON."""
-    names, rows = export_cursor(db, where, columns)
+    names, rows = export_cursor(db, where, columns, progress)
     parsed = [name for name in names if name in JSON_COLUMNS]
     for values in rows:
         row = dict(zip(names, values, strict=True))
@@ -199,6 +218,7 @@ def write_csv(
     out: IO[str],
     where: str | None = None,
     columns: Sequence[str] = DEFAULT_COLUMNS,
+    progress: Progress = None,
 ) -> int:
     """The chosen columns as CSV with a header row; returns the number of data rows."""
     csv.writer(out, lineterminator=CSV_LINE_END).writerow(columns)
@@ -208,7 +228,8 @@ def write_csv(
     # counter counts them on the way (zip stops at the cursor's end before taking a count).
     counter = itertools.count()
     first = operator.itemgetter(0)
-    out.writelines(map(first, map(first, zip(_guarded(cursor, where), counter, strict=False))))
+    rows = _guarded(cursor, where, progress)
+    out.writelines(map(first, map(first, zip(rows, counter, strict=False))))
     return next(counter)
 
 
@@ -232,10 +253,11 @@ def write_jsonl(
     out: IO[str],
     where: str | None = None,
     columns: Sequence[str] = DEFAULT_COLUMNS,
+    progress: Progress = None,
 ) -> int:
     """One JSON object per line, values as archived; returns the row count."""
     count = 0
-    for row in iter_export(db, where, columns):
+    for row in iter_export(db, where, columns, progress):
         out.write(json_text(row))
         out.write("\n")
         count += 1
@@ -265,6 +287,7 @@ def write_parquet(
     out: IO[bytes],
     where: str | None = None,
     columns: Sequence[str] = DEFAULT_COLUMNS,
+    progress: Progress = None,
 ) -> int:
     """The chosen columns as Parquet (needs pyarrow); returns the row count.
 
@@ -302,7 +325,7 @@ def write_parquet(
     )
     count = 0
     with pq.ParquetWriter(out, schema) as writer:
-        rows = iter_export(db, where, columns)
+        rows = iter_export(db, where, columns, progress)
         while batch := list(itertools.islice(rows, PARQUET_BATCH)):
             data = {name: [row[name] for row in batch] for name in columns}
             for name, convert in converters.items():

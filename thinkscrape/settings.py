@@ -100,6 +100,8 @@ THINKSCRAPE_CONDITIONAL = True  # send If-None-Match / If-Modified-Since for sto
 # the live progress line on stderr (thinkscrape crawl turns it on for a terminal)
 THINKSCRAPE_PROGRESS = False
 THINKSCRAPE_PROGRESS_INTERVAL = 1.0  # seconds between updates
+# where the line goes when not stderr: the terminal of a parent that reads the crawl's stderr
+THINKSCRAPE_PROGRESS_FD = -1
 # failed tries (retries included), none answered, before the crawl stops as unreachable
 THINKSCRAPE_UNREACHABLE_AFTER = 4
 # crawls that may fail to store a listed publication before it is no longer asked for

@@ -67,6 +67,7 @@ def renormalize(
     date_order: str | None = None,
     languages: tuple[str, ...] | None = None,
     clock: Callable[[], str] = utc_now,
+    progress: Callable[[int, int], None] | None = None,
 ) -> dict[str, Any]:
     """Re-normalise every archived publication from its stored raw half.
 
@@ -80,6 +81,7 @@ def renormalize(
     keeping its previous version; a difference in provenance alone is rewritten without a
     version. ``skipped`` lists ``{"url", "reason"}`` for rows whose raw half cannot be read.
     With ``check=True`` nothing is written and the figures say what would be.
+    ``progress`` is called after each publication with (publications done, all of them).
     """
     archive = Archive(db, clock=clock)
     ids = [row_id for (row_id,) in db.execute("SELECT id FROM publications ORDER BY id")]
@@ -91,10 +93,14 @@ def renormalize(
         "events": Counter(),
     }
     options = {"date_order": date_order, "languages": languages}
+    if progress is not None:
+        progress(0, len(ids))
     for start in range(0, len(ids), BATCH):
         with write_transaction(db):
-            for publication_id in ids[start : start + BATCH]:
+            for done, publication_id in enumerate(ids[start : start + BATCH], start + 1):
                 _renormalize_one(archive, publication_id, report, check=check, **options)
+                if progress is not None:
+                    progress(done, len(ids))
     report["events"] = dict(sorted(report["events"].items()))
     return report
 

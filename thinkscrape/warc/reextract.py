@@ -66,6 +66,7 @@ def reextract(
     spider_args: Mapping[str, str] | None = None,
     settings: Mapping[str, str] | None = None,
     wait: bool = False,
+    progress: bool = False,
 ) -> dict[str, Any]:
     """Re-extract every captured publication of ``spider_name`` into the archive at ``db_path``.
 
@@ -77,6 +78,7 @@ def reextract(
     naming the files, None when every file was sound). Raises ``ReextractError`` if the
     crawl could not run, ``ArchiveLocked`` if another writer holds the archive's lock
     (unless ``wait``), and ``schema.ArchiveError`` if the archive cannot be written.
+    With ``progress``, the crawl's progress line is shown on this process's stderr.
     """
     files = warc_files(warc_paths)
     if not files:
@@ -96,7 +98,7 @@ def reextract(
     for name, value in crawl_settings.items():
         command += ["-s", f"{name}={value}"]
 
-    done, seconds = _run_replay(command, db_path, wait=wait)
+    done, seconds = _run_replay(command, db_path, wait=wait, progress=progress)
     if done.returncode != 0:
         raise ReextractError(
             f"replay crawl failed (exit {done.returncode}):\n{done.stderr[-4000:]}"
@@ -135,7 +137,7 @@ def reextract(
 
 
 def _run_replay(
-    command: list[str], db_path: str | os.PathLike[str], *, wait: bool
+    command: list[str], db_path: str | os.PathLike[str], *, wait: bool, progress: bool = False
 ) -> tuple[subprocess.CompletedProcess[str], float]:
     """Run the replay crawl once no other writer holds the archive's lock; (result, seconds).
 
@@ -149,11 +151,28 @@ def _run_replay(
         lock.acquire(wait=wait)
         lock.release()
         started = time.perf_counter()
-        done = subprocess.run(command, env=env, capture_output=True, text=True)
+        done = _run_child(command, env, progress)
         if f"({ARCHIVE_LOCKED})" not in done.stderr:
             return done, time.perf_counter() - started
         if not wait:
             raise ArchiveLocked(db_path, lock.path)
+
+
+def _run_child(
+    command: list[str], env: dict[str, str], progress: bool
+) -> subprocess.CompletedProcess[str]:
+    """Run the crawl, its output captured; with ``progress`` its progress line goes to a copy
+    of this process's stderr (the child's own stderr is the log, read here)."""
+    if not progress:
+        return subprocess.run(command, env=env, capture_output=True, text=True)
+    terminal = os.dup(sys.stderr.fileno())
+    try:
+        shown = ["-s", "THINKSCRAPE_PROGRESS=True", "-s", f"THINKSCRAPE_PROGRESS_FD={terminal}"]
+        return subprocess.run(
+            [*command, *shown], env=env, capture_output=True, text=True, pass_fds=(terminal,)
+        )
+    finally:
+        os.close(terminal)
 
 
 def _last_crawl_stats(db_path: str | os.PathLike[str], spider_name: str) -> dict[str, Any] | None:
