@@ -1,7 +1,8 @@
-"""One page answers 500 (after Scrapy's retries) on the first night: a publication, or a
-later page of a listing. The next default crawl must fetch it again, though it is listed
-(or is) a listing page that an incremental crawl no longer reads, and the night that left
-it out must not call itself healthy."""
+"""One page fails on the first night: a publication or a later page of a listing answering
+500 (after Scrapy's retries), or a publication redirecting where the crawl must not follow.
+The next default crawl must fetch it again, though it is listed on (or is) a listing page
+that an incremental crawl no longer reads, and the night that left it out must not call
+itself healthy."""
 
 from __future__ import annotations
 
@@ -43,12 +44,16 @@ def _page(path: str) -> str:
     return (MIRROR / path.strip("/") / "index.html").read_text()
 
 
-def page_answering_500(path: str, jobdir: bool) -> Callable[[Path, ReferenceCrawl], Facts]:
+def page_failing(
+    path: str, jobdir: bool, fault: Fault | None = None
+) -> Callable[[Path, ReferenceCrawl], Facts]:
+    """The scenario: ``path`` misbehaves (by default answers 500) for the whole first night."""
+
     def run(folder: Path, reference: ReferenceCrawl) -> Facts:
         db, warc = folder / "archive.db", folder / "warc"
         settings = {"JOBDIR": str(folder / "job")} if jobdir else {}
         with FaultServer(MIRROR) as server:
-            server.set_fault(path, Fault("status", status=500))
+            server.set_fault(path, fault or Fault("status", status=500))
             night = default_crawl(server.base_url, db, warc, **settings)
             failed = server.counts[path]
             night_text = night_detail("night", night, db)
@@ -57,7 +62,7 @@ def page_answering_500(path: str, jobdir: bool) -> Callable[[Path, ReferenceCraw
             again = default_crawl(server.base_url, db, warc, **settings)
             asked = server.counts[path]
         detail = (
-            f"{night_text} ({failed} requests answered 500); "
+            f"{night_text} ({failed} faulty answers); "
             f"re-crawl exit {again.returncode}, asked for it {asked} time(s)"
         )
         return Facts(judge(db, reference.content), detail, again, night)
@@ -65,13 +70,21 @@ def page_answering_500(path: str, jobdir: bool) -> Callable[[Path, ReferenceCraw
     return run
 
 
-act("500-no-jobdir")(page_answering_500(DEEP_PUBLICATION, jobdir=False))
-act("500-cron-jobdir")(page_answering_500(DEEP_PUBLICATION, jobdir=True))
-act("listing-page-500")(page_answering_500(DEEP_LISTING_PAGE, jobdir=False))
+act("500-no-jobdir")(page_failing(DEEP_PUBLICATION, jobdir=False))
+act("500-cron-jobdir")(page_failing(DEEP_PUBLICATION, jobdir=True))
+act("listing-page-500")(page_failing(DEEP_LISTING_PAGE, jobdir=False))
+# a redirect the crawl must not follow: to another port of the same host
+act("redirect-dropped")(
+    page_failing(
+        DEEP_PUBLICATION, jobdir=False, fault=Fault("redirect", location="http://127.0.0.1:9/x")
+    )
+)
 
 
-@pytest.mark.parametrize("scenario", ["500-no-jobdir", "500-cron-jobdir", "listing-page-500"])
-def test_a_publication_answering_500(scenario: str, scenario_runs, record_outcome) -> None:
+@pytest.mark.parametrize(
+    "scenario", ["500-no-jobdir", "500-cron-jobdir", "listing-page-500", "redirect-dropped"]
+)
+def test_a_page_failing_on_the_first_night(scenario: str, scenario_runs, record_outcome) -> None:
     facts = scenario_runs.facts(scenario)
     record_outcome("fault", scenario, facts)
     assert facts.judgement.identical, (facts.judgement, facts.again.stderr[-3000:])
