@@ -338,3 +338,17 @@ def test_an_archive_of_a_newer_version_is_refused_for_writing_and_still_read(
     # reading commands still read it
     stats = CliRunner().invoke(cli, ["stats", "--json", "--db", str(db)])
     assert stats.exit_code == 0, stats.output
+
+
+def test_reextract_and_renormalize_say_why_a_file_is_not_an_archive(tmp_path: Path) -> None:
+    text = tmp_path / "notes.txt"
+    text.write_text("not an archive\n", encoding="utf-8")
+    for command in (
+        ["reextract", "--db", str(text), str(SAMPLE_WARC)],
+        ["renormalize", "--db", str(text)],
+    ):
+        result = subprocess.run([THINKSCRAPE, *command], capture_output=True, text=True)
+        assert result.returncode == EXIT_NOT_STARTED, result.stderr
+        assert f"Error: cannot open {text} as an archive: file is not a database" in result.stderr
+        assert "Traceback" not in result.stderr
+    assert text.read_text(encoding="utf-8") == "not an archive\n"

@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from thinkscrape.archive.lock import ArchiveLocked, WriterLock
+from thinkscrape.archive.schema import open_db
 from thinkscrape.pipelines.archive import ARCHIVE_LOCKED
 from thinkscrape.warc.replay import DAMAGED_CHECK, warc_files
 
@@ -143,13 +144,18 @@ def _run_replay(
 
     The crawl takes the lock itself. Should another writer take it between this check and
     the crawl's start, the crawl stops before writing anything: it is run again after
-    that writer with ``wait``, else ``ArchiveLocked`` is raised.
+    that writer with ``wait``, else ``ArchiveLocked`` is raised. An archive that cannot be
+    written (not a SQLite file, read-only, of a newer version) raises ``ArchiveError``
+    here, with its reason, before the crawl starts.
     """
     lock = WriterLock(db_path)
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "thinkscrape.settings"}
     while True:
         lock.acquire(wait=wait)
-        lock.release()
+        try:
+            open_db(db_path).close()
+        finally:
+            lock.release()
         started = time.perf_counter()
         done = _run_child(command, env, progress)
         if f"({ARCHIVE_LOCKED})" not in done.stderr:
