@@ -517,3 +517,14 @@ def test_crawls_prints_no_control_characters_from_the_archive(archive: Path) -> 
     as_json = run("crawls", "--json", "--db", str(archive))
     assert CONTROLS.findall(as_json.output.replace("\n", "")) == []
     assert json.loads(as_json.output)["missing"][0]["url"] == hole.url  # escaped, as archived
+
+
+def test_demo_prints_no_control_characters_from_the_archive(tmp_path: Path) -> None:
+    db_path = tmp_path / "demo.db"
+    db = open_db(db_path)
+    db["notes\x1b]0;owned\x07"].insert({"text": "a table of the user's own"})
+    db.close()
+    result = run("demo", "--db", str(db_path))
+    assert result.exit_code == 0, result.output
+    assert CONTROLS.findall(result.output.replace("\n", "")) == [], result.output
+    assert any(line.split() == ["notes]0;owned", "1"] for line in result.output.splitlines())
