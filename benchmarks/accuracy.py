@@ -182,10 +182,11 @@ def _site_extractors() -> list[tuple[tuple[str, ...], Callable[[str, str], dict[
     loader = SpiderLoader.from_settings(get_project_settings())
     found = []
     for name in loader.list():
-        spider = loader.load(name)
-        hosts = tuple(getattr(spider, "site_hosts", ()) or ())
+        spider_class = loader.load(name)
+        hosts = tuple(getattr(spider_class, "site_hosts", ()) or ())
         if hosts:
-            found.append((hosts, spider.extract_article))
+            # an instance with default arguments: extract_article reads only (url, html)
+            found.append((hosts, spider_class().extract_article))
     return found
 
 
