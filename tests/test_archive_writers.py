@@ -126,6 +126,10 @@ def test_a_plain_scrapy_crawl_writes_nothing_while_the_lock_is_held(
     assert result.returncode == EXIT_LOCKED
     assert "Closing spider (archive_locked)" in result.stderr
     assert f"Another crawl or archive job is writing to {db}" in result.stderr
+    assert "Crawl health check failed (archive): another writer holds the archive's lock" in (
+        result.stderr
+    )
+    assert "no response was received" not in result.stderr  # nothing was asked for
     assert "Traceback" not in result.stderr
     assert requests == 0
     assert not db.exists()

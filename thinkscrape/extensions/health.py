@@ -73,11 +73,25 @@ CLEAN_FINISH_REASONS = frozenset(
     }
 )
 INTERRUPTED_REASONS = frozenset({"shutdown"})
+# Finish reasons of a crawl its archive stopped before the first request (the archive
+# pipeline's): the one thing to say about it.
+ARCHIVE_REASONS = {
+    "archive_locked": "another writer holds the archive's lock",
+    "archive_unavailable": "the archive cannot be written (the log says why)",
+}
 TIME_LIMIT_REASON = "closespider_timeout"
 
 
 def health_failures(stats: Mapping[str, Any], reason: str, max_errors: int) -> list[dict[str, Any]]:
     """Failed checks (other than coverage) for a crawl that closed with ``reason``."""
+    if reason in ARCHIVE_REASONS:
+        return [
+            {
+                "check": "archive",
+                "message": f"{ARCHIVE_REASONS[reason]}: the crawl stopped before its first "
+                "request, writing nothing",
+            }
+        ]
     failures: list[dict[str, Any]] = []
 
     def fail(check: str, message: str, **details: Any) -> None:
