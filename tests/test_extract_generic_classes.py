@@ -346,3 +346,13 @@ def test_instructions_and_recipes_declare_their_date_like_articles() -> None:
         body="<h1>Tischdecke</h1>",
     )
     assert published(html) == ("2022-01-10T22:06:08:684Z", "json_ld")
+
+
+def test_a_meta_author_that_is_the_sites_own_name_is_passed_over() -> None:
+    html = page(
+        head="<meta name='author' content='Badische Zeitung'>"
+        "<meta property='og:site_name' content='Badische Zeitung'>",
+        body="<h1>Wohnungssuche</h1><div class='info'><p>Von <a href='/lp'>Lisa Muster</a></p>"
+        "<p><a href='/archiv'>Mi, 18. Oktober 2023</a> um 12:50 Uhr</p></div>",
+    )
+    assert authors(html) == (["Lisa Muster"], "article_header")

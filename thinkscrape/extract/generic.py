@@ -408,10 +408,13 @@ class _Page:
     """The layout facts the visible-field heuristics share, found once per page: the main
     headline and the elements around it in document order, comment blocks left out."""
 
-    def __init__(self, sel: Selector, html: str, title: str | None) -> None:
+    def __init__(
+        self, sel: Selector, html: str, title: str | None, site_names: set[str] | None = None
+    ) -> None:
         self.sel = sel
         self.html = html
         self.title = title
+        self.site_names = site_names or set()
         self.anchor = self._headline(sel, title)
         self._aside: dict[Any, bool] = {}
         self._nearest: list[Any] | None = None
@@ -786,6 +789,8 @@ def _authors(
     for key in ("author", "citation_author", "dc.creator", "article:author"):
         values = [v for v in tags.get(key, []) if not v.lower().startswith(("http:", "https:"))]
         names = people([name for value in values for name in _split_names(value)])
+        # a meta author that is the site's own name is the publisher's default, not a byline
+        names = [name for name in names if norm_heading(name) not in page.site_names]
         if names:
             return names, "meta"
     names = people(_microdata_authors(page))
@@ -823,9 +828,11 @@ def _before_other_fields(text: str) -> str:
 
 
 def _first_line(el: Any) -> str:
-    """An element's text up to its first line break (<br>) after some text."""
+    """An element's text up to its first line break (a <br>, or a new paragraph or block)
+    after some text."""
     parts: list[str] = []
-    for piece in el.xpath(".//text()[not(ancestor::script or ancestor::style)] | .//br"):
+    query = ".//text()[not(ancestor::script or ancestor::style)] | .//br | .//p | .//div | .//li"
+    for piece in el.xpath(query):
         if not isinstance(piece, str):
             if collapse_whitespace("".join(parts)):
                 break
@@ -919,7 +926,7 @@ def extract_metadata(url: str, html: str) -> dict[str, Any]:
 
     put("site_name", *_site_name(url, tags, objects))
     put("title", *_title(sel, tags, articles, result["site_name"], url))
-    page = _Page(sel, html, result["title"])
+    page = _Page(sel, html, result["title"], _site_names(result["site_name"], url))
     put("published_raw", *_published(sel, url, tags, articles, page))
     publishers = _publishers(objects)
     put("authors", *_authors(sel, tags, articles, objects, page, publishers))
