@@ -199,6 +199,42 @@ def test_clean_name(raw, expected):
     assert clean_name(raw) == expected
 
 
+# Organisations sign pieces too; they are not people, whatever the site.
+ORGANISATIONS = [
+    "Brookings Institution",
+    "RAND Corporation",
+    "CSIS",
+    "IISS",
+    "38 North",
+    "Atlantic Council",
+    "Carnegie Endowment for International Peace",
+    "Stimson Center",
+    "Hoover Institution Press",
+    "Cato Institute",
+    "Heritage Foundation",
+    "Georgetown University",
+    "Royal United Services Institute",
+    "Chatham House Staff",
+    "The Editors",
+    "Council on Foreign Relations",
+    "Lowy Institute",
+    "Centre for European Reform",
+    "Acme Corp.",
+]
+
+
+@pytest.mark.parametrize("raw", ORGANISATIONS)
+def test_clean_name_refuses_organisations(raw):
+    assert clean_name(raw) is None
+
+
+@pytest.mark.parametrize(
+    "raw", ["Patrick M. Cronin", "Abigail Grace", "Ely Ratner", "Jacob Stokes", "Kim Kardashian"]
+)
+def test_clean_name_still_accepts_people_near_those_rules(raw):
+    assert clean_name(raw) is not None
+
+
 def test_clean_name_keeps_the_role_given():
     assert clean_name("Mike Giglio", role="journalist") == author("Mike Giglio", role="journalist")
 

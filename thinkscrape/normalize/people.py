@@ -4,7 +4,7 @@ A byline is cleaned in a short sequence of named steps (invisible characters, sp
 quotes), its lead word read for the role ("By", "Featuring", "Journalist", "Testimony by"),
 then split on the separators sites use ("and", "&", commas, semicolons, line breaks). Each
 piece goes through ``clean_name``, which refuses what is not a person (a task-force heading,
-a role, an affiliation) and takes honorifics, ranks and suffixes off the name with
+a role, an affiliation, an organisation) and takes honorifics, ranks and suffixes off the name with
 nameparser's vocabulary. The name itself is never re-cased or reordered: it is the text as
 written, minus those words.
 """
@@ -83,6 +83,16 @@ _NOT_A_NAME = re.compile(
     r"image|photo|credit|read|more|download|print|share|subscribe|and|the|of|for)\b",
     re.I,
 )
+# Words that name an organisation, not a person, on any site: "Brookings Institution",
+# "RAND Corporation", "Carnegie Endowment", "Hoover Institution Press".
+_ORGANISATION = re.compile(
+    r"\b(?:institutions?|institutes?|corporation|corp|inc|incorporated|llc|ltd|company|"
+    r"endowment|foundation|university|college|academy|press|association|society|agency|"
+    r"organi[sz]ation|laboratory|forum|group|centers?|centres?|councils?)\b",
+    re.I,
+)
+# An acronym standing alone ("CSIS", "IISS", "RAND") is an organisation's short name.
+_ACRONYM = re.compile(r"^[A-Z&]{2,}$")
 _HAS_DIGIT = re.compile(r"\d")
 # A name has at most this many words once honorific and suffix are off.
 _MAX_NAME_WORDS = 6
@@ -204,7 +214,10 @@ def _looks_like_a_name(name: str) -> bool:
     words = name.split()
     if not words or len(words) > _MAX_NAME_WORDS:
         return False
-    if _HAS_DIGIT.search(name) or _NOT_A_NAME.search(name):
+    # A number and a word ("38 North") is a site's name; so is an organisation's word.
+    if _HAS_DIGIT.search(name) or _NOT_A_NAME.search(name) or _ORGANISATION.search(name):
+        return False
+    if len(words) == 1 and _ACRONYM.match(name):
         return False
     # A name starts with a letter and ends with a word that is not in lower case ("de
     # Oliveira" may start in lower case; scripts without case pass).
