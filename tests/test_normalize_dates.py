@@ -9,6 +9,8 @@ from thinkscrape.normalize.dates import (
     DATE_EVENTS,
     Dateline,
     ParsedDate,
+    clear_caches,
+    dateparser_reads,
     dateparser_settings,
     parse_date,
     parse_date_outcome,
@@ -158,6 +160,48 @@ def test_the_same_unreadable_string_is_refused_from_memory():
     second = parse_date_outcome("Washington 9999 edition", reference=REFERENCE)
     assert first == second
     assert first.event == "unparseable"
+
+
+def _dateparser_date(text, reference, languages=("en",)):
+    found = dateparser.parse(
+        text, languages=list(languages), settings=dateparser_settings(reference, "MDY")
+    )
+    return found.date().isoformat() if found else None
+
+
+# One reference per page: pages fetched a second, an hour and a year apart.
+PAGE_REFERENCES = [REFERENCE + timedelta(seconds=s) for s in (0, 1, 3600, 86_400 * 400)]
+
+
+@pytest.mark.parametrize(
+    ("text", "languages", "reads"),
+    [
+        # Every part written out: known at once not to depend on the reference.
+        ("19 February 2019", ("en",), 1),
+        ("Tuesday, February 19, 2019", ("en",), 1),
+        ("Feb. 19th, 2019", ("en",), 1),
+        # A month name this module does not know: read again once, against a second
+        # reference, to learn that it does not depend on it.
+        ("19. Februar 2019", ("de",), 2),
+    ],
+)
+def test_an_absolute_date_off_the_fast_path_is_read_once_for_every_page(text, languages, reads):
+    clear_caches()
+    for reference in PAGE_REFERENCES:
+        parsed = parse_date(text, reference=reference, languages=languages)
+        assert parsed.iso == _dateparser_date(text, reference, languages) == "2019-02-19"
+    assert dateparser_reads() == reads
+
+
+@pytest.mark.parametrize(
+    "text", ["2 days ago", "yesterday", "February 19", "Tuesday", "last week"]
+)
+def test_a_relative_date_is_read_against_each_page_reference(text):
+    clear_caches()
+    for reference in PAGE_REFERENCES:
+        parsed = parse_date(text, reference=reference)
+        assert (parsed.iso if parsed else None) == _dateparser_date(text, reference)
+    assert dateparser_reads() == len(PAGE_REFERENCES) + 1
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,10 @@ The common shapes of think-tank date lines ("February 06, 2019", "Mar 4, 2020", 
 take a fast path of precompiled regexes and ``date``/``datetime.fromisoformat``. Everything
 else goes to dateparser through one configured ``DateDataParser`` per configuration
 (reference, date order, languages), whose results, failures included, are remembered, so a
-crawl that meets the same unparseable string a thousand times pays for it once. Strings with
-no digit and no date word in the configured languages are refused before dateparser sees them.
+crawl that meets the same unparseable string a thousand times pays for it once. A string
+whose reading does not depend on the reference ("19 February 2019", unlike "2 days ago") is
+remembered for every page, whatever its reference. Strings with no digit and no date word in
+the configured languages are refused before dateparser sees them.
 
 Every outcome carries an event name (``DATE_EVENTS``) for the pipeline's stats and a reason
 for its log line. Relative dates resolve against ``reference`` (the response's date), never
@@ -35,6 +37,8 @@ DATE_ORDERS = ("MDY", "DMY", "YMD", "YDM", "MYD", "DYM")
 
 # How many distinct strings each configured parser remembers (results and failures alike).
 _MEMO_SIZE = 4096
+# How many strings dateparser itself has read since the last clear_caches().
+_reads = 0
 
 
 @dataclass(frozen=True)
@@ -125,6 +129,7 @@ _DIGIT = re.compile(r"\d")
 _WORD = re.compile(r"[^\W\d_]+")
 
 
+@lru_cache(maxsize=32)
 def _date_words(languages: tuple[str, ...]) -> frozenset[str]:
     """Every word dateparser could read as part of a date in these languages."""
     keys = (
@@ -145,6 +150,53 @@ def _date_words(languages: tuple[str, ...]) -> frozenset[str]:
     return frozenset(words)
 
 
+@lru_cache(maxsize=32)
+def _relative_words(languages: tuple[str, ...]) -> frozenset[str]:
+    """Words that make a date depend on its reference ("ago", "last", "today", "in").
+
+    Weekday names are left out: beside a written day, month and year they change nothing.
+    """
+    weekdays = (
+        "monday tuesday wednesday thursday friday saturday sunday "
+        "mon tue tues wed thu thur thurs fri sat sun"
+    ).split()
+    words: set[str] = set()
+    for language in languages:
+        info = default_loader.get_locale(language).info
+        phrases = [*info.get("ago", []), *info.get("in", [])]
+        for key in ("relative-type", "relative-type-regex"):
+            for phrases_of_type in info.get(key, {}).values():
+                phrases.extend(phrases_of_type)
+        for phrase in phrases:
+            words.update(word.casefold() for word in _WORD.findall(phrase))
+        for key in ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"):
+            weekdays.extend(word.casefold() for word in info.get(key, []))
+    return frozenset(words) - frozenset(weekdays)
+
+
+_NUMBER = re.compile(r"\d+")
+
+
+def _written_out(text: str, result: tuple[date | None, str], languages: tuple[str, ...]) -> bool:
+    """True when every part of the date read is written in text and nothing is relative:
+    "19 February 2019" reads the same whatever the reference, "February 19" does not."""
+    found, precision = result
+    if found is None:
+        return False
+    words = [word.casefold() for word in _WORD.findall(text)]
+    if any(word in _relative_words(languages) for word in words):
+        return False
+    numbers = {int(number) for number in _NUMBER.findall(text)}
+    month_written = found.month in numbers or any(
+        _MONTHS.get(word.rstrip(".")) == found.month for word in words
+    )
+    return (
+        found.year in numbers
+        and (precision == "year" or month_written)
+        and (precision != "day" or found.day in numbers)
+    )
+
+
 # --- the dateparser path ------------------------------------------------------------------
 class _ConfiguredParser:
     """One DateDataParser for one (reference, date order, languages), with a bounded memo."""
@@ -152,7 +204,6 @@ class _ConfiguredParser:
     def __init__(self, reference: datetime, date_order: str, languages: tuple[str, ...]):
         self.settings = dateparser_settings(reference, date_order)
         self.parser = DateDataParser(languages=list(languages), settings=self.settings)
-        self.words = _date_words(languages)
         self.memo: OrderedDict[str, tuple[date | None, str]] = OrderedDict()
 
     def parse(self, text: str) -> tuple[date | None, str]:
@@ -160,6 +211,8 @@ class _ConfiguredParser:
         if text in self.memo:
             self.memo.move_to_end(text)
             return self.memo[text]
+        global _reads
+        _reads += 1
         data = self.parser.get_date_data(text)
         if data.date_obj is None:
             result: tuple[date | None, str] = (None, "")
@@ -192,6 +245,59 @@ def _parser_for(
     reference: datetime, date_order: str, languages: tuple[str, ...]
 ) -> _ConfiguredParser:
     return _ConfiguredParser(reference, date_order, languages)
+
+
+# The reference a string is read against a second time, when it comes back on a page with
+# another reference: if dateparser reads it the same against both, its reading does not depend
+# on the reference ("19 February 2019") and serves every later page. A leap day, years from
+# any page's date, at an odd time of day, so "February 29", "Tuesday", "2 hours ago" and
+# "February 19" all read differently against it.
+_PROBE_REFERENCE = datetime(2036, 2, 29, 13, 17, 29)
+# Marks a string whose reading depends on the reference ("2 days ago", "yesterday").
+_RELATIVE = "relative"
+
+
+@lru_cache(maxsize=32)
+def _shared_memo_for(date_order: str, languages: tuple[str, ...]) -> OrderedDict[str, Any]:
+    """For one configuration, each string's reading across references: (result, the
+    reference it was read against, or None once it is known not to depend on it), or
+    _RELATIVE."""
+    return OrderedDict()
+
+
+def _read_with_dateparser(
+    text: str, reference: datetime, date_order: str, languages: tuple[str, ...]
+) -> tuple[date | None, str]:
+    """dateparser's reading of text against reference, shared across references if it can.
+
+    A string seen once costs one dateparser call; a string seen again on a page with another
+    reference costs one more (against _PROBE_REFERENCE), after which an absolute date is
+    answered from memory on every page and a relative one is read per reference.
+    """
+    shared = _shared_memo_for(date_order, languages)
+    known = shared.get(text)
+    if known is None:
+        result = _parser_for(reference, date_order, languages).parse(text)
+        independent = _written_out(text, result, languages)
+        _remember(shared, text, (result, None if independent else reference))
+        return result
+    shared.move_to_end(text)
+    if known == _RELATIVE:
+        return _parser_for(reference, date_order, languages).parse(text)
+    result, read_against = known
+    if read_against is None or read_against == reference:
+        return result
+    if _parser_for(_PROBE_REFERENCE, date_order, languages).parse(text) == result:
+        shared[text] = (result, None)
+        return result
+    shared[text] = _RELATIVE
+    return _parser_for(reference, date_order, languages).parse(text)
+
+
+def _remember(shared: OrderedDict[str, Any], text: str, entry: Any) -> None:
+    shared[text] = entry
+    if len(shared) > _MEMO_SIZE:
+        shared.popitem(last=False)
 
 
 def _naive_utc(moment: datetime) -> datetime:
@@ -235,12 +341,15 @@ def parse_date_outcome(
         found, precision = fast
         event = "fast_path"
     else:
-        parser = _parser_for(_naive_utc(reference), date_order, tuple(languages))
+        # No parser is built here: a date already read on another page needs none.
+        words = _date_words(tuple(languages))
         if not _DIGIT.search(text) and not any(
-            word.casefold() in parser.words for word in _WORD.findall(text)
+            word.casefold() in words for word in _WORD.findall(text)
         ):
             return DateOutcome(None, "unparseable", f"no digit and no date word in {text!r}")
-        found, precision = parser.parse(text)
+        found, precision = _read_with_dateparser(
+            text, _naive_utc(reference), date_order, tuple(languages)
+        )
         if found is None:
             return DateOutcome(None, "unparseable", f"dateparser cannot read {text!r}")
         event = "dateparser"
@@ -339,4 +448,14 @@ def parse_dateline(
 
 def clear_caches() -> None:
     """Forget every configured parser and its memo (a cold start, as in a new process)."""
+    global _reads
+    _reads = 0
     _parser_for.cache_clear()
+    _shared_memo_for.cache_clear()
+    _date_words.cache_clear()
+    _relative_words.cache_clear()
+
+
+def dateparser_reads() -> int:
+    """How many strings dateparser itself has read since the last clear_caches()."""
+    return _reads
