@@ -193,9 +193,7 @@ def test_an_absolute_date_off_the_fast_path_is_read_once_for_every_page(text, la
     assert dateparser_reads() == reads
 
 
-@pytest.mark.parametrize(
-    "text", ["2 days ago", "yesterday", "February 19", "Tuesday", "last week"]
-)
+@pytest.mark.parametrize("text", ["2 days ago", "yesterday", "February 19", "Tuesday", "last week"])
 def test_a_relative_date_is_read_against_each_page_reference(text):
     clear_caches()
     for reference in PAGE_REFERENCES:
