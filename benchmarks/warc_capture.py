@@ -254,7 +254,7 @@ def direct_reextract(db_path: Path, warc_dir: Path, base_url: str) -> dict[str, 
                 pub.raw(), reference=reference_time(fetched_at), date_order="MDY", languages=("en",)
             ),
             normalize_people(pub.raw()),
-            normalize_links(pub.raw()),
+            normalize_links(pub.raw(), site_domains=CnasSpider.own_domains()),
         )
         for result in results:
             for name, value in result.fields.items():

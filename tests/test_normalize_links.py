@@ -6,6 +6,7 @@ from thinkscrape.normalize.links import (
     FullArticle,
     canonicalize_url,
     classify_link,
+    domains_of_hosts,
     find_full_article,
     registered_domain,
 )
@@ -164,11 +165,29 @@ KINDS = [
 
 @pytest.mark.parametrize(("url", "kind"), KINDS)
 def test_classify_link(url, kind):
-    assert classify_link(url) == kind
+    assert classify_link(url, site_domains=("cnas.org",)) == kind
 
 
 def test_classify_link_takes_other_site_domains():
     assert classify_link("https://www.38north.org/x/", site_domains=("38north.org",)) == "internal"
+    assert classify_link("https://www.cnas.org/x/", site_domains=("38north.org",)) == "external"
+
+
+def test_classify_link_assumes_no_site():
+    with pytest.raises(TypeError):
+        classify_link("https://www.cnas.org/x/")  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize(
+    ("hosts", "domains"),
+    [
+        (["www.cnas.org", "cnas.org", "104.239.228.80"], ("cnas.org",)),
+        (["www.38north.org", "38north.org"], ("38north.org",)),
+        (["www.chathamhouse.org.uk", ""], ("chathamhouse.org.uk",)),
+    ],
+)
+def test_domains_of_hosts(hosts, domains):
+    assert domains_of_hosts(hosts) == domains
 
 
 def closing(sentence, outlet, verb="read", noun="article"):

@@ -7,7 +7,9 @@ from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
 from thinkscrape.items import Gone, Publication
+from thinkscrape.pipelines.links import LinksPipeline
 from thinkscrape.pipelines.required import RequiredFieldsPipeline
+from thinkscrape.spiders.base import ThinkTankSpider
 from thinkscrape.spiders.cnas import CnasSpider
 
 
@@ -59,3 +61,40 @@ def test_a_dropped_item_is_logged_by_reason_not_by_its_whole_body(crawler):
         item, DropItem("no title on https://www.cnas.org/x"), None, crawler.spider
     )
     assert logged["msg"] % logged["args"] == "Dropped: no title on https://www.cnas.org/x"
+
+
+class ThirtyEightNorthSpider(ThinkTankSpider):
+    """Another think tank: only what the links stage reads of a site's spider."""
+
+    name = "38north"
+    home = "https://www.38north.org"
+    site_hosts = ("www.38north.org", "38north.org")
+
+
+def test_a_sites_own_links_are_typed_by_its_own_domains():
+    crawler = get_crawler(ThirtyEightNorthSpider)
+    crawler.spider = ThirtyEightNorthSpider.from_crawler(crawler)
+    crawler.stats.open_spider()
+    sentence = "Read the full report at 38 North."
+    own_report = "https://www.38north.org/reports/2019/02/a-report/"
+    item = Publication(
+        url="https://www.38north.org/2019/02/a-commentary/",
+        site="38north",
+        title="A commentary",
+        body="The summit changed little. " + sentence,
+        links_raw=[
+            {"url": own_report, "text": "full report", "context": sentence},
+            {"url": "/about/", "text": "About us", "context": "About us"},
+            {"url": "https://www.cnas.org/x", "text": "CNAS", "context": "CNAS"},
+        ],
+    )
+    LinksPipeline.from_crawler(crawler).process_item(item)
+    kinds = {link["url"]: link["kind"] for link in item.links}
+    assert kinds == {
+        own_report: "internal",
+        "https://www.38north.org/about/": "internal",
+        "https://www.cnas.org/x": "external",
+    }
+    # the site's own report is not "the full article elsewhere"
+    assert item.full_article_url is None
+    assert item.full_article_domain is None

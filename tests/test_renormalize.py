@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -10,6 +11,7 @@ from thinkscrape.archive.renormalize import renormalize
 from thinkscrape.archive.schema import open_db
 from thinkscrape.archive.store import Archive
 from thinkscrape.items import Publication
+from thinkscrape.normalize.links import domains_of_hosts
 from thinkscrape.normalize.stages import (
     normalize_dates,
     normalize_links,
@@ -70,7 +72,7 @@ def normalised(pub: Publication) -> Publication:
     for result in (
         normalize_dates(raw, reference=reference_time(pub.fetched_at)),
         normalize_people(raw),
-        normalize_links(raw),
+        normalize_links(raw, site_domains=domains_of_hosts([urlsplit(pub.url).hostname])),
     ):
         for name, value in result.fields.items():
             setattr(pub, name, value)
@@ -292,3 +294,44 @@ def test_each_site_is_renormalised_with_its_spiders_date_conventions(monkeypatch
         )
     finally:
         site_date_conventions.cache_clear()
+
+
+def test_a_sites_own_links_are_typed_by_its_own_domains_when_renormalised(archive, db):
+    # A 38 North commentary archived as a CNAS-only normaliser read it: the site's own
+    # report taken for the full article elsewhere, its own links external.
+    sentence = "Read the full report at 38 North."
+    own_report = "https://www.38north.org/reports/2019/02/a-report/"
+    stale = Publication(
+        url="https://www.38north.org/2019/02/a-commentary/",
+        site="38north",
+        type="commentary",
+        title="A commentary",
+        body="The summit changed little. " + sentence,
+        links_raw=[{"url": own_report, "text": "full report", "context": sentence}],
+        fetched_at=FETCHED,
+        outlet="38 North",
+        full_article_url=own_report,
+        full_article_domain="38north.org",
+        links=[
+            {
+                "url": own_report,
+                "domain": "38north.org",
+                "text": "full report",
+                "kind": "full_article",
+            }
+        ],
+    )
+    archive.store(stale, archive.start_crawl("38north", {}))
+
+    renormalize(db, clock=lambda: NOW)
+    row = db["publications"].get(1)
+    assert (row["full_article_url"], row["full_article_domain"]) == (None, None)
+    kinds = [link["kind"] for link in db["links"].rows_where("publication_id = ?", [1])]
+    assert kinds == ["internal"]
+
+
+def test_site_domains_are_the_spiders_own():
+    from thinkscrape.archive.renormalize import site_domains
+
+    assert site_domains("cnas") == ("cnas.org",)
+    assert site_domains("no-such-site") == ()

@@ -15,6 +15,7 @@ import logging
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import sqlite_utils
 from scrapy.utils.misc import walk_modules_iter
@@ -31,6 +32,7 @@ from thinkscrape.archive.store import (
     utc_now,
 )
 from thinkscrape.items import RAW_FIELDS, Publication
+from thinkscrape.normalize.links import domains_of_hosts
 from thinkscrape.normalize.people import name_key
 from thinkscrape.normalize.stages import (
     apply,
@@ -132,6 +134,8 @@ def _renormalize_one(
     reference = reference_time(row["fetched_at"] or row["first_seen"])
     raw_half = pub.raw()
     site_order, site_languages = site_date_conventions(row["site"])
+    # a site no spider declares any more: its own domain is the one its pages were on
+    domains = site_domains(row["site"]) or domains_of_hosts([urlsplit(row["url"]).hostname])
     date_order = date_order or site_order
     languages = languages or site_languages
     try:
@@ -140,7 +144,7 @@ def _renormalize_one(
                 raw_half, reference=reference, date_order=date_order, languages=languages
             ),
             "people": normalize_people(raw_half),
-            "links": normalize_links(raw_half),
+            "links": normalize_links(raw_half, site_domains=domains),
         }
     except (AttributeError, KeyError, TypeError, ValueError) as error:
         # a raw half of an unexpected shape (an older item layout, a hand edit): one
@@ -168,11 +172,23 @@ def _renormalize_one(
 @functools.cache
 def site_date_conventions(site: str) -> tuple[str, tuple[str, ...]]:
     """(date order, languages) the spider named ``site`` declares; the defaults otherwise."""
+    spider = _spider_named(site) or ThinkTankSpider
+    return spider.date_order, tuple(spider.languages)
+
+
+@functools.cache
+def site_domains(site: str) -> tuple[str, ...]:
+    """The own domains of the spider named ``site`` ("cnas.org"); () when none has the name."""
+    spider = _spider_named(site)
+    return spider.own_domains() if spider is not None else ()
+
+
+def _spider_named(site: str) -> type[ThinkTankSpider] | None:
     for module in walk_modules_iter("thinkscrape.spiders"):
         for spider in iter_spider_classes(module):
             if spider.name == site:
-                return spider.date_order, tuple(spider.languages)
-    return ThinkTankSpider.date_order, tuple(ThinkTankSpider.languages)
+                return spider
+    return None
 
 
 def _skip(report: dict[str, Any], url: str, reason: str) -> None:

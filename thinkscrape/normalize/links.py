@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -116,12 +117,21 @@ def registered_domain(url: str | None) -> str | None:
     return _extractor()(host).top_domain_under_public_suffix or None
 
 
+def domains_of_hosts(hosts: Iterable[str]) -> tuple[str, ...]:
+    """The registered domains of a site's hosts, once each, in order ("cnas.org").
+
+    An IP address that serves a site names no domain of its own and gives none.
+    """
+    domains = (_extractor()(host).top_domain_under_public_suffix for host in hosts if host)
+    return tuple(dict.fromkeys(domain for domain in domains if domain))
+
+
 # --- link kinds ---------------------------------------------------------------------------
 LINK_KINDS = ("full_article", "pdf", "internal", "external")
 
 
-def classify_link(url: str, *, site_domains: tuple[str, ...] = ("cnas.org",)) -> str:
-    """ "pdf" for a PDF file, "internal" for the site's own hosts, "external" otherwise."""
+def classify_link(url: str, *, site_domains: tuple[str, ...]) -> str:
+    """ "pdf" for a PDF file, "internal" for the site's own domains, "external" otherwise."""
     parts = urlsplit(url)
     if parts.path.lower().endswith(".pdf"):
         return "pdf"

@@ -256,10 +256,11 @@ def _deduplicated(people: list[tuple[Person, str | None]]) -> list[dict[str, Any
 
 
 # --- links --------------------------------------------------------------------------------
-def normalize_links(
-    raw: dict[str, Any], *, site_domains: tuple[str, ...] = ("cnas.org",)
-) -> StageResult:
+def normalize_links(raw: dict[str, Any], *, site_domains: tuple[str, ...]) -> StageResult:
     """outlet, full_article_url, full_article_domain, pdf_url and links.
+
+    ``site_domains`` are the site's own registered domains ("cnas.org"): links to them are
+    "internal", and never the full article published elsewhere.
 
     Every body link that canonicalises is kept once, in body order, with its kind; the link
     in the paragraph of the full-article sentence is the "full_article" one. Outlet

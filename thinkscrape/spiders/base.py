@@ -33,6 +33,7 @@ from twisted.python.failure import Failure
 from thinkscrape.extract.common import PARSE_TRUNCATED
 from thinkscrape.items import Gone, Publication
 from thinkscrape.normalize.dates import parse_date
+from thinkscrape.normalize.links import domains_of_hosts
 from thinkscrape.spiders import arguments
 
 # Listing pages requested but never read (HTTP errors after retries, missing from replayed
@@ -53,6 +54,12 @@ class ThinkTankSpider(scrapy.Spider):
 
     # 404/410 on a known publication mark it gone instead of being ignored
     gone_statuses: ClassVar[tuple[int, ...]] = (404, 410)
+
+    @classmethod
+    def own_domains(cls) -> tuple[str, ...]:
+        """The registered domains of the site's home and hosts ("cnas.org"): links to them
+        are the site's own. An IP address that serves the site names no domain."""
+        return domains_of_hosts([urlsplit(cls.home).hostname or "", *cls.site_hosts])
 
     def __init__(
         self,
