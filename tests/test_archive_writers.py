@@ -238,23 +238,29 @@ def children_of(pid: int) -> list[int]:
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGKILL])
 def test_killing_reextract_leaves_no_writer_without_the_lock(signum: int, tmp_path: Path) -> None:
     db = tmp_path / "archive.db"
-    # a slowed replay, so that it is still writing when its parent is killed
     script = (
         "from thinkscrape.warc.reextract import reextract; "
-        f"reextract({str(db)!r}, [{str(SAMPLE_WARC)!r}], settings={{'DOWNLOAD_DELAY': '0.1', "
-        "'RANDOMIZE_DOWNLOAD_DELAY': 'False', 'CONCURRENT_REQUESTS': '1'})"
+        f"reextract({str(db)!r}, [{str(SAMPLE_WARC)!r}])"
     )
     parent = subprocess.Popen([sys.executable, "-c", script], cwd=REPO_ROOT)
+    child = None
     try:
         wait_for(lambda: crawl_started(db), what="the replay crawl's row")
         (child,) = children_of(parent.pid)
+        # A replay answers from the WARC file faster than any race could be run against it
+        # (download delays do not apply): the child is paused mid-crawl, lock in hand, so it
+        # is certainly still writing while its parent dies and another crawl tries to start.
+        os.kill(child, signal.SIGSTOP)
         os.kill(parent.pid, signum)
         parent.wait(timeout=30)
         crawl = run_crawl("http://127.0.0.1:9", db, runner=True, timeout=60)
         child_still_writing = alive(child)
+        os.kill(child, signal.SIGCONT)
         wait_for(lambda: not alive(child), timeout=120, what="the replay crawl's end")
     finally:
         parent.kill()
+        if child is not None and alive(child):
+            os.kill(child, signal.SIGCONT)
     assert crawl.returncode == EXIT_LOCKED, crawl.stderr[-3000:]
     assert child_still_writing, "the replay ended before the test could race it"
     # the replay, left alone, finished its work and closed its row
