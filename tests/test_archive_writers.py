@@ -140,7 +140,8 @@ def test_a_plain_scrapy_crawl_cannot_run_beside_thinkscrape_crawl(
     sample_root: Path, tmp_path: Path
 ) -> None:
     db = tmp_path / "archive.db"
-    with FaultServer(sample_root, delay_all=0.05) as server:
+    # slowed to at least 12 s, so the plain crawl's start-up cannot outlast the first crawl
+    with FaultServer(sample_root, delay_all=0.2) as server:
         runner = subprocess.Popen(
             crawl_argv(server.base_url, db, runner=True, settings={"CONCURRENT_REQUESTS": "2"}),
             cwd=REPO_ROOT,
