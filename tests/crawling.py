@@ -72,6 +72,20 @@ def run_crawl(
     )
 
 
+def start_crawl(
+    base_url: str, db: Path, *, runner: bool = False, stderr: int | None = subprocess.PIPE
+) -> subprocess.Popen[str]:
+    """Start a crawl two requests at a time (see ``crawl_argv``), for a test to act on while
+    it runs; its stdout is dropped, its stderr piped as text unless ``stderr`` says otherwise."""
+    return subprocess.Popen(
+        crawl_argv(base_url, db, runner=runner, settings={"CONCURRENT_REQUESTS": "2"}),
+        cwd=REPO_ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=stderr,
+        text=True,
+    )
+
+
 def run_in_terminal(
     argv: list[str], timeout: float = 120, *, stdout_too: bool = False
 ) -> tuple[int, str]:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from crawling import REPO_ROOT, crawl_argv, run_crawl
+from crawling import REPO_ROOT, run_crawl, start_crawl
 from faultserver import FaultServer
 from filelock import FileLock
 
@@ -65,13 +65,7 @@ def test_another_programs_write_transaction_during_a_crawl_loses_nothing(
     db = tmp_path / "archive.db"
     held = 4.0
     with FaultServer(sample_root, delay_all=0.05) as server:
-        crawl = subprocess.Popen(
-            crawl_argv(server.base_url, db, settings={"CONCURRENT_REQUESTS": "2"}),
-            cwd=REPO_ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        crawl = start_crawl(server.base_url, db)
         try:
             wait_for(lambda: crawl_started(db), what="the crawl's row")
             # as the sqlite3 shell or a notebook would: a write transaction held a while
@@ -142,13 +136,7 @@ def test_a_plain_scrapy_crawl_cannot_run_beside_thinkscrape_crawl(
     db = tmp_path / "archive.db"
     # slowed to at least 12 s, so the plain crawl's start-up cannot outlast the first crawl
     with FaultServer(sample_root, delay_all=0.2) as server:
-        runner = subprocess.Popen(
-            crawl_argv(server.base_url, db, runner=True, settings={"CONCURRENT_REQUESTS": "2"}),
-            cwd=REPO_ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        runner = start_crawl(server.base_url, db, runner=True)
         try:
             wait_for(lambda: crawl_started(db), what="the first crawl's row")
             plain = run_crawl(server.base_url, db)
@@ -168,12 +156,7 @@ def test_the_next_scrapy_crawl_closes_the_row_of_a_killed_one(
 ) -> None:
     db = tmp_path / "archive.db"
     with FaultServer(sample_root, delay_all=0.05) as server:
-        killed = subprocess.Popen(
-            crawl_argv(server.base_url, db, settings={"CONCURRENT_REQUESTS": "2"}),
-            cwd=REPO_ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        killed = start_crawl(server.base_url, db, stderr=subprocess.DEVNULL)
         wait_for(lambda: crawl_started(db), what="the crawl's row")
         os.kill(killed.pid, signal.SIGKILL)
         killed.wait(timeout=30)

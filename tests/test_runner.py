@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
-from crawling import REPO_ROOT, crawl_argv, run_crawl
+from crawling import REPO_ROOT, crawl_argv, run_crawl, start_crawl
 from faultserver import Fault, FaultServer
 from filelock import FileLock
 from scrapy.settings import Settings
@@ -329,13 +329,7 @@ def test_two_crawls_of_one_archive_run_one_at_a_time(site: Path, tmp_path: Path)
     # slow enough (about 50 requests, two at a time, 0.2 s each) that the first crawl still
     # runs when the second process has started, even on a loaded machine
     with FaultServer(site, delay_all=0.2) as server:
-        first = subprocess.Popen(
-            crawl_argv(server.base_url, db, runner=True, settings={"CONCURRENT_REQUESTS": "2"}),
-            cwd=REPO_ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        first = start_crawl(server.base_url, db, runner=True)
         try:
             deadline = time.monotonic() + 60
             while server.counts.total() < 5 and time.monotonic() < deadline:
