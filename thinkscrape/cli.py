@@ -12,7 +12,6 @@ import errno
 import importlib.util
 import ipaddress
 import json
-import re
 import signal
 import socket
 import subprocess
@@ -30,6 +29,7 @@ from thinkscrape.archive import history
 from thinkscrape.archive.lock import ArchiveLocked
 from thinkscrape.archive.schema import ArchiveError, needs_immutable
 from thinkscrape.extensions import progress
+from thinkscrape.extract.common import without_control_characters
 from thinkscrape.items import PUBLICATION_TYPES
 from thinkscrape.runner import EXIT_LOCKED, EXIT_NOT_STARTED, LOCKED_ADVICE
 from thinkscrape.runner import crawl_command as unattended_crawl_command
@@ -82,12 +82,9 @@ def open_archive(db_path: Path) -> sqlite_utils.Database:
 # Control characters a terminal obeys (ESC sequences clear it or retitle its window); an
 # archive written before extraction dropped them may still hold some. Line breaks, tabs
 # and the carriage return of a CSV line end are kept.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
 def printable(text: str) -> str:
     """``text`` without the control characters a terminal would obey."""
-    return _UNPRINTABLE.sub("", text)
+    return without_control_characters(text, keep="\t\n\r")
 
 
 def one_line(value: Any) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 from typing import Any
 
 from parsel import Selector, SelectorList
@@ -18,18 +19,27 @@ from w3lib.html import remove_tags
 ZERO_WIDTH = "\u200b\u200c\u200d\u2060\ufeff"
 _ZERO_WIDTH_RE = re.compile(f"[{ZERO_WIDTH}]")
 # str.split() already treats NBSP and the other Unicode spaces as whitespace.
-# C0 and C1 control characters and DEL, but not tab and line feed: a page can carry ESC
-# sequences that clear a terminal or retitle its window when the text is printed. They
-# never belong in extracted text (the WARC file keeps the page as it was fetched).
-_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0 and C1 control characters and DEL: a page can carry ESC sequences that clear a
+# terminal or retitle its window when the text is printed. They never belong in extracted
+# text (the WARC file keeps the page as it was fetched).
+CONTROL_CHARACTERS = "".join(map(chr, [*range(0x20), *range(0x7F, 0xA0)]))
 
 # Elements whose text forms a paragraph of its own when a body is flattened to plain text.
 BLOCK_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "blockquote", "pre", "figcaption")
 
 
-def without_control_characters(text: str) -> str:
-    """``text`` without C0/C1 control characters or DEL; tabs and line feeds are kept."""
-    return _CONTROL_RE.sub("", text)
+@lru_cache(maxsize=8)
+def _control_re(keep: str) -> re.Pattern[str]:
+    dropped = "".join(c for c in CONTROL_CHARACTERS if c not in keep)
+    return re.compile(f"[{re.escape(dropped)}]")
+
+
+def without_control_characters(text: str, keep: str = "\t\n") -> str:
+    """``text`` without C0/C1 control characters or DEL, but for those in ``keep``.
+
+    Extraction keeps tabs and line feeds; what is printed keeps carriage returns too.
+    """
+    return _control_re(keep).sub("", text)
 
 
 # --- parsing -------------------------------------------------------------------------------
