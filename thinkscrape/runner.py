@@ -266,15 +266,12 @@ def close_abandoned_crawls(db_path: str, spider_name: str) -> int:
     """
     if lock_path_for(db_path) is None or not Path(db_path).exists():
         return 0
-    from thinkscrape.archive.schema import open_db
+    from thinkscrape.archive.schema import opened
     from thinkscrape.archive.store import Archive
 
     try:
-        db = open_db(db_path)
-        try:
+        with opened(db_path) as db:
             return Archive(db).close_abandoned_crawls(spider_name)
-        finally:
-            db.close()
     except sqlite3.Error as error:  # another program's write outlasted the busy timeout
         raise ArchiveError(f"cannot write to {db_path}: {error}") from error
 
@@ -284,15 +281,12 @@ def record_exit_code(db_path: str, stats: Mapping[str, Any], code: int) -> None:
     crawl_id = stats.get("thinkscrape/crawl_id")
     if crawl_id is None or lock_path_for(db_path) is None:
         return
-    from thinkscrape.archive.schema import open_db
+    from thinkscrape.archive.schema import opened
     from thinkscrape.archive.store import Archive
 
     try:
-        db = open_db(db_path)
-        try:
+        with opened(db_path) as db:
             Archive(db).record_verdict(crawl_id, code, "ok" if code == EXIT_OK else "failed")
-        finally:
-            db.close()
     except (ArchiveError, sqlite3.Error, OSError) as error:
         click.echo(f"Could not record exit code {code} for crawl {crawl_id}: {error}", err=True)
 

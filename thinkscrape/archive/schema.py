@@ -75,6 +75,16 @@ def open_db(path: str | Path) -> sqlite_utils.Database:
     return db
 
 
+@contextlib.contextmanager
+def opened(path: str | Path) -> Iterator[sqlite_utils.Database]:
+    """``open_db`` for one short piece of work: the archive is closed again when it ends."""
+    db = open_db(path)
+    try:
+        yield db
+    finally:
+        db.close()
+
+
 def check_writable(path: Path) -> None:
     """Raise ``ArchiveError`` unless an archive at ``path`` can be created or written.
 

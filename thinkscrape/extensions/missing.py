@@ -112,7 +112,7 @@ class MissingPublications:
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         from thinkscrape.archive import missing
-        from thinkscrape.archive.schema import ArchiveError, open_db
+        from thinkscrape.archive.schema import ArchiveError, opened
 
         holes = self.holes(spider, reason)
         figures = {"recovered": 0, "missing": len(holes), "given_up": 0}
@@ -122,8 +122,7 @@ class MissingPublications:
         # held, or it cannot be written): this crawl must not write to it either.
         if path and crawl_id is not None:
             try:
-                db = open_db(path)
-                try:
+                with opened(path) as db:
                     figures = missing.settle(
                         db,
                         site=spider.name,
@@ -132,8 +131,6 @@ class MissingPublications:
                         holes=holes,
                         max_attempts=self.max_attempts,
                     )
-                finally:
-                    db.close()
             except (ArchiveError, sqlite3.Error, OSError) as error:
                 # The next crawl then reads every listing page again (see
                 # spiders.base.previous_crawl_finished), and so finds these.

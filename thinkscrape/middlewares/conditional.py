@@ -163,15 +163,11 @@ class ConditionalRequestMiddleware:
     def _save(self, rows: list[dict[str, Any]]) -> None:
         if self.db_path == ":memory:":
             return
-        from thinkscrape.archive.schema import ArchiveError, open_db, write_transaction
+        from thinkscrape.archive.schema import ArchiveError, opened, write_transaction
 
         try:
-            db = open_db(self.db_path)
-            try:
-                with write_transaction(db):
-                    db[TABLE].upsert_all(rows, pk="url")
-            finally:
-                db.close()
+            with opened(self.db_path) as db, write_transaction(db):
+                db[TABLE].upsert_all(rows, pk="url")
         except (ArchiveError, sqlite3.Error) as error:
             # Losing validators only costs full downloads next time; say so and carry on.
             self.stats.inc_value("thinkscrape/conditional/save_failed")
