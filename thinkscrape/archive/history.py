@@ -125,3 +125,23 @@ def crawl(db: sqlite_utils.Database, crawl_id: int) -> dict[str, Any] | None:
     """One crawl's summary, or None if there is no such crawl."""
     rows = list(db.query(f"SELECT {_CRAWL_COLUMNS} FROM crawls WHERE id = ?", [crawl_id]))
     return summarise(rows[0]) if rows else None
+
+
+def previous_crawl(
+    db: sqlite_utils.Database, spider: str, running: int | None = None
+) -> dict[str, Any] | None:
+    """The last crawl of ``spider`` before the running one (``running`` is its id, if any):
+    its ``finish_reason`` and its ``stats`` read back as a dict; None if there was none."""
+    rows = list(
+        db.query(
+            "SELECT finish_reason, stats FROM crawls WHERE spider = ? AND id < ?"
+            " ORDER BY id DESC LIMIT 1",
+            [spider, running if running is not None else 2**62],
+        )
+    )
+    if not rows:
+        return None
+    return {
+        "finish_reason": rows[0]["finish_reason"],
+        "stats": json.loads(rows[0]["stats"] or "{}"),
+    }

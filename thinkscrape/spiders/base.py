@@ -157,14 +157,13 @@ class ThinkTankSpider(scrapy.Spider):
         """What the archive holds for this site: the archived URLs, the URLs not to fetch by
         default (dropped pages, publications given up on) and the missing ones to retry."""
         from thinkscrape.archive import missing
-        from thinkscrape.archive.schema import open_db
+        from thinkscrape.archive.schema import opened
         from thinkscrape.archive.store import Archive
 
         path = self.settings.get("THINKSCRAPE_DB")
         if not path:
             return set(), set(), []
-        db = open_db(path)
-        try:
+        with opened(path) as db:
             running = self.crawler.stats.get_value("thinkscrape/crawl_id")
             self.resume_listings = not previous_crawl_finished(db, self.name, running)
             if self.resume_listings:
@@ -174,8 +173,6 @@ class ThinkTankSpider(scrapy.Spider):
             # are publications that failed too often. Neither counts as archived.
             skipped = archive.dropped_urls(self.name) | missing.given_up(db, self.name)
             return archive.known_urls(self.name), skipped, missing.to_retry(db, self.name)
-        finally:
-            db.close()
 
     def parse_listing(self, response: Response, index: str) -> Iterable[scrapy.Request]:
         listing = self.extract_listing(self.site_url_of(response.url), response.text)
@@ -408,20 +405,14 @@ def previous_crawl_finished(db: Any, spider: str, running: int | None = None) ->
     not read a listing page, says so in its stats. ``running`` is the id of the running
     crawl's own row, if any.
     """
-    rows = list(
-        db.query(
-            "select finish_reason,"
-            " json_extract(stats, '$.\"thinkscrape/missing/unrecorded\"') as unrecorded,"
-            f" json_extract(stats, '$.\"{LISTING_FAILED}\"') as listings_failed"
-            " from crawls where spider = ? and id < ? order by id desc limit 1",
-            [spider, running if running is not None else 2**62],
-        )
-    )
-    if not rows:
+    from thinkscrape.archive.history import previous_crawl
+
+    last = previous_crawl(db, spider, running)
+    if last is None:
         return True
-    last = rows[0]
+    stats = last["stats"]
     return last["finish_reason"] == "finished" and not (
-        last["unrecorded"] or last["listings_failed"]
+        stats.get("thinkscrape/missing/unrecorded") or stats.get(LISTING_FAILED)
     )
 
 
