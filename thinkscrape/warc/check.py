@@ -72,6 +72,15 @@ class FileReport:
     responses: int = 0
     damage: list[Damage] = field(default_factory=list)
 
+    def count(self, found: Record | Damage) -> Record | None:
+        """Count what ``walk`` found; the record itself when it is sound."""
+        if isinstance(found, Damage):
+            self.damage.append(found)
+            return None
+        self.records += 1
+        self.responses += found.type == "response"
+        return found
+
     @property
     def empty(self) -> bool:
         return self.size == 0
@@ -125,11 +134,7 @@ def check_file(path: str | os.PathLike[str]) -> FileReport:
     """Walk the whole file; the report of what is sound and what is not."""
     report = FileReport(Path(path), size=os.path.getsize(path))
     for found in walk(path):
-        if isinstance(found, Damage):
-            report.damage.append(found)
-        else:
-            report.records += 1
-            report.responses += found.type == "response"
+        report.count(found)
     return report
 
 

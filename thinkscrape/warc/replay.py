@@ -28,7 +28,7 @@ from warcio.exceptions import ArchiveLoadFailed
 
 from thinkscrape.extensions.coverage import FAILED_CHECKS
 from thinkscrape.warc.capture import FETCHED_FROM_FIELD, REPLAY_FLAG, capture_url
-from thinkscrape.warc.check import Damage, FileReport, walk
+from thinkscrape.warc.check import FileReport, walk
 
 logger = logging.getLogger(__name__)
 
@@ -151,26 +151,24 @@ class WarcIndex:
         mirror_origin = None
         entries: list[IndexEntry] = []
         for found in walk(path):
-            if isinstance(found, Damage):
-                report.damage.append(found)
+            record = report.count(found)
+            if record is None:
                 continue
-            report.records += 1
-            if found.type == "warcinfo":
-                mirror_origin = mirror_origin or found.info.get(FETCHED_FROM_FIELD)
-            if found.type != "response":
+            if record.type == "warcinfo":
+                mirror_origin = mirror_origin or record.info.get(FETCHED_FROM_FIELD)
+            if record.type != "response":
                 continue
-            report.responses += 1
-            headers = found.headers
+            headers = record.headers
             entries.append(
                 IndexEntry(
                     url=headers.get_header("WARC-Target-URI"),
                     path=path,
-                    offset=found.offset,
-                    length=found.length,
+                    offset=record.offset,
+                    length=record.length,
                     record_id=headers.get_header("WARC-Record-ID"),
                     payload_digest=headers.get_header("WARC-Payload-Digest"),
                     fetched_at=headers.get_header("WARC-Date") or "",
-                    status=found.http_status,
+                    status=record.http_status,
                 )
             )
         if mirror_origin is None:
