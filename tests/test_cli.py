@@ -15,33 +15,28 @@ import shutil
 from pathlib import Path
 
 import pytest
+from builders import CNAS, publication
 from click.testing import CliRunner
 
 from thinkscrape import cli as cli_module
 from thinkscrape.archive.schema import open_db
 from thinkscrape.archive.store import Archive
 from thinkscrape.cli import cli
-from thinkscrape.items import Publication
 
-CNAS = "https://www.cnas.org"
-COLONEL = Publication(
-    url=f"{CNAS}/publications/commentary/if-you-want-peace-prepare-for-nuclear-war",
-    site="cnas",
-    type="commentary",
-    title="If You Want Peace, Prepare for Nuclear War",
-    published="2018-10-15",
-    published_precision="day",
+COLONEL = publication(
+    "/publications/commentary/if-you-want-peace-prepare-for-nuclear-war",
+    "commentary",
+    "If You Want Peace, Prepare for Nuclear War",
+    "2018-10-15",
     outlet="Foreign Affairs",
     authors=[{"name": "Elbridge Colby", "name_raw": "Elbridge Colby", "position": 0}],
     body="Deterrence of Russia and China rests on nuclear forces.",  # invented
 )
-CROSSED_WIRES = Publication(
-    url=f"{CNAS}/publications/reports/crossed-wires",
-    site="cnas",
-    type="report",
-    title="Crossed Wires",
-    published="2019-12-18",
-    published_precision="day",
+CROSSED_WIRES = publication(
+    "/publications/reports/crossed-wires",
+    "report",
+    "Crossed Wires",
+    "2019-12-18",
     authors=[
         {"name": "Kristine Lee", "position": 0, "role": "author"},
         {"name": "Daniel Kliman", "position": 1, "role": "author"},
@@ -438,14 +433,12 @@ def test_renormalize_waits_for_no_crawl(archive: Path) -> None:
     assert f"Another crawl or archive job is writing to {archive}" in result.output
 
 
-HOSTILE = Publication(
-    url=f"{CNAS}/publications/commentary/hostile",
-    site="cnas",
-    type="commentary",
+HOSTILE = publication(
+    "/publications/commentary/hostile",
+    "commentary",
     # invented: what a page could carry before extraction dropped control characters
-    title="Clear\x1b[2J\x1b]0;owned\x07 screen\x9b31m China",
-    published="2020-01-02",
-    published_precision="day",
+    "Clear\x1b[2J\x1b]0;owned\x07 screen\x9b31m China",
+    "2020-01-02",
     outlet="The\x1b[8m Outlet",
     authors=[{"name": "A\x1b[5m Person", "position": 0}],
     body="China\x1b[2J and\x7f\x85 more.\tTabbed\nlines.",
