@@ -204,3 +204,29 @@ def test_listings_are_read_through_again_after_an_unfinished_crawl():
     assert not previous_crawl_finished(db, "cnas", running)
     assert previous_crawl_finished(db, "cnas", killed)
     assert previous_crawl_finished(db, "brookings", running)
+
+
+@pytest.mark.parametrize(
+    ("stats", "read_through"),
+    [
+        ({}, True),
+        ({"thinkscrape/listing/failed": 1}, False),  # a listing page it could not read
+        ({"thinkscrape/missing/unrecorded": 2}, False),  # holes it could not remember
+        ({"thinkscrape/listing/failed": 0, "thinkscrape/missing/unrecorded": 0}, True),
+    ],
+)
+def test_a_finished_crawl_that_left_unseen_listings_is_not_read_through(
+    stats: dict[str, int], read_through: bool
+) -> None:
+    from thinkscrape.archive.schema import open_db
+    from thinkscrape.archive.store import Archive
+    from thinkscrape.spiders.base import previous_crawl_finished
+
+    db = open_db(":memory:")
+    archive = Archive(db)
+    earlier = archive.start_crawl("cnas", {})
+    archive.finish_crawl(
+        earlier, finish_reason="finished", items_stored=1, items_dropped=0, errors=0, stats=stats
+    )
+    running = archive.start_crawl("cnas", {})
+    assert previous_crawl_finished(db, "cnas", running) is read_through
