@@ -27,7 +27,7 @@ import sqlite_utils
 
 from tests.sitegen.cnas import PAGE_SIZE, generate_site, synthetic_records
 from thinkscrape.mirror import serve_mirror
-from thinkscrape.spiders.cnas import CnasSpider
+from thinkscrape.spiders.thinktanks import CnasSpider
 
 PUBLICATIONS = 500
 NEW = 7

@@ -204,7 +204,7 @@ def direct_reextract(db_path: Path, warc_dir: Path, base_url: str) -> dict[str, 
     from thinkscrape.items import Publication
     from thinkscrape.normalize.stages import normalize_dates, normalize_links, normalize_people
     from thinkscrape.pipelines.dates import reference_time
-    from thinkscrape.spiders.cnas import CnasSpider
+    from thinkscrape.spiders.thinktanks import CnasSpider
     from thinkscrape.warc.replay import WarcIndex
 
     started = time.perf_counter()

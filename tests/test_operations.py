@@ -144,7 +144,7 @@ def crawler_settings(**settings: str):
     from scrapy.crawler import Crawler
     from scrapy.utils.project import get_project_settings
 
-    from thinkscrape.spiders.cnas import CnasSpider
+    from thinkscrape.spiders.thinktanks import CnasSpider
 
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "thinkscrape.settings")
     project = get_project_settings()
@@ -165,7 +165,7 @@ def test_the_default_user_agent_names_no_placeholder_and_takes_the_operators_con
 
 def test_a_live_crawl_without_a_contact_is_warned_about(caplog) -> None:
     from thinkscrape.contact import ContactUserAgent
-    from thinkscrape.spiders.cnas import CnasSpider
+    from thinkscrape.spiders.thinktanks import CnasSpider
 
     def warnings_for(crawler, spider) -> list[str]:
         caplog.clear()

@@ -10,7 +10,7 @@ from thinkscrape.items import Gone, Publication
 from thinkscrape.pipelines.links import LinksPipeline
 from thinkscrape.pipelines.required import RequiredFieldsPipeline
 from thinkscrape.spiders.base import ThinkTankSpider
-from thinkscrape.spiders.cnas import CnasSpider
+from thinkscrape.spiders.thinktanks import CnasSpider
 
 
 @pytest.fixture

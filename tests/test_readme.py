@@ -47,7 +47,7 @@ def test_the_readme_shows_both_setup_commands() -> None:
 
 
 def test_the_operations_guide_names_every_coverage_floor_of_the_spider() -> None:
-    from thinkscrape.spiders.cnas import CnasSpider
+    from thinkscrape.spiders.thinktanks import CnasSpider
 
     guide = (REPO / "docs" / "operations.md").read_text(encoding="utf-8")
     sentence = re.search(r"The CNAS spider's floors are (.*?)\. They are", guide, re.S)

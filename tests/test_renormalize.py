@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.registered import register_site
 from thinkscrape.archive.renormalize import renormalize
 from thinkscrape.archive.schema import open_db
 from thinkscrape.archive.store import Archive
@@ -277,26 +278,47 @@ def test_a_raw_half_of_an_unexpected_shape_is_skipped_and_the_rest_rewritten(arc
     assert db["publications"].get(2)["outlet"] == "The Hill"
 
 
-def test_each_site_is_renormalised_with_its_spiders_date_conventions(monkeypatch):
-    from thinkscrape.archive.renormalize import site_date_conventions
-    from thinkscrape.spiders.base import ThinkTankSpider
-    from thinkscrape.spiders.cnas import CnasSpider
+def test_each_site_is_renormalised_with_its_own_date_conventions(archive, db, monkeypatch):
+    # a site that writes day-first dates in French: its site record says so, not a default
+    register_site(monkeypatch, "exemple", date_order="DMY", languages=("fr",))
+    pub = Publication(
+        url="https://www.exemple.org/analyses/une-note",
+        site="exemple",
+        title="Une note",
+        body="Un texte.",
+        published_raw="05/03/2019",
+        fetched_at=FETCHED,
+    )
+    archive.store(pub, archive.start_crawl("exemple", {}))
 
-    # a site that writes day-first dates in French: its spider says so, not a default
-    monkeypatch.setattr(CnasSpider, "date_order", "DMY")
-    monkeypatch.setattr(CnasSpider, "languages", ("fr",))
-    site_date_conventions.cache_clear()
-    try:
-        assert site_date_conventions("cnas") == ("DMY", ("fr",))
-        assert site_date_conventions("no-such-site") == (
-            ThinkTankSpider.date_order,
-            tuple(ThinkTankSpider.languages),
-        )
-    finally:
-        site_date_conventions.cache_clear()
+    report = renormalize(db, clock=lambda: NOW)
+
+    assert report["skipped"] == []
+    assert db["publications"].get(1)["published"] == "2019-03-05"
 
 
-def test_a_sites_own_links_are_typed_by_its_own_domains_when_renormalised(archive, db):
+def test_a_site_no_longer_registered_is_skipped_unless_told_its_date_conventions(archive, db):
+    pub = Publication(
+        url="https://www.gone.example/note",
+        site="gone",
+        title="A note",
+        body="Text.",
+        published_raw="05/03/2019",
+        fetched_at=FETCHED,
+    )
+    archive.store(pub, archive.start_crawl("gone", {}))
+
+    report = renormalize(db, clock=lambda: NOW)
+    assert report["skipped"] == [{"url": pub.url, "reason": "no site named 'gone' is registered"}]
+    assert db["publications"].get(1)["published"] is None
+
+    report = renormalize(db, date_order="DMY", languages=("en",), clock=lambda: NOW)
+    assert report["skipped"] == []
+    assert db["publications"].get(1)["published"] == "2019-03-05"
+
+
+def test_a_sites_own_links_are_typed_by_its_own_domains_when_renormalised(archive, db, monkeypatch):
+    register_site(monkeypatch, "38north", hosts=("www.38north.org", "38north.org"))
     # A 38 North commentary archived as a CNAS-only normaliser read it: the site's own
     # report taken for the full article elsewhere, its own links external.
     sentence = "Read the full report at 38 North."
@@ -328,10 +350,3 @@ def test_a_sites_own_links_are_typed_by_its_own_domains_when_renormalised(archiv
     assert (row["full_article_url"], row["full_article_domain"]) == (None, None)
     kinds = [link["kind"] for link in db["links"].rows_where("publication_id = ?", [1])]
     assert kinds == ["internal"]
-
-
-def test_site_domains_are_the_spiders_own():
-    from thinkscrape.archive.renormalize import site_domains
-
-    assert site_domains("cnas") == ("cnas.org",)
-    assert site_domains("no-such-site") == ()

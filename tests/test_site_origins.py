@@ -11,7 +11,7 @@ from crawling import run_crawl
 from faultserver import Fault, FaultServer
 
 from thinkscrape.middlewares.origins import origin_of, spider_origins
-from thinkscrape.spiders.cnas import CnasSpider
+from thinkscrape.spiders.thinktanks import CnasSpider
 
 ARTICLE = "/publications/reports/negotiating-with-north-korea"
 LISTING_PAGE = "/reports/p2"

@@ -10,7 +10,7 @@ from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
 
 from thinkscrape.items import Gone, Publication
-from thinkscrape.spiders.cnas import CnasSpider
+from thinkscrape.spiders.thinktanks import CnasSpider
 
 MIRROR = "http://127.0.0.1:8123"
 CNAS = "https://www.cnas.org"

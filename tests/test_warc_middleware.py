@@ -31,7 +31,7 @@ from scrapy.utils.test import get_crawler
 from warcio.archiveiterator import ArchiveIterator
 
 from thinkscrape.archive.lock import ArchiveLocked
-from thinkscrape.spiders.cnas import CnasSpider
+from thinkscrape.spiders.thinktanks import CnasSpider
 from thinkscrape.warc.reextract import reextract
 from thinkscrape.warc.replay import WarcIndex, WarcReplayMiddleware
 from thinkscrape.warc.writer import HttpMessage, WarcWriter

@@ -9,7 +9,6 @@ reported. Otherwise each publication whose normalised content changes is rewritt
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
 from collections import Counter
@@ -18,9 +17,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import sqlite_utils
-from scrapy.utils.misc import walk_modules_iter
-from scrapy.utils.spider import iter_spider_classes
 
+from thinkscrape import sites
 from thinkscrape.archive.schema import write_transaction
 from thinkscrape.archive.store import (
     JSON_COLUMNS,
@@ -41,7 +39,6 @@ from thinkscrape.normalize.stages import (
     normalize_people,
     reference_time,
 )
-from thinkscrape.spiders.base import ThinkTankSpider
 
 logger = logging.getLogger(__name__)
 
@@ -133,11 +130,14 @@ def _renormalize_one(
     pub.fetched_at = row["fetched_at"]
     reference = reference_time(row["fetched_at"] or row["first_seen"])
     raw_half = pub.raw()
-    site_order, site_languages = site_date_conventions(row["site"])
-    # a site no spider declares any more: its own domain is the one its pages were on
-    domains = site_domains(row["site"]) or domains_of_hosts([urlsplit(row["url"]).hostname])
-    date_order = date_order or site_order
-    languages = languages or site_languages
+    site = _site_named(row["site"])
+    if site is None and not (date_order and languages):
+        _skip(report, row["url"], f"no site named {row['site']!r} is registered")
+        return
+    # a site no longer registered: its own domain is the one its pages were on
+    domains = site.own_domains if site else domains_of_hosts([urlsplit(row["url"]).hostname])
+    date_order = date_order or site.date_order  # type: ignore[union-attr]
+    languages = languages or site.languages  # type: ignore[union-attr]
     try:
         stages = {
             "dates": normalize_dates(
@@ -169,26 +169,11 @@ def _renormalize_one(
     report["changed"] += changed
 
 
-@functools.cache
-def site_date_conventions(site: str) -> tuple[str, tuple[str, ...]]:
-    """(date order, languages) the spider named ``site`` declares; the defaults otherwise."""
-    spider = _spider_named(site) or ThinkTankSpider
-    return spider.date_order, tuple(spider.languages)
-
-
-@functools.cache
-def site_domains(site: str) -> tuple[str, ...]:
-    """The own domains of the spider named ``site`` ("cnas.org"); () when none has the name."""
-    spider = _spider_named(site)
-    return spider.own_domains() if spider is not None else ()
-
-
-def _spider_named(site: str) -> type[ThinkTankSpider] | None:
-    for module in walk_modules_iter("thinkscrape.spiders"):
-        for spider in iter_spider_classes(module):
-            if spider.name == site:
-                return spider
-    return None
+def _site_named(name: str) -> sites.Site | None:
+    try:
+        return sites.get(name)
+    except sites.UnknownSite:
+        return None
 
 
 def _skip(report: dict[str, Any], url: str, reason: str) -> None:

@@ -33,7 +33,7 @@ from twisted.python.failure import Failure
 from thinkscrape.extract.common import PARSE_TRUNCATED
 from thinkscrape.items import Gone, Publication
 from thinkscrape.normalize.dates import parse_date
-from thinkscrape.normalize.links import domains_of_hosts
+from thinkscrape.site import Site
 from thinkscrape.spiders import arguments
 
 # Listing pages requested but never read (HTTP errors after retries, missing from replayed
@@ -42,12 +42,14 @@ LISTING_FAILED = "thinkscrape/listing/failed"
 
 
 class ThinkTankSpider(scrapy.Spider):
-    # --- what a site's spider sets ---------------------------------------------------
+    # The site this spider crawls (``thinkscrape.sites``): a subclass sets it, and its name,
+    # hosts, listings, date conventions and coverage floors come from there.
+    site: ClassVar[Site]
     home: ClassVar[str] = ""  # canonical origin, e.g. "https://www.cnas.org"
     site_hosts: ClassVar[tuple[str, ...]] = ()  # every host that serves the site
     listing_paths: ClassVar[tuple[str, ...]] = ()  # listing indexes: the crawl's frontier
-    date_order: ClassVar[str] = "MDY"  # how the site writes numeric dates
-    languages: ClassVar[tuple[str, ...]] = ("en",)
+    date_order: ClassVar[str]  # how the site writes numeric dates
+    languages: ClassVar[tuple[str, ...]]
     # share of stored publications that must have each field (checked after the crawl);
     # `expects` says which publications should have it
     coverage_floors: ClassVar[dict[str, float]] = {}
@@ -55,11 +57,23 @@ class ThinkTankSpider(scrapy.Spider):
     # 404/410 on a known publication mark it gone instead of being ignored
     gone_statuses: ClassVar[tuple[int, ...]] = (404, 410)
 
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        site = cls.__dict__.get("site")
+        if site is None:
+            return
+        cls.name = site.name
+        cls.home = site.home
+        cls.site_hosts = site.hosts
+        cls.listing_paths = site.listing_paths
+        cls.date_order = site.date_order
+        cls.languages = site.languages
+        cls.coverage_floors = dict(site.coverage_floors)
+
     @classmethod
     def own_domains(cls) -> tuple[str, ...]:
-        """The registered domains of the site's home and hosts ("cnas.org"): links to them
-        are the site's own. An IP address that serves the site names no domain."""
-        return domains_of_hosts([urlsplit(cls.home).hostname or "", *cls.site_hosts])
+        """The registered domains of the site's home and hosts ("cnas.org")."""
+        return cls.site.own_domains
 
     def __init__(
         self,
@@ -98,20 +112,20 @@ class ThinkTankSpider(scrapy.Spider):
         self._listing_pages: dict[str, int] = {}
         self._empty_in_a_row: dict[str, int] = {}
 
-    # --- hooks a site's spider provides ----------------------------------------------
+    # --- what the site's record and pages provide --------------------------------------
     def canonical_url(self, url: str) -> str | None:
         """The canonical URL of a page of this site, or None if it is not one."""
-        raise NotImplementedError
+        return self.site.canonical_url(url)
 
     def extract_listing(self, url: str, html: str) -> dict[str, Any]:
-        raise NotImplementedError
+        return self.site.extract_listing(url, html)
 
     def extract_article(self, url: str, html: str) -> dict[str, Any]:
-        raise NotImplementedError
+        return self.site.extract_article(url, html)
 
     def expects(self, field: str, item: Publication) -> bool:
         """Whether this publication should have ``field`` (for the coverage floors)."""
-        return True
+        return self.site.expects(field, item.type, item.series)
 
     # --- URLs --------------------------------------------------------------------------
     def fetch_url(self, url: str) -> str:
@@ -283,11 +297,7 @@ class ThinkTankSpider(scrapy.Spider):
 
     def listing_index(self, url: str) -> str | None:
         """The listing index (one of ``listing_paths``) a site URL is a page of, else None."""
-        path = urlsplit(url).path.rstrip("/") or "/"
-        for index in self.listing_paths:
-            if path == index or path.startswith(index + "/"):
-                return index
-        return None
+        return self.site.listing_index(url)
 
     def listing_request(self, url: str, index: str) -> scrapy.Request:
         return scrapy.Request(

@@ -1,0 +1,198 @@
+"""A think tank as data: the facts every layer needs about one site, declared once.
+
+A site's own file (``thinkscrape/sites/<name>.py``) holds one ``Site`` record and the page
+classes that read its markup; the registry (``thinkscrape.sites``) finds it by name. The
+spider, the normalisers, ``renormalize``, ``reextract``, the query layer and the CLI all
+take the site from there, so nothing about one think tank is a default of general code.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+from thinkscrape.normalize.links import domains_of_hosts
+
+
+@dataclass(frozen=True)
+class TypeRule:
+    """URL → type: a canonical path matching ``pattern`` (a regular expression, matched in
+    full) is a publication of ``type``, in ``series`` when it has one."""
+
+    pattern: str
+    type: str
+    series: str | None = None
+
+
+@dataclass(frozen=True)
+class Listing:
+    """A listing index (``/reports``) whose pages list publications, newest first.
+
+    ``pages`` is the path suffix of its later pages (a regular expression: ``/p\\d+`` for
+    ``/reports/p2``); pages numbered in the query string (``?page=2``) need none.
+    """
+
+    path: str
+    pages: str = ""
+
+
+@dataclass(frozen=True)
+class Sitemap:
+    """An XML sitemap or sitemap index (``/sitemap_index.xml``)."""
+
+    path: str
+
+
+@dataclass(frozen=True)
+class Feed:
+    """An RSS or Atom feed (``/feed/``)."""
+
+    path: str
+
+
+@dataclass(frozen=True)
+class JsonApi:
+    """A JSON listing API (``/wp-json/wp/v2/posts``)."""
+
+    path: str
+
+
+Discovery = Listing | Sitemap | Feed | JsonApi
+
+
+@dataclass(frozen=True)
+class Checks:
+    """Sample pages for ``scrapy check NAME``: a listing page and how many requests it must
+    give at least, and a publication page."""
+
+    listing: str
+    listing_requests: int
+    article: str
+
+
+@dataclass(frozen=True)
+class Site:
+    name: str  # the spider's name and the ``site`` column: "cnas"
+    title: str  # "Center for a New American Security"
+    home: str  # canonical origin: "https://www.cnas.org"
+    hosts: tuple[str, ...]  # every host that serves the site (canonical URLs use ``home``)
+    publications: tuple[TypeRule, ...]  # URL → type; a URL no rule matches is no publication
+    discovery: tuple[Discovery, ...]  # where a crawl starts
+    date_order: str  # how the site writes numeric dates: "MDY", "DMY", ...
+    languages: tuple[str, ...]  # the languages of its dates
+    # (url, html) -> the raw half of a publication / a listing page's cards and links
+    extract_article: Callable[[str, str], dict[str, Any]]
+    extract_listing: Callable[[str, str], dict[str, Any]]
+    # share of stored publications that must have each field (checked after each crawl)
+    coverage_floors: Mapping[str, float] = field(default_factory=dict)
+    unsigned_types: tuple[str, ...] = ()  # types often published without a byline
+    unsigned_series: tuple[str, ...] = ()  # series written by a team with no byline
+    # byline words that name no person on this site (its own name, a desk, a newsletter)
+    not_names: tuple[str, ...] = ()
+    checks: Checks | None = None
+
+    @property
+    def own_domains(self) -> tuple[str, ...]:
+        """The registered domains of the home and hosts ("cnas.org"): links to them are the
+        site's own. An IP address that serves the site names no domain."""
+        return domains_of_hosts([urlsplit(self.home).hostname or "", *self.hosts])
+
+    @property
+    def types(self) -> tuple[str, ...]:
+        """The publication types this site's URLs give, in rule order."""
+        return tuple(dict.fromkeys(rule.type for rule in self.publications))
+
+    @property
+    def listing_paths(self) -> tuple[str, ...]:
+        return tuple(d.path for d in self.discovery if isinstance(d, Listing))
+
+    def listing_index(self, url: str) -> str | None:
+        """The path of the listing index a URL of the site is a page of, else None."""
+        canonical = self.canonical_url(url)
+        if canonical is None:
+            return None
+        path = canonical[len(self.home) :] or "/"
+        for listing in self.discovery:
+            if isinstance(listing, Listing) and _listing_page_re(listing).fullmatch(path):
+                return listing.path
+        return None
+
+    def expects(self, field_name: str, type_: str | None, series: str | None) -> bool:
+        """Whether a publication of this type and series should have ``field_name``."""
+        if field_name == "authors":
+            return type_ not in self.unsigned_types and series not in self.unsigned_series
+        return True
+
+    def canonical_url(self, url: str, mirror_origin: str | None = None) -> str | None:
+        """``<home><path>`` for any URL of the site, else None (see ``canonical_url``)."""
+        return canonical_url(self.home, frozenset(self.hosts), url, mirror_origin)
+
+    def classify(self, url: str, mirror_origin: str | None = None) -> tuple[str, str | None] | None:
+        """(type, series) of a publication page, None for any other page."""
+        canonical = self.canonical_url(url, mirror_origin)
+        if canonical is None:
+            return None
+        return _classify(self.publications, canonical[len(self.home) :] or "/")
+
+
+def _origin(url: str) -> str | None:
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        return None
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}"
+
+
+# Listing pages repeat the same navigation links on every page of a crawl, and the function
+# is pure: each such URL is worked out once. The bound keeps memory flat.
+@functools.lru_cache(maxsize=8_192)
+def canonical_url(
+    home: str, hosts: frozenset[str], url: str, mirror_origin: str | None = None
+) -> str | None:
+    """``<home><path>`` for a URL on one of ``hosts``, else None.
+
+    http, query strings (preview tokens, e-mail campaign tags, listing filters), fragments,
+    repeated and trailing slashes all reduce to one URL. With ``mirror_origin`` (e.g.
+    ``"http://127.0.0.1:8000"``) URLs on that local mirror count as the site's too; the
+    mirror's ``index.html`` file names are dropped.
+    """
+    if not url:
+        return None
+    url = url.strip()
+    if url.startswith("//"):
+        url = "https:" + url
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+    except ValueError:  # a malformed port or IPv6 literal
+        return None
+    on_mirror = mirror_origin is not None and _origin(url) == _origin(mirror_origin)
+    if parts.scheme.lower() not in ("http", "https") or not (host in hosts or on_mirror):
+        return None
+    path = parts.path or "/"
+    if on_mirror and path.endswith("/index.html"):
+        path = path[: -len("index.html")]
+    path = re.sub(r"/{2,}", "/", path).rstrip("/")
+    return home + (path or "/")
+
+
+@functools.lru_cache(maxsize=8_192)
+def _classify(rules: tuple[TypeRule, ...], path: str) -> tuple[str, str | None] | None:
+    for rule in rules:
+        if _compiled(rule.pattern).fullmatch(path):
+            return rule.type, rule.series
+    return None
+
+
+@functools.cache
+def _listing_page_re(listing: Listing) -> re.Pattern[str]:
+    suffix = f"(?:{listing.pages})?" if listing.pages else ""
+    return re.compile(re.escape(listing.path.rstrip("/")) + suffix)
+
+
+@functools.cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)

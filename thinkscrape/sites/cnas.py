@@ -1,0 +1,70 @@
+"""Center for a New American Security (www.cnas.org): Craft CMS, three listing indexes.
+
+Listings are the frontier: the three indexes and their ``/pN`` pages. Publication pages are
+read, never followed further ("More from CNAS" cards would lead the crawl across the site).
+"""
+
+from __future__ import annotations
+
+from thinkscrape.extract import cnas
+from thinkscrape.site import Checks, Listing, Site, TypeRule
+
+# A slug as Craft writes it: lower-case words, digits and, on some older pages, dots.
+_SLUG = r"[A-Za-z0-9][A-Za-z0-9._~%-]*"
+_SLUG_TAIL = r"(?:-[A-Za-z0-9._~%-]*)?"
+
+SITE = Site(
+    name="cnas",
+    title="Center for a New American Security",
+    home="https://www.cnas.org",
+    # cnas.org redirects to www; the IP address serves the same pages
+    hosts=("www.cnas.org", "cnas.org", "104.239.228.80"),
+    publications=(
+        TypeRule(rf"/publications/reports/{_SLUG}", "report"),
+        # Series live in the slug of commentary pages ("sharper-nato-75") and, for newer
+        # CNAS Insights, in a section of their own.
+        TypeRule(rf"/publications/commentary/(?i:sharper){_SLUG_TAIL}", "commentary", "Sharper"),
+        TypeRule(
+            rf"/publications/commentary/(?i:cnas-insights){_SLUG_TAIL}",
+            "commentary",
+            "CNAS Insights",
+        ),
+        TypeRule(rf"/publications/cnas-insights/{_SLUG}", "commentary", "CNAS Insights"),
+        TypeRule(rf"/publications/commentary/{_SLUG}", "commentary"),
+        TypeRule(rf"/publications/podcast/{_SLUG}", "podcast"),
+        TypeRule(rf"/publications/video/{_SLUG}", "video"),
+        TypeRule(rf"/publications/transcript/{_SLUG}", "transcript"),
+        TypeRule(rf"/publications/congressional-testimony/{_SLUG}", "testimony"),
+        TypeRule(rf"/publications/blog/{_SLUG}", "blog"),
+        TypeRule(rf"/press/press-release/{_SLUG}", "press-release"),
+        TypeRule(rf"/press/in-the-news/{_SLUG}", "in-the-news"),
+    ),
+    discovery=(
+        Listing("/reports", pages=r"/p\d+"),
+        Listing("/articles-multimedia", pages=r"/p\d+"),
+        Listing("/press", pages=r"/p\d+"),
+    ),
+    date_order="MDY",
+    languages=("en",),
+    extract_article=cnas.extract_article,
+    extract_listing=cnas.extract_listing,
+    coverage_floors={
+        "title": 1.0,
+        "published": 0.99,
+        # the raw date line of the article page itself: the listing card's date would
+        # otherwise hide a header whose markup changed
+        "published_raw": 0.95,
+        "body": 0.95,
+        "authors": 0.9,
+    },
+    # Press releases and transcripts are often unsigned; Sharper is a newsletter written by
+    # a team with no byline.
+    unsigned_types=("press-release", "transcript"),
+    unsigned_series=("Sharper",),
+    not_names=("CNAS", "Center for a New American Security"),
+    checks=Checks(
+        listing="/reports",
+        listing_requests=10,
+        article="/publications/commentary/north-korea-and-the-blink-of-war",
+    ),
+)
