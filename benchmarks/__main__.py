@@ -33,8 +33,8 @@ HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
 MIRRORS = RESULTS / "mirrors"
 GENERATOR_FILES = (
-    HERE.parent / "tests" / "sitegen" / "cnas.py",
-    HERE.parent / "tests" / "sitegen" / "cnas_records.json",
+    HERE.parent / "sitegen" / "cnas.py",
+    HERE.parent / "sitegen" / "cnas_records.json",
 )
 FULL_PUBLICATIONS = 20_000
 QUICK_PUBLICATIONS = 2_000

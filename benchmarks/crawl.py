@@ -82,7 +82,7 @@ _BENCH_RATE = re.compile(r"Crawled (\d+) pages \(at (\d+) pages/min\)")
 
 def generate_mirror(out_dir: Path, publications: int, seed: int = SEED) -> Path:
     """Write a synthetic mirror of ``publications`` with the tests' site generator."""
-    command = [sys.executable, "-m", "tests.sitegen.cnas", str(out_dir)]
+    command = [sys.executable, "-m", "sitegen.cnas", str(out_dir)]
     command += ["--synthetic", str(publications), "--seed", str(seed)]
     subprocess.run(command, cwd=ROOT, check=True, capture_output=True)
     return out_dir

@@ -1,6 +1,6 @@
 """Requests an incremental nightly crawl makes, against a full crawl measured in the same run.
 
-An offline mirror of 500 synthetic CNAS publications (``tests.sitegen.cnas``, site chrome
+An offline mirror of 500 synthetic CNAS publications (``sitegen.cnas``, site chrome
 left out for speed) is crawled in full into a fresh archive: that first crawl is the naive
 reference, about 1 robots.txt + 500/20 listing pages + 500 articles. Then 7 publications are
 added at the top of the listings and the default (incremental) crawl runs; then it runs once
@@ -25,7 +25,7 @@ from typing import Any
 
 import sqlite_utils
 
-from tests.sitegen.cnas import PAGE_SIZE, generate_site, synthetic_records
+from sitegen.cnas import PAGE_SIZE, generate_site, synthetic_records
 from thinkscrape.mirror import serve_mirror
 from thinkscrape.spiders.thinktanks import CnasSpider
 

@@ -294,7 +294,7 @@ def run_reextract(publications: int = 300) -> dict[str, Any]:
         tmp_path = Path(tmp)
         mirror_dir, warc_dir = tmp_path / "mirror", tmp_path / "warc"
         subprocess.run(
-            [sys.executable, "-m", "tests.sitegen.cnas", str(mirror_dir)]
+            [sys.executable, "-m", "sitegen.cnas", str(mirror_dir)]
             + ["--synthetic", str(publications), "--seed", "1"],
             cwd=root,
             check=True,

@@ -12,7 +12,7 @@ import pytest
 
 from benchmarks import __main__ as runner
 from benchmarks import crawl
-from tests.sitegen.cnas import synthetic_records, url_path
+from sitegen.cnas import synthetic_records, url_path
 from thinkscrape.warc.writer import HttpMessage, WarcWriter
 
 # As scrapy bench writes its log (LOGSTATS_INTERVAL = 1) and Scrapy dumps its stats.

@@ -10,8 +10,8 @@ import sqlite_utils
 from click.testing import CliRunner
 from crawling import run_crawl
 from faultserver import Fault, FaultServer
-from sitegen.cnas import generate_site, synthetic_records
 
+from sitegen.cnas import generate_site, synthetic_records
 from thinkscrape.cli import cli
 from thinkscrape.runner import EXIT_MISSING, EXIT_OK
 

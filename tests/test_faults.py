@@ -17,8 +17,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 from scrapy.utils.test import get_crawler
-from sitegen.cnas import generate_site, synthetic_records
 
+from sitegen.cnas import generate_site, synthetic_records
 from thinkscrape.archive.schema import open_db
 from thinkscrape.middlewares.conditional import ConditionalRequestMiddleware, NotModified
 from thinkscrape.middlewares.retry_after import retry_after_seconds

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 import pytest
 from parsel import Selector
 
-from tests.sitegen import cnas
+from sitegen import cnas
 from thinkscrape.mirror import resolve_mirror_path, serve_mirror
 
 ROBOTS_TXT_FROM_NOTES = """Sitemap: https://www.cnas.org/sitemap.xml
@@ -183,13 +183,13 @@ def test_sample_is_what_the_generator_writes(sample_root: Path, tmp_path: Path) 
         for p in sample_root.rglob("*")
         if p.is_file() and p.name != "README.md"
     }
-    assert written == committed, "regenerate: python -m tests.sitegen.cnas data/samples/cnas"
+    assert written == committed, "regenerate: python -m sitegen.cnas data/samples/cnas"
     stale = [
         str(p)
         for p in sorted(written)
         if (tmp_path / p).read_bytes() != (sample_root / p).read_bytes()
     ]
-    assert stale == [], "regenerate: python -m tests.sitegen.cnas data/samples/cnas"
+    assert stale == [], "regenerate: python -m sitegen.cnas data/samples/cnas"
 
 
 def test_sample_robots_txt_is_the_sites_own(sample_root: Path) -> None:

@@ -12,8 +12,8 @@ import pytest
 import sqlite_utils
 from crawling import REPO_ROOT, crawl_argv, run_crawl
 from faultserver import FaultServer
-from sitegen.cnas import generate_site, synthetic_records
 
+from sitegen.cnas import generate_site, synthetic_records
 from thinkscrape.runner import EXIT_OK, RUNNING_MARK
 
 PUBLICATIONS = 60

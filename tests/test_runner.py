@@ -13,8 +13,8 @@ from crawling import REPO_ROOT, crawl_argv, run_crawl, start_crawl
 from faultserver import Fault, FaultServer
 from filelock import FileLock
 from scrapy.settings import Settings
-from sitegen.cnas import generate_site, synthetic_records
 
+from sitegen.cnas import generate_site, synthetic_records
 from thinkscrape.extensions.coverage import allowed_missing, coverage_failures, coverage_floors
 from thinkscrape.extensions.health import health_failures
 from thinkscrape.runner import (

@@ -35,13 +35,13 @@ def test_sample_warc_holds_every_page_of_the_mirror_byte_for_byte(sample_root: P
         for pattern in ("publications/*/*/index.html", "press/*/*/index.html")
         for file in sample_root.glob(pattern)
     }
-    assert publication_files <= set(pages), "pages missing: re-run tests.sitegen.sample_warc"
+    assert publication_files <= set(pages), "pages missing: re-run sitegen.sample_warc"
     assert "/robots.txt" in pages
 
 
 def test_recorder_help_prints_usage_and_writes_nothing(tmp_path: Path) -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "tests.sitegen.sample_warc", "--help"],
+        [sys.executable, "-m", "sitegen.sample_warc", "--help"],
         cwd=tmp_path,  # where a file named --help would land
         env={**os.environ, "PYTHONPATH": str(REPO_ROOT)},
         capture_output=True,

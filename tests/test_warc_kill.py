@@ -16,8 +16,9 @@ from pathlib import Path
 import sqlite_utils
 from crawling import REPO_ROOT, crawl_argv, run_crawl
 from faultserver import FaultServer
-from sitegen.cnas import generate_site, synthetic_records
 from warcio.archiveiterator import ArchiveIterator
+
+from sitegen.cnas import generate_site, synthetic_records
 
 PUBLICATIONS = 40
 KILL_AFTER = 20  # requests

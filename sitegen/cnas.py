@@ -14,7 +14,7 @@ A record is a dict (see ``cnas_records.json`` for the bundled ones)::
      "title": "...", "date": "August 02, 2017", "date_iso": "2017-08-02",
      "authors": [{"name": "Patrick M. Cronin", "slug": "patrick-m-cronin"}], ...}
 
-Usage: ``python -m tests.sitegen.cnas OUT_DIR [--synthetic N] [--seed S] [--no-pad]``.
+Usage: ``python -m sitegen.cnas OUT_DIR [--synthetic N] [--seed S] [--no-pad]``.
 """
 
 from __future__ import annotations

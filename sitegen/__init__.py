@@ -1,4 +1,4 @@
 """Generators of offline site mirrors: HTML written as each real site writes its pages.
 
-``python -m tests.sitegen.cnas OUT_DIR`` writes the CNAS mirror from the bundled records.
+``python -m sitegen.cnas OUT_DIR`` writes the CNAS mirror from the bundled records.
 """

@@ -1,6 +1,6 @@
 """Record the bundled sample mirror as the demo's WARC file: a real crawl, captured.
 
-    python -m tests.sitegen.sample_warc [data/samples/cnas.warc.gz]
+    python -m sitegen.sample_warc [data/samples/cnas.warc.gz]
 
 Serves ``data/samples/cnas`` on 127.0.0.1, runs ``scrapy crawl cnas`` against it with WARC
 capture on, and keeps the one WARC file the crawl wrote. Re-run it whenever the mirror is
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from thinkscrape.mirror import serve_mirror
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+REPO_ROOT = Path(__file__).resolve().parents[1]
 SAMPLE_ROOT = REPO_ROOT / "data" / "samples" / "cnas"
 SAMPLE_WARC = REPO_ROOT / "data" / "samples" / "cnas.warc.gz"
 
@@ -55,7 +55,7 @@ def record_sample(out: Path = SAMPLE_WARC) -> Path:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
-        prog="python -m tests.sitegen.sample_warc",
+        prog="python -m sitegen.sample_warc",
         description="Record the bundled sample mirror (data/samples/cnas) as the demo's WARC.",
     )
     parser.add_argument(
