@@ -204,6 +204,14 @@ def _date_conventions(language: str | None) -> tuple[str, tuple[str, ...]]:
     return ("MDY" if code in ("en", "en-us") else "DMY"), languages
 
 
+def _not_names(host: str) -> tuple[str, ...]:
+    """The words naming no person on the registered site serving ``host``; none elsewhere."""
+    from thinkscrape import sites
+
+    site = next((site for site in sites.all_sites().values() if host in site.hosts), None)
+    return site.not_names if site else ()
+
+
 def _iso_day(raw: str | None, language: str | None) -> str | None:
     order, languages = _date_conventions(language)
     return _iso_day_with(raw, order, languages)
@@ -215,7 +223,7 @@ def _iso_day_with(raw: str | None, order: str, languages: tuple[str, ...]) -> st
     try:
         parsed = parse_date(raw, reference=REFERENCE, date_order=order, languages=languages)
     except ValueError:  # a language dateparser does not know
-        parsed = parse_date(raw, reference=REFERENCE, date_order=order)
+        parsed = parse_date(raw, reference=REFERENCE, date_order=order, languages=("en",))
     return parsed.iso if parsed and parsed.precision == "day" else None
 
 
@@ -248,7 +256,7 @@ def thinkscrape_extractor(url: str, html: str) -> Extracted:
         # The names go through the people normaliser as a site's contributors would.
         raw = {"contributors": [{"name": name} for name in found["authors"]]}
     extracted = time.perf_counter()
-    people = normalize_people(raw).fields["authors"]
+    people = normalize_people(raw, not_names=_not_names(host)).fields["authors"]
     result = Extracted(title, _iso_day(published, language), [p["name"] for p in people])
     THINKSCRAPE_SECONDS["extraction"] += extracted - started
     THINKSCRAPE_SECONDS["normalisation"] += time.perf_counter() - extracted

@@ -198,11 +198,12 @@ def direct_reextract(db_path: Path, warc_dir: Path, base_url: str) -> dict[str, 
     from scrapy.http import Headers, HtmlResponse
     from scrapy.utils.gz import gunzip
 
+    from thinkscrape import sites
     from thinkscrape.archive.schema import open_db
     from thinkscrape.archive.store import Archive
     from thinkscrape.extract import cnas
     from thinkscrape.items import Publication
-    from thinkscrape.normalize.stages import normalize_dates, normalize_links, normalize_people
+    from thinkscrape.normalize.stages import normalize_all
     from thinkscrape.pipelines.dates import reference_time
     from thinkscrape.spiders.thinktanks import CnasSpider
     from thinkscrape.warc.replay import WarcIndex
@@ -249,14 +250,10 @@ def direct_reextract(db_path: Path, warc_dir: Path, base_url: str) -> dict[str, 
             status=entry.status,
             capture=entry.capture(url),
         )
-        results = (
-            normalize_dates(
-                pub.raw(), reference=reference_time(fetched_at), date_order="MDY", languages=("en",)
-            ),
-            normalize_people(pub.raw()),
-            normalize_links(pub.raw(), site_domains=CnasSpider.own_domains()),
+        results = normalize_all(
+            pub.raw(), site=sites.get("cnas"), reference=reference_time(fetched_at)
         )
-        for result in results:
+        for result in results.values():
             for name, value in result.fields.items():
                 setattr(pub, name, value)
             pub.provenance.update(result.provenance)

@@ -1,10 +1,13 @@
 """Date lines as the sites show them -> ISO date, precision, ambiguity and the outcome's event."""
 
+import functools
+import inspect
 from datetime import UTC, datetime, timedelta, timezone
 
 import dateparser
 import pytest
 
+from thinkscrape.normalize import dates
 from thinkscrape.normalize.dates import (
     DATE_EVENTS,
     Dateline,
@@ -12,10 +15,24 @@ from thinkscrape.normalize.dates import (
     clear_caches,
     dateparser_reads,
     dateparser_settings,
-    parse_date,
-    parse_date_outcome,
-    parse_dateline,
 )
+
+# The date lines below are an English month-first site's (a test may say otherwise): the
+# parsers themselves have no default conventions.
+ENGLISH_MDY = {"date_order": "MDY", "languages": ("en",)}
+parse_date = functools.partial(dates.parse_date, **ENGLISH_MDY)
+parse_date_outcome = functools.partial(dates.parse_date_outcome, **ENGLISH_MDY)
+parse_dateline = functools.partial(dates.parse_dateline, **ENGLISH_MDY)
+
+
+@pytest.mark.parametrize(
+    "parser", [dates.parse_date, dates.parse_date_outcome, dates.parse_dateline]
+)
+def test_the_date_conventions_are_the_callers_never_a_default(parser):
+    parameters = inspect.signature(parser).parameters
+    for name in ("date_order", "languages"):
+        assert parameters[name].default is inspect.Parameter.empty
+
 
 # The response's date: every relative date resolves against it, never against today.
 REFERENCE = datetime(2020, 5, 20, 15, 30)

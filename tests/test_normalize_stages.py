@@ -1,18 +1,25 @@
 """The stages on whole raw halves, written as extraction fills them from the site's pages."""
 
+import inspect
 from datetime import datetime
 
 import pytest
 
+from tests.registered import register_site
+from thinkscrape import sites
 from thinkscrape.items import SOURCES, Publication
 from thinkscrape.normalize.stages import (
     StageResult,
+    normalize_all,
     normalize_dates,
     normalize_links,
     normalize_people,
 )
 
 FETCHED = datetime(2026, 11, 1, 3, 0)
+# The raw halves below are CNAS pages': each stage is given that site's conventions.
+CNAS = sites.get("cnas")
+CNAS_DATES = {"date_order": CNAS.date_order, "languages": CNAS.languages}
 
 
 def raw(**values):
@@ -150,23 +157,29 @@ DATE_CASES = [
 
 @pytest.mark.parametrize(("raw_half", "expected"), DATE_CASES)
 def test_normalize_dates(raw_half, expected):
-    assert normalize_dates(raw_half, reference=FETCHED) == expected
+    assert normalize_dates(raw_half, reference=FETCHED, **CNAS_DATES) == expected
 
 
 def test_normalize_dates_resolves_relative_dates_against_the_reference():
-    result = normalize_dates(raw(published_raw="2 days ago"), reference=datetime(2019, 2, 8))
+    result = normalize_dates(
+        raw(published_raw="2 days ago"), reference=datetime(2019, 2, 8), **CNAS_DATES
+    )
     assert result.fields["published"] == "2019-02-06"
     assert result.events == ["article_dateparser"]
 
 
 def test_normalize_dates_takes_the_archived_fetched_at_text():
-    result = normalize_dates(raw(published_raw="yesterday"), reference="2019-02-08T01:30:00+00:00")
+    result = normalize_dates(
+        raw(published_raw="yesterday"), reference="2019-02-08T01:30:00+00:00", **CNAS_DATES
+    )
     assert result.fields["published"] == "2019-02-07"
     assert result.provenance == {"published": {"source": "article_header", "raw": "yesterday"}}
 
 
 def test_normalize_dates_passes_date_order_on():
-    result = normalize_dates(raw(published_raw="04/05/2019"), reference=FETCHED, date_order="DMY")
+    result = normalize_dates(
+        raw(published_raw="04/05/2019"), reference=FETCHED, date_order="DMY", languages=("en",)
+    )
     assert result.fields["published"] == "2019-05-04"
 
 
@@ -396,7 +409,7 @@ PEOPLE_CASES = [
 
 @pytest.mark.parametrize(("raw_half", "expected"), PEOPLE_CASES)
 def test_normalize_people(raw_half, expected):
-    assert normalize_people(raw_half) == expected
+    assert normalize_people(raw_half, not_names=CNAS.not_names) == expected
 
 
 # --- links ----------------------------------------------------------------------------------
@@ -678,7 +691,7 @@ LINK_CASES = [
 ]
 
 
-CNAS_DOMAINS = ("cnas.org",)
+CNAS_DOMAINS = CNAS.own_domains
 
 
 @pytest.mark.parametrize(("raw_half", "expected"), LINK_CASES)
@@ -692,16 +705,9 @@ ALL_RAW = [case.values[0] for case in DATE_CASES + PEOPLE_CASES + LINK_CASES]
 
 @pytest.mark.parametrize("raw_half", ALL_RAW)
 def test_stages_are_deterministic_and_cite_known_sources(raw_half):
-    runs = [
-        (
-            normalize_dates(raw_half, reference=FETCHED),
-            normalize_people(raw_half),
-            normalize_links(raw_half, site_domains=CNAS_DOMAINS),
-        )
-        for _ in range(2)
-    ]
+    runs = [normalize_all(raw_half, site=CNAS, reference=FETCHED) for _ in range(2)]
     assert runs[0] == runs[1]
-    for result in runs[0]:
+    for result in runs[0].values():
         for name, entry in result.provenance.items():
             assert name in result.fields
             assert entry["source"] in SOURCES
@@ -710,7 +716,74 @@ def test_stages_are_deterministic_and_cite_known_sources(raw_half):
 def test_stages_do_not_change_the_raw_half():
     raw_half = LINK_CASES[0].values[0]
     before = repr(raw_half)
-    normalize_dates(raw_half, reference=FETCHED)
-    normalize_people(raw_half)
-    normalize_links(raw_half, site_domains=CNAS_DOMAINS)
+    normalize_all(raw_half, site=CNAS, reference=FETCHED)
     assert repr(raw_half) == before
+
+
+# --- another site: its own conventions, no CNAS name anywhere -------------------------------
+# A day-first site on its own domain whose pages are signed by its newsletter's desk as well
+# as by people (invented for the test).
+def another_site(monkeypatch):
+    monkeypatch.delitem(sites.all_sites(), "cnas")
+    return register_site(
+        monkeypatch,
+        "exemple",
+        hosts=("www.exemple.org", "exemple.org"),
+        date_order="DMY",
+        not_names=("Beyond Parallel",),
+    )
+
+
+def test_another_sites_raw_half_is_normalised_with_its_own_conventions(monkeypatch):
+    site = another_site(monkeypatch)
+    own_report = "https://exemple.org/reports/the-full-report"
+    sentence = "Read the full report on Exemple."
+    raw_half = Publication(
+        url="https://www.exemple.org/analysis/a-note",
+        site="exemple",
+        published_raw="05/03/2019",
+        byline_raw="By Jane Doe and Beyond Parallel",
+        contributors=[{"name": "Beyond Parallel", "profile_url": None, "role": "author"}],
+        body="The summit changed little. " + sentence,
+        links_raw=[
+            {"url": own_report, "text": "full report", "context": sentence},
+            {"url": "https://www.cnas.org/x", "text": "elsewhere", "context": "elsewhere"},
+        ],
+    ).raw()
+
+    stages = normalize_all(raw_half, site=site, reference=FETCHED)
+
+    assert stages["dates"].fields["published"] == "2019-03-05"
+    assert [author["name"] for author in stages["people"].fields["authors"]] == ["Jane Doe"]
+    assert "not_a_name" in stages["people"].events
+    kinds = {link["url"]: link["kind"] for link in stages["links"].fields["links"]}
+    assert kinds == {own_report: "internal", "https://www.cnas.org/x": "external"}
+    assert stages["links"].fields["full_article_url"] is None
+
+
+@pytest.mark.parametrize(
+    "stage", [normalize_dates, normalize_people, normalize_links, normalize_all]
+)
+def test_no_stage_has_a_default_site_convention(stage):
+    parameters = inspect.signature(stage).parameters
+    keyword_only = [p for p in parameters.values() if p.kind is inspect.Parameter.KEYWORD_ONLY]
+    assert keyword_only
+    assert all(p.default is inspect.Parameter.empty for p in keyword_only)
+
+
+INSTITUTIONS = ["Brookings Institution", "RAND Corporation", "CSIS", "38 North"]
+
+
+@pytest.mark.parametrize("institution", INSTITUTIONS + ["Beyond Parallel", "beyond parallel"])
+def test_institutions_and_the_sites_not_names_never_become_authors(monkeypatch, institution):
+    site = another_site(monkeypatch)
+    bylines = {
+        "byline": {"byline_raw": f"By {institution} and Jane Doe"},
+        "contributors": {"contributors": [{"name": institution, "role": "author"}]},
+        "listing card": {"listing": card(byline_raw=f"{institution}, Jane Doe")},
+    }
+    for where, values in bylines.items():
+        raw_half = raw(url="https://www.exemple.org/analysis/a-note", site="exemple", **values)
+        authors = normalize_all(raw_half, site=site, reference=FETCHED)["people"].fields
+        names = [author["name"] for author in authors["authors"]]
+        assert institution not in names, where

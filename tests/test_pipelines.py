@@ -6,11 +6,14 @@ import pytest
 from scrapy.exceptions import DropItem
 from scrapy.utils.test import get_crawler
 
+from tests.registered import register_site
+from thinkscrape import sites
 from thinkscrape.items import Gone, Publication
+from thinkscrape.pipelines.dates import DatesPipeline
 from thinkscrape.pipelines.links import LinksPipeline
+from thinkscrape.pipelines.people import PeoplePipeline
 from thinkscrape.pipelines.required import RequiredFieldsPipeline
-from thinkscrape.spiders.base import ThinkTankSpider
-from thinkscrape.spiders.thinktanks import CnasSpider
+from thinkscrape.spiders.thinktanks import CnasSpider, spider_for
 
 
 @pytest.fixture
@@ -63,18 +66,20 @@ def test_a_dropped_item_is_logged_by_reason_not_by_its_whole_body(crawler):
     assert logged["msg"] % logged["args"] == "Dropped: no title on https://www.cnas.org/x"
 
 
-class ThirtyEightNorthSpider(ThinkTankSpider):
-    """Another think tank: only what the links stage reads of a site's spider."""
-
-    name = "38north"
-    home = "https://www.38north.org"
-    site_hosts = ("www.38north.org", "38north.org")
-
-
-def test_a_sites_own_links_are_typed_by_its_own_domains():
-    crawler = get_crawler(ThirtyEightNorthSpider)
-    crawler.spider = ThirtyEightNorthSpider.from_crawler(crawler)
+def another_sites_crawler(monkeypatch, **facts):
+    """A crawler whose spider reads another think tank, known to the registry, not CNAS."""
+    monkeypatch.delitem(sites.all_sites(), "cnas")
+    spider_class = spider_for(register_site(monkeypatch, **facts))
+    crawler = get_crawler(spider_class)
+    crawler.spider = spider_class.from_crawler(crawler)
     crawler.stats.open_spider()
+    return crawler
+
+
+def test_a_sites_own_links_are_typed_by_its_own_domains(monkeypatch):
+    crawler = another_sites_crawler(
+        monkeypatch, name="38north", hosts=("www.38north.org", "38north.org")
+    )
     sentence = "Read the full report at 38 North."
     own_report = "https://www.38north.org/reports/2019/02/a-report/"
     item = Publication(
@@ -98,3 +103,21 @@ def test_a_sites_own_links_are_typed_by_its_own_domains():
     # the site's own report is not "the full article elsewhere"
     assert item.full_article_url is None
     assert item.full_article_domain is None
+
+
+def test_dates_and_people_follow_the_spiders_site(monkeypatch):
+    crawler = another_sites_crawler(
+        monkeypatch, name="exemple", date_order="DMY", not_names=("Beyond Parallel",)
+    )
+    item = Publication(
+        url="https://www.exemple.org/analysis/a-note",
+        site="exemple",
+        title="A note",
+        published_raw="05/03/2019",
+        byline_raw="By Jane Doe and Beyond Parallel",
+        fetched_at="2026-11-01T02:00:00+00:00",
+    )
+    for pipeline in (DatesPipeline, PeoplePipeline):
+        pipeline.from_crawler(crawler).process_item(item)
+    assert item.published == "2019-03-05"
+    assert [author["name"] for author in item.authors] == ["Jane Doe"]

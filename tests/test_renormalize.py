@@ -3,22 +3,16 @@
 from __future__ import annotations
 
 import json
-from urllib.parse import urlsplit
 
 import pytest
 
 from tests.registered import register_site
+from thinkscrape import sites
 from thinkscrape.archive.renormalize import renormalize
 from thinkscrape.archive.schema import open_db
 from thinkscrape.archive.store import Archive
 from thinkscrape.items import Publication
-from thinkscrape.normalize.links import domains_of_hosts
-from thinkscrape.normalize.stages import (
-    normalize_dates,
-    normalize_links,
-    normalize_people,
-    reference_time,
-)
+from thinkscrape.normalize.stages import normalize_all, reference_time
 
 NOW = "2026-11-28T23:00:00+00:00"
 FETCHED = "2026-11-01T02:00:00+00:00"
@@ -69,12 +63,8 @@ def iran_raw() -> Publication:
 
 def normalised(pub: Publication) -> Publication:
     """What the pipelines do to an item before it is stored: the three stages, applied."""
-    raw = pub.raw()
-    for result in (
-        normalize_dates(raw, reference=reference_time(pub.fetched_at)),
-        normalize_people(raw),
-        normalize_links(raw, site_domains=domains_of_hosts([urlsplit(pub.url).hostname])),
-    ):
+    site, reference = sites.get(pub.site), reference_time(pub.fetched_at)
+    for result in normalize_all(pub.raw(), site=site, reference=reference).values():
         for name, value in result.fields.items():
             setattr(pub, name, value)
         pub.provenance.update(result.provenance)

@@ -9,6 +9,7 @@ reported. Otherwise each publication whose normalised content changes is rewritt
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from collections import Counter
@@ -32,13 +33,7 @@ from thinkscrape.archive.store import (
 from thinkscrape.items import RAW_FIELDS, Publication
 from thinkscrape.normalize.links import domains_of_hosts
 from thinkscrape.normalize.people import name_key
-from thinkscrape.normalize.stages import (
-    apply,
-    normalize_dates,
-    normalize_links,
-    normalize_people,
-    reference_time,
-)
+from thinkscrape.normalize.stages import SiteConventions, apply, normalize_all, reference_time
 
 logger = logging.getLogger(__name__)
 
@@ -130,22 +125,12 @@ def _renormalize_one(
     pub.fetched_at = row["fetched_at"]
     reference = reference_time(row["fetched_at"] or row["first_seen"])
     raw_half = pub.raw()
-    site = _site_named(row["site"])
-    if site is None and not (date_order and languages):
+    site = _conventions(row, date_order, languages)
+    if site is None:
         _skip(report, row["url"], f"no site named {row['site']!r} is registered")
         return
-    # a site no longer registered: its own domain is the one its pages were on
-    domains = site.own_domains if site else domains_of_hosts([urlsplit(row["url"]).hostname])
-    date_order = date_order or site.date_order  # type: ignore[union-attr]
-    languages = languages or site.languages  # type: ignore[union-attr]
     try:
-        stages = {
-            "dates": normalize_dates(
-                raw_half, reference=reference, date_order=date_order, languages=languages
-            ),
-            "people": normalize_people(raw_half),
-            "links": normalize_links(raw_half, site_domains=domains),
-        }
+        stages = normalize_all(raw_half, site=site, reference=reference)
     except (AttributeError, KeyError, TypeError, ValueError) as error:
         # a raw half of an unexpected shape (an older item layout, a hand edit): one
         # publication is left as it is, the run goes on
@@ -169,11 +154,37 @@ def _renormalize_one(
     report["changed"] += changed
 
 
-def _site_named(name: str) -> sites.Site | None:
+@dataclasses.dataclass(frozen=True)
+class _Conventions:
+    """The conventions of a site no longer registered, as the caller gives them."""
+
+    date_order: str
+    languages: tuple[str, ...]
+    own_domains: tuple[str, ...]
+    not_names: tuple[str, ...] = ()
+
+
+def _conventions(
+    row: dict[str, Any], date_order: str | None, languages: tuple[str, ...] | None
+) -> SiteConventions | None:
+    """The row's site record, with the date conventions given laid over it; None for a site
+    no longer registered unless both date conventions are given."""
     try:
-        return sites.get(name)
+        site = sites.get(row["site"])
     except sites.UnknownSite:
-        return None
+        if not (date_order and languages):
+            return None
+        # its own domain is the one its pages were on
+        domains = domains_of_hosts([urlsplit(row["url"]).hostname or ""])
+        return _Conventions(date_order, languages, domains)
+    if not (date_order or languages):
+        return site
+    return _Conventions(
+        date_order or site.date_order,
+        languages or site.languages,
+        site.own_domains,
+        site.not_names,
+    )
 
 
 def _skip(report: dict[str, Any], url: str, reason: str) -> None:

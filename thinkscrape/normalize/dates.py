@@ -312,8 +312,8 @@ def parse_date(
     raw: str | None,
     *,
     reference: datetime,
-    date_order: str = "MDY",
-    languages: tuple[str, ...] = ("en",),
+    date_order: str,
+    languages: tuple[str, ...],
 ) -> ParsedDate | None:
     """The date a date line shows, or None when it is empty, unreadable or implausible."""
     return parse_date_outcome(
@@ -325,8 +325,8 @@ def parse_date_outcome(
     raw: str | None,
     *,
     reference: datetime,
-    date_order: str = "MDY",
-    languages: tuple[str, ...] = ("en",),
+    date_order: str,
+    languages: tuple[str, ...],
 ) -> DateOutcome:
     """Like parse_date, with the event and the reason of the outcome."""
     if date_order not in DATE_ORDERS:
@@ -424,8 +424,8 @@ def parse_dateline(
     body_start: str,
     *,
     reference: datetime,
-    date_order: str = "MDY",
-    languages: tuple[str, ...] = ("en",),
+    date_order: str,
+    languages: tuple[str, ...],
 ) -> Dateline | None:
     """The dateline at the start of a press-release body, or None when it has none.
 

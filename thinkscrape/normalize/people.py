@@ -4,7 +4,8 @@ A byline is cleaned in a short sequence of named steps (invisible characters, sp
 quotes), its lead word read for the role ("By", "Featuring", "Journalist", "Testimony by"),
 then split on the separators sites use ("and", "&", commas, semicolons, line breaks). Each
 piece goes through ``clean_name``, which refuses what is not a person (a task-force heading,
-a role, an affiliation, an organisation) and takes honorifics, ranks and suffixes off the name with
+a role, an affiliation, an organisation, or one of the words the site says name no person:
+its ``not_names``) and takes honorifics, ranks and suffixes off the name with
 nameparser's vocabulary. The name itself is never re-cased or reordered: it is the text as
 written, minus those words.
 """
@@ -75,7 +76,7 @@ _SEPARATORS = re.compile(r"\s*(?:,\s*(?:and|&)\s+|\s(?:and|&)\s+|&|[,;])\s*", re
 # "Task Force Co-Chairs", "Adjunct Senior Fellow", "Center for a New American Security".
 _NOT_A_NAME = re.compile(
     r"\b(?:task|force|co-?chairs?|chairs?|chairman|chairwoman|members?|commission|"
-    r"commissioners?|committee|subcommittee|center|centre|cnas|program|programme|initiative|"
+    r"commissioners?|committee|subcommittee|center|centre|program|programme|initiative|"
     r"institute|security|fellows?|director|senior|adjunct|president|vice|staff|editors?|"
     r"editorial|board|team|university|foundation|council|department|office|project|studies|"
     r"affairs|policy|research|national|american|international|associates?|contributors?|"
@@ -105,22 +106,26 @@ def _clean_text(raw: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def split_byline(raw: str | None) -> list[Person]:
-    """Every person a byline names, in its order; [] when it names none."""
+def split_byline(raw: str | None, *, not_names: tuple[str, ...] = ()) -> list[Person]:
+    """Every person a byline names, in its order; [] when it names none.
+
+    ``not_names`` are the words that name no person on the site (``Site.not_names``: its
+    own name, a desk, a newsletter); a piece holding one is not a person.
+    """
     if not raw:
         return []
     people: list[Person] = []
     for line in _clean_text(raw).split("\n"):
-        people.extend(_split_line(line))
+        people.extend(_split_line(line, not_names))
     return people
 
 
-def _split_line(line: str) -> list[Person]:
+def _split_line(line: str, not_names: tuple[str, ...]) -> list[Person]:
     role = "author"
     if match := _TESTIMONY.match(line):
         # The role and affiliation after the witness's name are not people.
         witness = line[match.end() :].split(",")[0]
-        person = clean_name(witness, role="author")
+        person = clean_name(witness, role="author", not_names=not_names)
         return [person] if person else []
     if match := _FEATURING.match(line):
         role, line = "featured", line[match.end() :]
@@ -144,7 +149,7 @@ def _split_line(line: str) -> list[Person]:
                 last.role,
             )
             continue
-        person = clean_name(piece, role=role)
+        person = clean_name(piece, role=role, not_names=not_names)
         if person is not None:
             people.append(person)
     return people
@@ -164,8 +169,13 @@ def _is_suffix_word(word: str) -> bool:
 # The same few hundred people sign thousands of publications: a name is parsed once. The
 # result is a frozen Person, so sharing it between publications is safe.
 @functools.lru_cache(maxsize=16_384)
-def clean_name(raw: str | None, *, role: str = "author") -> Person | None:
-    """One person's name with honorific and suffix set apart, or None if it is not a name."""
+def clean_name(
+    raw: str | None, *, role: str = "author", not_names: tuple[str, ...] = ()
+) -> Person | None:
+    """One person's name with honorific and suffix set apart, or None if it is not a name.
+
+    A name holding one of ``not_names`` (whole words, any case) is not a person's.
+    """
     if role not in ROLES:
         raise ValueError(f"role must be one of {ROLES}, not {role!r}")
     if not raw:
@@ -199,7 +209,7 @@ def clean_name(raw: str | None, *, role: str = "author") -> Person | None:
         words[-1] = words[-1].rstrip(",")
 
     name = " ".join(words).strip(_EDGE_PUNCTUATION.replace(".", "")).strip()
-    if not _looks_like_a_name(name):
+    if not _looks_like_a_name(name) or _holds_a_not_name(name, not_names):
         return None
     return Person(
         name=name,
@@ -226,6 +236,17 @@ def _looks_like_a_name(name: str) -> bool:
         and not words[-1][0].islower()
         and any(len(word.strip(".")) > 1 for word in words)
     )
+
+
+def _holds_a_not_name(name: str, not_names: tuple[str, ...]) -> bool:
+    return bool(not_names) and bool(_not_names_re(not_names).search(name))
+
+
+@functools.cache
+def _not_names_re(not_names: tuple[str, ...]) -> re.Pattern[str]:
+    # "Beyond Parallel" also matches "Beyond  Parallel" and "beyond parallel"
+    phrases = (r"\s+".join(map(re.escape, words.split())) for words in not_names)
+    return re.compile(r"\b(?:" + "|".join(phrases) + r")\b", re.I)
 
 
 # --- identity -------------------------------------------------------------------------------

@@ -5,6 +5,9 @@ The pipelines and the archive's re-normalisation both call these functions with 
 normalisation can be re-run later, with better normalisers, without fetching anything.
 Each stage is deterministic and returns the fields it sets, where each value came from
 (``provenance``: source and raw value) and the events worth counting in the crawl's stats.
+Each takes the facts of the publication's site it needs (date order and languages, the words
+that name no person, the site's own domains) and has no default for them: ``normalize_all``
+runs the three stages with a site's record.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from thinkscrape.normalize.dates import ParsedDate, parse_date_outcome
 from thinkscrape.normalize.links import (
@@ -33,6 +36,33 @@ class StageResult:
     fields: dict[str, Any]
     provenance: dict[str, dict[str, Any]] = field(default_factory=dict)
     events: list[str] = field(default_factory=list)
+
+
+class SiteConventions(Protocol):
+    """What normalisation reads of a site: a ``thinkscrape.site.Site`` has all of it."""
+
+    @property
+    def date_order(self) -> str: ...
+    @property
+    def languages(self) -> tuple[str, ...]: ...
+    @property
+    def not_names(self) -> tuple[str, ...]: ...
+    @property
+    def own_domains(self) -> tuple[str, ...]: ...
+
+
+def normalize_all(
+    raw: dict[str, Any], *, site: SiteConventions, reference: datetime | str
+) -> dict[str, StageResult]:
+    """The three stages for one raw half with its site's conventions, by stage name
+    ("dates", "people", "links", the order the pipelines run them in)."""
+    return {
+        "dates": normalize_dates(
+            raw, reference=reference, date_order=site.date_order, languages=site.languages
+        ),
+        "people": normalize_people(raw, not_names=site.not_names),
+        "links": normalize_links(raw, site_domains=site.own_domains),
+    }
 
 
 def apply(item: Any, result: StageResult) -> None:
@@ -80,8 +110,8 @@ def normalize_dates(
     raw: dict[str, Any],
     *,
     reference: datetime | str,
-    date_order: str = "MDY",
-    languages: tuple[str, ...] = ("en",),
+    date_order: str,
+    languages: tuple[str, ...],
 ) -> StageResult:
     """published, published_precision, published_ambiguous and date_disagreement.
 
@@ -154,8 +184,10 @@ def _days_apart(first: ParsedDate, second: ParsedDate) -> int:
 
 
 # --- people -------------------------------------------------------------------------------
-def normalize_people(raw: dict[str, Any]) -> StageResult:
+def normalize_people(raw: dict[str, Any], *, not_names: tuple[str, ...]) -> StageResult:
     """authors: the byline's people in its order, with the contributors' profile URLs.
+
+    ``not_names`` are the words that name no person on the site (``Site.not_names``).
 
     People marked up as contributors but missing from the byline follow it. With neither a
     byline nor contributors on the page, the listing card's byline is used. One entry per
@@ -164,11 +196,11 @@ def normalize_people(raw: dict[str, Any]) -> StageResult:
     name), "not_a_name" (a contributor text that is not a person's name).
     """
     events: list[str] = []
-    byline = split_byline(raw.get("byline_raw"))
+    byline = split_byline(raw.get("byline_raw"), not_names=not_names)
     contributors: list[tuple[Person, str | None]] = []
     for contributor in raw.get("contributors") or []:
         role = contributor.get("role") or "author"
-        person = clean_name(contributor.get("name"), role=role)
+        person = clean_name(contributor.get("name"), role=role, not_names=not_names)
         if person is None:
             events.append("not_a_name")
             continue
@@ -187,7 +219,8 @@ def normalize_people(raw: dict[str, Any]) -> StageResult:
         raw_value = [contributor.get("name") for contributor in raw.get("contributors") or []]
     else:
         listing_byline = _listing(raw).get("byline_raw")
-        people = [(person, None) for person in split_byline(listing_byline)]
+        listed = split_byline(listing_byline, not_names=not_names)
+        people = [(person, None) for person in listed]
         source, raw_value = "listing", listing_byline
         events.append("from_listing" if people else "no_authors")
 
@@ -259,7 +292,7 @@ def _deduplicated(people: list[tuple[Person, str | None]]) -> list[dict[str, Any
 def normalize_links(raw: dict[str, Any], *, site_domains: tuple[str, ...]) -> StageResult:
     """outlet, full_article_url, full_article_domain, pdf_url and links.
 
-    ``site_domains`` are the site's own registered domains ("cnas.org"): links to them are
+    ``site_domains`` are the site's own registered domains (``Site.own_domains``): links to them are
     "internal", and never the full article published elsewhere.
 
     Every body link that canonicalises is kept once, in body order, with its kind; the link

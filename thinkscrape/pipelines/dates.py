@@ -14,6 +14,6 @@ class DatesPipeline(StagePipeline):
         return normalize_dates(
             item.raw(),
             reference=reference_time(item.fetched_at),
-            date_order=getattr(self.spider, "date_order", "MDY"),
-            languages=tuple(getattr(self.spider, "languages", ("en",))),
+            date_order=self.site.date_order,
+            languages=self.site.languages,
         )

@@ -11,4 +11,4 @@ class LinksPipeline(StagePipeline):
     stage = "links"
 
     def run(self, item: Publication) -> StageResult:
-        return normalize_links(item.raw(), site_domains=self.spider.own_domains())
+        return normalize_links(item.raw(), site_domains=self.site.own_domains)

@@ -11,4 +11,4 @@ class PeoplePipeline(StagePipeline):
     stage = "people"
 
     def run(self, item: Publication) -> StageResult:
-        return normalize_people(item.raw())
+        return normalize_people(item.raw(), not_names=self.site.not_names)

@@ -3,7 +3,8 @@
 A stage (``thinkscrape.normalize.stages``) reads only the item's raw half and returns
 the normalised fields, where each came from, and what happened (events). The pipeline
 applies the fields and counts the events in Scrapy stats as
-``thinkscrape/<stage>/<event>``, so a crawl's record says what normalisation did.
+``thinkscrape/<stage>/<event>``, so a crawl's record says what normalisation did. The site's
+conventions come from the spider's site record (``spider.site``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from scrapy.crawler import Crawler
 
 from thinkscrape.items import Publication
 from thinkscrape.normalize.stages import StageResult, apply
+from thinkscrape.site import Site
 
 
 class StagePipeline:
@@ -40,5 +42,6 @@ class StagePipeline:
         return item
 
     @property
-    def spider(self) -> Any:
-        return self.crawler.spider
+    def site(self) -> Site:
+        """The record of the site the crawl's spider reads: its conventions, not defaults."""
+        return self.crawler.spider.site
