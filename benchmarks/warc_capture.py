@@ -233,7 +233,7 @@ def direct_reextract(db_path: Path, warc_dir: Path, base_url: str) -> dict[str, 
     cards: dict[str, dict[str, Any]] = {}
     linked: list[str] = []
     for url, html in listings:
-        listing = cnas.extract_listing(url, html)
+        listing = CnasSpider.site.extract_listing(url, html)
         cards.update({c["url"]: {**c, "listing_url": url} for c in listing["cards"]})
         linked.extend(listing["publication_links"])
     stored_count = 0

@@ -28,7 +28,6 @@ def register_site(monkeypatch: pytest.MonkeyPatch, name: str, **facts: Any) -> S
         "date_order": "MDY",
         "languages": ("en",),
         "extract_article": _nothing,
-        "extract_listing": _nothing,
     }
     site = Site(name=name, **(defaults | facts))
     monkeypatch.setitem(sites.all_sites(), name, site)

@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from shared_files import real_pages
 
 from thinkscrape.extract import cnas
 from thinkscrape.items import RAW_FIELDS, SOURCES
+from thinkscrape.sites import get
+
+CNAS = get("cnas")
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLES = REPO / "data" / "samples" / "cnas"
@@ -209,8 +213,14 @@ def test_classify_is_none_for_pages_that_are_not_publications(url: str) -> None:
     ],
 )
 def test_listing_urls_and_their_page_numbers(url: str, page: int) -> None:
-    assert cnas.is_listing_url(url)
-    assert cnas.listing_page_number(url) == page
+    assert CNAS.listing_index(url) == "/" + urlsplit(url).path.strip("/").split("/")[0]
+    assert listing_page_number(url) == page
+
+
+def listing_page_number(url: str) -> int:
+    """N for a CNAS listing page /p{N}, 1 for the bare index."""
+    last = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
+    return int(last[1:]) if last[:1] == "p" and last[1:].isdigit() else 1
 
 
 @pytest.mark.parametrize(
@@ -224,7 +234,7 @@ def test_listing_urls_and_their_page_numbers(url: str, page: int) -> None:
     ],
 )
 def test_other_urls_are_not_listings(url: str) -> None:
-    assert not cnas.is_listing_url(url)
+    assert CNAS.listing_index(url) is None
 
 
 # --- article pages: the notes' skeleton (2.2) ---------------------------------------------
@@ -560,7 +570,7 @@ LISTING_URL = "https://cnas.org/articles-multimedia/p2?author=richard-fontaine&t
 
 
 def test_listing_page_cards_pagination_links_and_count() -> None:
-    got = cnas.extract_listing(LISTING_URL, LISTING)
+    got = CNAS.extract_listing(LISTING_URL, LISTING)
     assert got == {
         "cards": [
             {
@@ -613,7 +623,7 @@ def test_listing_card_with_type_outlet_and_unpadded_date() -> None:
     <a class="sans-serif fz16 bold margin-top-half-em" href="https://www.cnas.org/publications/reports/crossed-wires">Crossed Wires</a>
     <p>By Kristine Lee, Daniel Kliman &amp; Joshua Fitt</p></li>
     </ul><p>Showing 1-20 of 31 Publications</p></div></body></html>"""  # noqa: E501
-    got = cnas.extract_listing("https://www.cnas.org/reports", html)
+    got = CNAS.extract_listing("https://www.cnas.org/reports", html)
     assert got["cards"] == [
         {
             "url": "https://www.cnas.org/publications/commentary/defense-strategy-for-a-post-"
@@ -644,7 +654,7 @@ def test_block_page_listing_is_empty() -> None:
     html = (real_pages() / "aei.org" / "cloudflare-challenge-articles-listing.html").read_text(
         encoding="utf-8"
     )
-    assert cnas.extract_listing("https://www.cnas.org/reports", html) == {
+    assert CNAS.extract_listing("https://www.cnas.org/reports", html) == {
         "cards": [],
         "pagination": [],
         "publication_links": [],
@@ -681,7 +691,7 @@ def test_card_date_slot_holding_a_non_date_is_the_date_not_the_outlet() -> None:
     <li><ul><li>Commentary</li><li>Forthcoming</li></ul>
     <a class="sans-serif fz16 bold margin-top-half-em" href="/publications/commentary/notes">Notes</a>
     <p>By Van Jackson</p></li></ul></div></body></html>"""  # noqa: E501
-    [card] = cnas.extract_listing("https://www.cnas.org/articles-multimedia", html)["cards"]
+    [card] = CNAS.extract_listing("https://www.cnas.org/articles-multimedia", html)["cards"]
     assert (card["type"], card["outlet"], card["date_raw"]) == ("Commentary", None, "Forthcoming")
 
 
@@ -710,11 +720,11 @@ def _listing_pages(index: str) -> list[dict]:
     queue = [f"https://www.cnas.org/{index}"]
     while queue and len(pages) < 50:  # bounded: the mirror has a handful of pages
         url = queue.pop(0)
-        number = cnas.listing_page_number(url)
+        number = listing_page_number(url)
         if number in pages:
             continue
         folder = SAMPLES / index / (f"p{number}" if number > 1 else "")
-        pages[number] = cnas.extract_listing(url, (folder / "index.html").read_text("utf-8"))
+        pages[number] = CNAS.extract_listing(url, (folder / "index.html").read_text("utf-8"))
         queue.extend(pages[number]["pagination"])
     return [pages[n] for n in sorted(pages)]
 

@@ -14,6 +14,9 @@ import pytest
 
 from thinkscrape.extract import cnas, generic
 from thinkscrape.extract.common import without_control_characters
+from thinkscrape.sites import get
+
+CNAS = get("cnas")
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples" / "cnas"
 # ESC, BEL, backspace, DEL, NUL-free C1 CSI and NEL: what a page uses to clear a terminal,
@@ -66,8 +69,8 @@ def test_article_fields_hold_no_control_characters(path: str) -> None:
 @pytest.mark.parametrize("path", LISTINGS)
 def test_listing_cards_hold_no_control_characters(path: str) -> None:
     url = f"https://www.cnas.org/{path}"
-    clean = cnas.extract_listing(url, page(path))
-    dirty = cnas.extract_listing(url, poisoned(page(path)))
+    clean = CNAS.extract_listing(url, page(path))
+    dirty = CNAS.extract_listing(url, poisoned(page(path)))
     assert clean["cards"]
     assert [s for s in strings(dirty) if CONTROL_RE.search(s)] == []
     assert dirty == clean

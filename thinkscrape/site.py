@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from thinkscrape.normalize.links import domains_of_hosts
+from thinkscrape.pages.listing import ListingPage
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,10 @@ class Listing:
 
     path: str
     pages: str = ""
+
+
+# The later pages of a WordPress listing with pretty permalinks: /articles/page/2/
+WORDPRESS_PAGES = r"/page/\d+"
 
 
 @dataclass(frozen=True)
@@ -84,9 +89,8 @@ class Site:
     discovery: tuple[Discovery, ...]  # where a crawl starts
     date_order: str  # how the site writes numeric dates: "MDY", "DMY", ...
     languages: tuple[str, ...]  # the languages of its dates
-    # (url, html) -> the raw half of a publication / a listing page's cards and links
+    # (url, html) -> the raw half of a publication
     extract_article: Callable[[str, str], dict[str, Any]]
-    extract_listing: Callable[[str, str], dict[str, Any]]
     # share of stored publications that must have each field (checked after each crawl)
     coverage_floors: Mapping[str, float] = field(default_factory=dict)
     unsigned_types: tuple[str, ...] = ()  # types often published without a byline
@@ -94,6 +98,12 @@ class Site:
     # byline words that name no person on this site (its own name, a desk, a newsletter)
     not_names: tuple[str, ...] = ()
     checks: Checks | None = None
+    # reads the site's listing pages: the general page, or the site's subclass of it
+    listing_page: type[ListingPage] = ListingPage
+
+    def extract_listing(self, url: str, html: str) -> dict[str, Any]:
+        """A listing page's cards, pagination, publication links and "Showing X-Y of N"."""
+        return self.listing_page(self, url, html).to_dict()
 
     @property
     def own_domains(self) -> tuple[str, ...]:

@@ -64,11 +64,6 @@ _PUBLICATION_PATH_RE = re.compile(
 # and, for newer CNAS Insights, in a section of their own.
 _SERIES_PREFIXES = (("sharper", "Sharper"), ("cnas-insights", "CNAS Insights"))
 
-LISTING_SECTIONS = ("reports", "articles-multimedia", "press")
-_LISTING_PATH_RE = re.compile(
-    r"^/(?P<section>" + "|".join(LISTING_SECTIONS) + r")(?:/p(?P<page>\d+))?/?$"
-)
-
 
 def _origin(url: str) -> str | None:
     parts = urlsplit(url)
@@ -138,28 +133,6 @@ def classify(url: str, mirror_origin: str | None = None) -> tuple[str, str | Non
     return _SECTION_TYPES[section], series
 
 
-def is_listing_url(url: str, mirror_origin: str | None = None) -> bool:
-    """Whether this is a listing index (/reports, /articles-multimedia, /press) or one of its
-    /p{N} pages, filters in the query string or not."""
-    parts = urlsplit(url)
-    if canonical_url(url, mirror_origin) is None:
-        return False
-    return _LISTING_PATH_RE.match(parts.path or "/") is not None
-
-
-def listing_page_number(url: str) -> int:
-    """The page number of a listing URL: N for /p{N}, 1 for the bare index."""
-    match = _LISTING_PATH_RE.match(urlsplit(url).path or "/")
-    if match and match["page"] is not None:
-        return int(match["page"])
-    return 1
-
-
-def _listing_section(url: str) -> str | None:
-    match = _LISTING_PATH_RE.match(urlsplit(url).path or "/")
-    return match["section"] if match else None
-
-
 # --- page text patterns -----------------------------------------------------------------
 
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
@@ -177,34 +150,8 @@ _POINTER_RE = re.compile(
     r"|(?:Listen to|View|Watch) the full)\b",
     re.IGNORECASE,
 )
-_SHOWING_RE = re.compile(r"Showing\s+(\d+)\s*[-–—]\s*(\d+)\s+of\s+(\d+)", re.IGNORECASE)
 _TITLE_SUFFIX_RE = re.compile(
     r"(?:^|\s+)[|–-]\s*(?:CNAS|Center for a New American Security)(?:\s+\([A-Za-z-]+\))?$"
-)
-
-# Type labels as cards show them ("Reports", "Commentary", "Video", ...), lower case.
-CARD_TYPE_LABELS = frozenset(
-    {
-        "report",
-        "reports",
-        "commentary",
-        "podcast",
-        "podcasts",
-        "video",
-        "videos",
-        "transcript",
-        "transcripts",
-        "congressional testimony",
-        "testimony",
-        "blog",
-        "blog post",
-        "press release",
-        "press releases",
-        "in the news",
-        "cnas insights",
-        "article",
-        "articles",
-    }
 )
 
 # Any element that is or sits inside the related list ("More from CNAS").
@@ -676,179 +623,4 @@ def extract_article(url: str, html: str) -> dict[str, Any]:
         pdf_href=pdf_href,
         sources=sources,
     )
-    return result
-
-
-# --- listing pages ----------------------------------------------------------------------
-
-
-def _publication_url(href: str | None, page_url: str) -> str | None:
-    if not href:
-        return None
-    canonical = canonical_url(urljoin(page_url, href.strip()))
-    if canonical is None or classify(canonical) is None:
-        return None
-    return canonical
-
-
-def _title_links(sel: Selector, page_url: str) -> list[Selector]:
-    """The title link of each card: ``a.sans-serif.fz16.bold.margin-top-half-em``, else every
-    link to a publication inside the page's content, outside header, nav and footer."""
-    links = [
-        a
-        for a in sel.xpath(
-            f"//a[@href and {has_class('fz16')} and {has_class('margin-top-half-em')}]"
-        )
-        if _publication_url(a.attrib["href"], page_url)
-    ]
-    if links:
-        return links
-    scope = sel.xpath('//*[@id="content"] | //main')
-    scope = scope[0] if scope else sel
-    return [
-        a
-        for a in scope.xpath(
-            ".//a[@href][not(ancestor::nav or ancestor::footer or ancestor::header)]"
-        )
-        if _publication_url(a.attrib["href"], page_url) and node_text(a)
-    ]
-
-
-_CARD_CEILING_TAGS = frozenset({"ul", "ol", "main", "body", "html", "nav", "header", "footer"})
-
-
-def _card_root(link: Selector, title_elements: set[Any]) -> Any:
-    """The largest ancestor of a title link that holds no other card's title link."""
-    card = link.root
-    for ancestor in link.root.iterancestors():
-        # never past the list holding the cards or the page's own title
-        if ancestor.tag in _CARD_CEILING_TAGS or ancestor.get("id") in ("content", "mainbar"):
-            break
-        if any(True for _ in ancestor.iter("h1")):
-            break
-        others = {el for el in ancestor.iter("a") if el in title_elements and el is not link.root}
-        if others:
-            break
-        card = ancestor
-    return card
-
-
-def _card_lines(card: Selector) -> list[tuple[Selector, str]]:
-    """(element, text) for each element of the card with text of its own, outermost first."""
-    lines: list[tuple[Selector, str]] = []
-    taken: list[Any] = []
-    for node in card.xpath(
-        # own text that is more than a list dash or bullet ("-" before each card, notes 2.3)
-        "descendant-or-self::*[not(self::script or self::style)"
-        " and text()[normalize-space(translate(., '-–—•·|', ''))]]"
-    ):
-        if any(ancestor in taken for ancestor in node.root.iterancestors()):
-            continue
-        taken.append(node.root)
-        text = node_text(node)
-        if text:
-            lines.append((node, text))
-    return lines
-
-
-def _read_card(link: Selector, card_root: Any, page_url: str) -> dict[str, Any]:
-    card = Selector(root=card_root)
-    url = _publication_url(link.attrib["href"], page_url)
-    title = node_text(link) or None
-    fields: dict[str, Any] = {
-        "url": url,
-        "title": title,
-        "type": None,
-        "outlet": None,
-        "date_raw": None,
-        "byline_raw": None,
-        "summary": None,
-    }
-    before_title = True
-    tags: list[str] = []  # lines between the type label and the title: outlet, date
-    for node, text in _card_lines(card):
-        is_title = node.root is link.root or any(
-            ancestor is link.root for ancestor in node.root.iterancestors()
-        )
-        if is_title or (title and text == title):
-            before_title = False
-            continue
-        if fields["date_raw"] is None and DATE_RE.match(text):
-            fields["date_raw"] = text
-        elif fields["byline_raw"] is None and BYLINE_RE.match(text):
-            fields["byline_raw"] = text
-        elif fields["type"] is None and text.lower() in CARD_TYPE_LABELS:
-            fields["type"] = text
-        elif before_title and fields["date_raw"] is None:
-            # programme labels (links to /research/, "A / B" lists) come first on newer
-            # cards and are neither outlet nor date
-            research = node.xpath("descendant-or-self::a[contains(@href, '/research/')]")
-            if not research and " / " not in text:
-                tags.append(text)
-        elif (
-            not before_title
-            and fields["summary"] is None
-            and not text.lower().startswith(("read more", "continue reading"))
-        ):
-            fields["summary"] = text
-    # Cards list type, outlet (if any), then date. The outlet is the tag after the type; a
-    # date slot holding a non-date ("Forthcoming") still closes the group after a type.
-    if fields["date_raw"] is None and fields["type"] is not None and tags:
-        fields["date_raw"] = tags.pop()
-    fields["outlet"] = tags[0] if tags else None
-    return fields
-
-
-def extract_listing(url: str, html: str) -> dict[str, Any]:
-    """Cards, pagination links, every publication link and the "Showing X-Y of N" header of
-    a listing page (/reports, /articles-multimedia, /press and their /p{N} pages)."""
-    result: dict[str, Any] = {
-        "cards": [],
-        "pagination": [],
-        "publication_links": [],
-        "showing": None,
-    }
-    if not html or block_page_reason(html):
-        return result
-    sel, truncation = parse_html(html)
-    if truncation:
-        result[PARSE_TRUNCATED] = truncation
-
-    links = _title_links(sel, url)
-    title_elements = {a.root for a in links}
-    seen_cards: set[str] = set()
-    for link in links:
-        card = _read_card(link, _card_root(link, title_elements), url)
-        if card["url"] in seen_cards:
-            continue
-        seen_cards.add(card["url"])
-        result["cards"].append(card)
-
-    for a in sel.xpath("//a[@href]"):
-        canonical = _publication_url(a.attrib["href"], url)
-        if canonical and canonical not in result["publication_links"]:
-            result["publication_links"].append(canonical)
-
-    section = _listing_section(url)
-    pager = (
-        "ancestor::*[contains(translate(@class, 'PAGINATOR', 'paginator'), 'paginat')"
-        " or contains(translate(@class, 'PAGER', 'pager'), 'pager')]"
-    )
-    for a in sel.xpath("//a[@href]"):
-        href = a.attrib["href"].strip()
-        if not href or href.startswith(("#", "javascript:")):
-            continue
-        absolute = urljoin(url, href)
-        if not is_listing_url(absolute):
-            continue
-        in_pager = bool(a.xpath(pager))
-        numbered = _LISTING_PATH_RE.match(urlsplit(absolute).path)["page"] is not None
-        same_index = _listing_section(absolute) == section
-        if (in_pager or numbered) and same_index and absolute not in result["pagination"]:
-            result["pagination"].append(absolute)
-
-    showing = _SHOWING_RE.search(node_text(sel.xpath("//body")) or "")
-    if showing:
-        first, last, total = (int(n) for n in showing.groups())
-        result["showing"] = {"first": first, "last": last, "total": total}
     return result

@@ -6,12 +6,50 @@ read, never followed further ("More from CNAS" cards would lead the crawl across
 
 from __future__ import annotations
 
+import re
+
+from parsel import Selector
+
 from thinkscrape.extract import cnas
+from thinkscrape.pages.listing import ListingPage
 from thinkscrape.site import Checks, Listing, Site, TypeRule
 
 # A slug as Craft writes it: lower-case words, digits and, on some older pages, dots.
 _SLUG = r"[A-Za-z0-9][A-Za-z0-9._~%-]*"
 _SLUG_TAIL = r"(?:-[A-Za-z0-9._~%-]*)?"
+
+
+class CnasListingPage(ListingPage):
+    """Craft's listing cards: type label, outlet, date, title link, excerpt, "By" line."""
+
+    title_links = (
+        "//a[@href and contains(concat(' ', normalize-space(@class), ' '), ' fz16 ')"
+        " and contains(concat(' ', normalize-space(@class), ' '), ' margin-top-half-em ')]"
+    )
+    card_ceiling_ids = frozenset({"content", "mainbar"})
+    # "January 6, 2019" on cards, "December 2023" in Sharper
+    date_line = re.compile(
+        r"^(?:January|February|March|April|May|June|July|August|September|October|November"
+        r"|December)\.?\s+(?:\d{1,2},?\s+)?\d{4}$",
+        re.IGNORECASE,
+    )
+    byline_line = re.compile(r"^(?:By|Testimony by|Featuring)\b", re.IGNORECASE)
+    # as cards show them ("Reports", "Commentary", "Video", ...), lower case
+    type_labels = frozenset(
+        {
+            *("report", "reports", "commentary", "podcast", "podcasts", "video", "videos"),
+            *("transcript", "transcripts", "congressional testimony", "testimony", "blog"),
+            *("blog post", "press release", "press releases", "in the news", "cnas insights"),
+            *("article", "articles"),
+        }
+    )
+
+    def is_tag_line(self, node: Selector, text: str) -> bool:
+        # Programme labels (links to /research/, "A / B" lists) come first on newer cards
+        # and are neither outlet nor date.
+        research = node.xpath("descendant-or-self::a[contains(@href, '/research/')]")
+        return not research and " / " not in text
+
 
 SITE = Site(
     name="cnas",
@@ -47,7 +85,6 @@ SITE = Site(
     date_order="MDY",
     languages=("en",),
     extract_article=cnas.extract_article,
-    extract_listing=cnas.extract_listing,
     coverage_floors={
         "title": 1.0,
         "published": 0.99,
@@ -67,4 +104,5 @@ SITE = Site(
         listing_requests=10,
         article="/publications/commentary/north-korea-and-the-blink-of-war",
     ),
+    listing_page=CnasListingPage,
 )
