@@ -24,7 +24,7 @@ from typing import Any
 import click
 import sqlite_utils
 
-from thinkscrape import export, outfile, query
+from thinkscrape import export, extract_command, outfile, query
 from thinkscrape.archive import history
 from thinkscrape.archive.lock import ArchiveLocked
 from thinkscrape.archive.schema import ArchiveError, needs_immutable
@@ -848,3 +848,34 @@ def browse(db_path: Path, host: str, port: int) -> None:
 
 # `thinkscrape crawl NAME`: the locked, exit-coded crawl for cron (see thinkscrape.runner)
 cli.add_command(unattended_crawl_command, name="crawl")
+
+
+# --- reading one page -------------------------------------------------------------------
+
+
+class BadPage(click.ClickException):
+    """A page ``thinkscrape extract`` cannot read, in one line, with its exit code."""
+
+    exit_code = extract_command.EXIT_BAD_INPUT
+
+
+@cli.command("extract")
+@click.argument("page", type=click.Path(path_type=Path))
+@click.option("--url", required=True, help="The page's URL (the record's URL in a WARC file).")
+@click.option("--site", "site_name", help="The site whose rules read it (default: by URL host).")
+def extract_page(page: Path, url: str, site_name: str | None) -> None:
+    """Print as JSON what the archive would store for one saved page: an HTML file, or the
+    response record for URL in a .warc/.warc.gz file. Reads the local file only.
+
+    Exit codes: 0 read, 1 read but not archived (no title), 2 bad input.
+    """
+    try:
+        site = extract_command.site_for(url, site_name)
+        saved = extract_command.read_page(page, url, site)
+    except extract_command.BadInput as error:
+        raise BadPage(str(error)) from None
+    stored, dropped = extract_command.extract(saved, url, site)
+    click.echo(json.dumps(stored, ensure_ascii=False, indent=2))
+    if dropped:
+        click.echo(f"not archived: {dropped}", err=True)
+        sys.exit(extract_command.EXIT_DROPPED)
