@@ -139,11 +139,9 @@ def test_the_components_are_what_extraction_and_normalisation_give() -> None:
 
     raw["listing"] = {**listing["cards"][0], "listing_url": "https://www.cnas.org/reports"}
     reference = datetime(2026, 1, 1, tzinfo=UTC)
-    people = stages.normalize_people(raw)
-    links = stages.normalize_links(raw, site_domains=site.own_domains)
+    normalised = stages.normalize_all(raw, site=site, reference=reference)
+    people, links = normalised["people"], normalised["links"]
     assert people.fields["authors"] and links.fields["links"]
     assert all(set(author) == _keys(Author) for author in people.fields["authors"])
     assert all(set(link) == _keys(Link) for link in links.fields["links"])
-    assert stages.normalize_dates(
-        raw, reference=reference, date_order=site.date_order, languages=site.languages
-    ).fields["published"]
+    assert normalised["dates"].fields["published"]

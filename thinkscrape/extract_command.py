@@ -62,7 +62,6 @@ def generic_site(url: str) -> Site:
         date_order="DMY",
         languages=("en",),
         extract_article=generic_raw_half,
-        extract_listing=lambda url, html: {},
     )
 
 
@@ -166,7 +165,8 @@ def extract(page: SavedPage, url: str, site: Site) -> tuple[dict[str, Any], str 
     fields = site.extract_article(canonical, page.html)
     fields.pop(PARSE_TRUNCATED, None)
     publication = Publication(**fields, fetched_at=page.fetched_at)
-    for result in _normalised(publication, site).values():
+    reference = stages.reference_time(publication.fetched_at)
+    for result in stages.normalize_all(publication.raw(), site=site, reference=reference).values():
         stages.apply(publication, result)
 
     stored: dict[str, Any] = {"url": publication.url, "site": publication.site}
@@ -181,15 +181,3 @@ def extract(page: SavedPage, url: str, site: Site) -> tuple[dict[str, Any], str 
     stored["sources"] = publication.sources
     dropped = None if (publication.title or "").strip() else "no title on the page"
     return stored, dropped
-
-
-def _normalised(publication: Publication, site: Site) -> dict[str, stages.StageResult]:
-    raw = publication.raw()
-    reference = stages.reference_time(publication.fetched_at)
-    return {
-        "dates": stages.normalize_dates(
-            raw, reference=reference, date_order=site.date_order, languages=site.languages
-        ),
-        "people": stages.normalize_people(raw),
-        "links": stages.normalize_links(raw, site_domains=site.own_domains),
-    }
