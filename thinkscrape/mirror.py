@@ -2,9 +2,14 @@
 
 A mirror folder holds one file per URL path, the way a static-site generator writes it:
 ``/reports`` is ``reports/index.html``, ``/articles-multimedia/p2/`` is
-``articles-multimedia/p2/index.html`` and ``/robots.txt`` is ``robots.txt``. The query string
-is ignored, so ``/reports?area=defense`` is answered with the unfiltered ``/reports`` page,
-and a tracking parameter never turns a known page into a 404.
+``articles-multimedia/p2/index.html`` and ``/robots.txt`` is ``robots.txt``.
+
+A query string that changes the page has a file of its own beside the path's, named with
+``@`` and the query as wget names pages for Windows (``--restrict-file-names=windows``):
+``/reports?page=2`` is ``reports/index.html@page=2`` and ``/sitemap.xml?page=1`` is
+``sitemap.xml@page=1`` (``mirror_file_name`` gives the name). Any other query is ignored:
+``/reports?area=defense`` is answered with the unfiltered ``/reports`` page, and a tracking
+parameter never turns a known page into a 404 (``/reports?page=2&utm_source=x`` is page 2).
 
 Used by the tests (a session fixture), the benchmarks and ``thinkscrape demo``::
 
@@ -27,26 +32,55 @@ HTML_CONTENT_TYPE = "text/html; charset=utf-8"
 def resolve_mirror_path(root: Path, url_path: str) -> Path | None:
     """The file that answers ``url_path`` in the mirror at ``root``, or None (a 404).
 
-    A path names either a file (``/robots.txt``) or a folder holding ``index.html``.
-    Paths that would climb out of ``root`` (``..``) resolve to None.
+    A path names either a file (``/robots.txt``) or a folder holding ``index.html``; a
+    query with a file of its own beside it (the whole query, else one of its parameters)
+    picks that file. Paths that would climb out of ``root`` (``..``) resolve to None.
     """
-    path = unquote(urlsplit(url_path).path)
+    parts_of_url = urlsplit(url_path)
+    path = unquote(parts_of_url.path)
     parts = [part for part in path.split("/") if part]
     if any(part in (".", "..") or "\\" in part or "\x00" in part for part in parts):
         return None
     candidate = root.joinpath(*parts)
-    if candidate.is_file():
-        return candidate
-    index = candidate / "index.html"
-    if index.is_file():
-        return index
+    for found in (candidate, candidate / "index.html"):
+        if found.is_file():
+            return _query_file(found, parts_of_url.query) or found
     return None
 
 
+def _query_file(path_file: Path, query: str) -> Path | None:
+    """The file of ``path_file``'s page for this query, if the mirror holds one."""
+    if not query:
+        return None
+    parameters = [p for p in query.split("&") if p]
+    for option in (query, *parameters):
+        name = f"{path_file.name}@{unquote(option)}"
+        if "/" in name or "\\" in name or "\x00" in name:
+            continue
+        found = path_file.with_name(name)
+        if found.is_file():
+            return found
+    return None
+
+
+def mirror_file_name(url_path: str) -> str:
+    """The file, relative to a mirror folder, that holds the page at ``url_path``:
+    ``reports/index.html`` for ``/reports``, ``reports/index.html@page=2`` for
+    ``/reports?page=2``, ``sitemap.xml@page=1`` for ``/sitemap.xml?page=1``. A last path
+    segment with a dot in it names a file, any other a folder."""
+    parts = urlsplit(url_path)
+    segments = [s for s in unquote(parts.path).split("/") if s]
+    if not segments or "." not in segments[-1] or parts.path.endswith("/"):
+        segments.append("index.html")
+    name = "/".join(segments)
+    return f"{name}@{unquote(parts.query)}" if parts.query else name
+
+
 def _content_type(path: Path) -> str:
-    if path.suffix in (".html", ".htm"):
+    name = path.name.split("@", 1)[0]  # a query's page has the type of its path's file
+    if name.endswith((".html", ".htm")):
         return HTML_CONTENT_TYPE
-    guessed, _ = mimetypes.guess_type(path.name)
+    guessed, _ = mimetypes.guess_type(name)
     if guessed is None:
         return "application/octet-stream"
     if guessed.startswith("text/"):
