@@ -30,9 +30,9 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from thinkscrape import query
+from thinkscrape.archive import query
+from thinkscrape.archive.export import write_csv
 from thinkscrape.archive.schema import open_db
-from thinkscrape.export import write_csv
 from thinkscrape.items import PUBLICATION_TYPES
 
 PUBLICATIONS = 100_000

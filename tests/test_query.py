@@ -18,7 +18,7 @@ import pytest
 from builders import CNAS, person
 from builders import publication as _publication
 
-from thinkscrape import export, query
+from thinkscrape.archive import export, query
 from thinkscrape.archive.schema import open_db
 from thinkscrape.archive.store import Archive
 from thinkscrape.items import Publication

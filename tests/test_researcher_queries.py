@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from builders import CNAS, person, publication
 
-from thinkscrape import query
+from thinkscrape.archive import query
 from thinkscrape.archive.schema import open_db
 from thinkscrape.archive.store import Archive
 

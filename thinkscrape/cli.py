@@ -1,6 +1,6 @@
 """The ``thinkscrape`` command: try the crawler on a bundled sample and query the archive.
 
-Every subcommand is a thin layer over `thinkscrape.query`; errors reach the user as
+Every subcommand is a thin layer over `thinkscrape.archive.query`; errors reach the user as
 messages, never tracebacks. The database option also reads ``THINKSCRAPE_DB``, the same
 name as the Scrapy setting, so one export serves both.
 """
@@ -24,8 +24,8 @@ from typing import Any
 import click
 import sqlite_utils
 
-from thinkscrape import export, extract_command, outfile, query
-from thinkscrape.archive import history
+from thinkscrape import extract_command, outfile
+from thinkscrape.archive import export, history, query
 from thinkscrape.archive.lock import ArchiveLocked
 from thinkscrape.archive.schema import ArchiveError, needs_immutable
 from thinkscrape.extensions import progress

@@ -8,7 +8,10 @@ reasons, and the holes it left. ``thinkscrape crawls`` prints these.
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 import sqlite_utils
@@ -145,3 +148,18 @@ def previous_crawl(
         "finish_reason": rows[0]["finish_reason"],
         "stats": json.loads(rows[0]["stats"] or "{}"),
     }
+
+
+def last_crawl_stats(db_path: str | os.PathLike[str], spider: str) -> dict[str, Any] | None:
+    """The stats of the latest crawl of ``spider`` in the archive file at ``db_path``, read
+    without writing; None when there is no such file, crawl or stats."""
+    if not Path(db_path).exists():
+        return None
+    connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
+    try:
+        row = connection.execute(
+            "SELECT stats FROM crawls WHERE spider = ? ORDER BY id DESC LIMIT 1", [spider]
+        ).fetchone()
+    finally:
+        connection.close()
+    return json.loads(row[0]) if row and row[0] else None

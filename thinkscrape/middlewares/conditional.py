@@ -8,11 +8,12 @@ Modified`` answer means nothing to re-extract: the request ends with ``NotModifi
 errback.
 
 Validators live in the archive's ``http_validators`` table (url, etag, last_modified, status,
-checked). They are read once when the spider opens and written once when it closes, after
-the archive pipeline has closed, so this middleware never competes with the pipeline for the
-database's write lock. Only responses whose item was stored (Scrapy's ``item_scraped``)
-record validators: a page whose extraction failed is fetched in full next time, and listing
-pages, which produce no item, are always fetched in full so new publications are seen.
+checked; read and written by ``archive/validators.py``). They are read once when the spider
+opens and written once when it closes, after the archive pipeline has closed, so this
+middleware never competes with the pipeline for the database's write lock. Only responses
+whose item was stored (Scrapy's ``item_scraped``) record validators: a page whose extraction
+failed is fetched in full next time, and listing pages, which produce no item, are always
+fetched in full so new publications are seen.
 
 Keys are the site's own URL as requested (``spider.site_url_of``), so a crawl of a local
 mirror on a different port each run still finds them. ``-a refresh=1`` sends no validators
@@ -34,8 +35,6 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response
 
 logger = logging.getLogger(__name__)
-
-TABLE = "http_validators"
 
 
 class NotModified(IgnoreRequest):
@@ -149,25 +148,22 @@ class ConditionalRequestMiddleware:
     def _load(self) -> dict[str, dict[str, Any]]:
         if self.db_path == ":memory:" or not Path(self.db_path).exists():
             return {}  # a first crawl: nothing to validate yet
-        from thinkscrape.archive.schema import ArchiveError, open_db
+        from thinkscrape.archive import validators
+        from thinkscrape.archive.schema import ArchiveError
 
         try:
-            db = open_db(self.db_path)
+            return validators.read_all(self.db_path)
         except ArchiveError:
             return {}  # the archive pipeline stops this crawl and says why
-        try:
-            return {row["url"]: row for row in db[TABLE].rows}
-        finally:
-            db.close()
 
     def _save(self, rows: list[dict[str, Any]]) -> None:
         if self.db_path == ":memory:":
             return
-        from thinkscrape.archive.schema import ArchiveError, opened, write_transaction
+        from thinkscrape.archive import validators
+        from thinkscrape.archive.schema import ArchiveError
 
         try:
-            with opened(self.db_path) as db, write_transaction(db):
-                db[TABLE].upsert_all(rows, pk="url")
+            validators.save(self.db_path, rows)
         except (ArchiveError, sqlite3.Error) as error:
             # Losing validators only costs full downloads next time; say so and carry on.
             self.stats.inc_value("thinkscrape/conditional/save_failed")

@@ -25,17 +25,15 @@ no writer running unlocked.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
-import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Iterable, Mapping
-from pathlib import Path
 from typing import Any
 
+from thinkscrape.archive import history
 from thinkscrape.archive.lock import ArchiveLocked, WriterLock
 from thinkscrape.archive.schema import open_db
 from thinkscrape.pipelines.archive import ARCHIVE_LOCKED
@@ -104,7 +102,7 @@ def reextract(
         raise ReextractError(
             f"replay crawl failed (exit {done.returncode}):\n{done.stderr[-4000:]}"
         )
-    stats = _last_crawl_stats(db_path, spider_name)
+    stats = history.last_crawl_stats(db_path, spider_name)
     if stats is None:
         raise ReextractError(f"replay crawl left no crawl record:\n{done.stderr[-4000:]}")
     pages = int(stats.get("thinkscrape/replay/responses", 0))
@@ -179,16 +177,3 @@ def _run_child(
         )
     finally:
         os.close(terminal)
-
-
-def _last_crawl_stats(db_path: str | os.PathLike[str], spider_name: str) -> dict[str, Any] | None:
-    if not Path(db_path).exists():
-        return None
-    connection = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)
-    try:
-        row = connection.execute(
-            "SELECT stats FROM crawls WHERE spider = ? ORDER BY id DESC LIMIT 1", [spider_name]
-        ).fetchone()
-    finally:
-        connection.close()
-    return json.loads(row[0]) if row and row[0] else None

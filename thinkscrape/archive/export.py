@@ -19,7 +19,7 @@ from typing import IO, Any
 
 import sqlite_utils
 
-from thinkscrape.query import FLAT_VIEW, QueryError
+from thinkscrape.archive.query import FLAT_VIEW, QueryError
 
 # The flat view's columns: what an export holds unless told otherwise.
 DEFAULT_COLUMNS = (
