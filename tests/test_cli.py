@@ -18,10 +18,13 @@ import pytest
 from builders import CNAS, publication
 from click.testing import CliRunner
 
+from tests.registered import register_site
 from thinkscrape import cli as cli_module
 from thinkscrape.archive.schema import open_db
 from thinkscrape.archive.store import Archive
 from thinkscrape.cli import cli
+from thinkscrape.items import Publication
+from thinkscrape.site import TypeRule
 
 COLONEL = publication(
     "/publications/commentary/if-you-want-peace-prepare-for-nuclear-war",
@@ -521,3 +524,51 @@ def test_demo_prints_no_control_characters_from_the_archive(tmp_path: Path) -> N
     assert result.exit_code == 0, result.output
     assert CONTROLS.findall(result.output.replace("\n", "")) == [], result.output
     assert any(line.split() == ["notes]0;owned", "1"] for line in result.output.splitlines())
+
+
+# --- types and sites come from the registry and the archive --------------------------------
+def store_elsewhere(archive: Path, site: str, type_: str) -> None:
+    """A publication of another think tank in the archive (title and body invented)."""
+    db = open_db(archive)
+    store = Archive(db, clock=lambda: "2026-11-02T02:00:00+00:00")
+    crawl_id = store.start_crawl(site, {}, started="2026-11-02T01:00:00+00:00")
+    store.store(
+        Publication(
+            url=f"https://www.{site}.org/briefs/china-and-the-sea",
+            site=site,
+            type=type_,
+            title="China and the Sea",
+            body="China's navy in the South China Sea.",
+            published="2019-05-03",
+            published_precision="day",
+        ),
+        crawl_id,
+    )
+    db.close()
+
+
+def test_search_type_accepts_the_types_a_registered_site_declares(archive, monkeypatch):
+    register_site(monkeypatch, "exemple", publications=(TypeRule(r"/briefs/.+", "policy-brief"),))
+    store_elsewhere(archive, "exemple", "policy-brief")
+    result = run("search", "china", "--type", "policy-brief", "--json", "--db", str(archive))
+    assert result.exit_code == 0, result.output
+    assert [row["site"] for row in json.loads(result.stdout)] == ["exemple"]
+
+
+def test_search_type_and_site_accept_what_the_archive_holds_of_a_site_no_longer_registered(
+    archive,
+):
+    store_elsewhere(archive, "gone", "policy-brief")
+    for option, value in (("--type", "policy-brief"), ("--site", "GONE")):
+        result = run("search", "china", option, value, "--json", "--db", str(archive))
+        assert result.exit_code == 0, result.output
+        assert [row["site"] for row in json.loads(result.stdout)] == ["gone"]
+
+
+def test_search_site_accepts_a_registered_site_with_nothing_archived_yet(archive, monkeypatch):
+    register_site(monkeypatch, "exemple")
+    result = run("search", "china", "--site", "exemple", "--db", str(archive))
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == "No matches."
+    unknown = run("search", "china", "--site", "brookings", "--db", str(archive))
+    assert "Error: Unknown site 'brookings'; choose one of: cnas, exemple." in unknown.output

@@ -24,13 +24,12 @@ from typing import Any
 import click
 import sqlite_utils
 
-from thinkscrape import extract_command, outfile
+from thinkscrape import extract_command, outfile, sites
 from thinkscrape.archive import export, history, query
 from thinkscrape.archive.lock import ArchiveLocked
 from thinkscrape.archive.schema import ArchiveError, needs_immutable
 from thinkscrape.extensions import progress
 from thinkscrape.extract.common import without_control_characters
-from thinkscrape.items import PUBLICATION_TYPES
 from thinkscrape.runner import EXIT_LOCKED, EXIT_NOT_STARTED, LOCKED_ADVICE
 from thinkscrape.runner import crawl_command as unattended_crawl_command
 
@@ -103,15 +102,6 @@ class PrintableStream:
 
     def writelines(self, lines: Iterable[str]) -> None:
         self.stream.writelines(map(printable, lines))
-
-
-def spider_names() -> list[str]:
-    """The project's spiders, as `scrapy list` shows them: the sites an archive can hold."""
-    from scrapy.spiderloader import SpiderLoader
-
-    from thinkscrape.runner import project_settings
-
-    return SpiderLoader.from_settings(project_settings({}, None)).list()
 
 
 @contextlib.contextmanager
@@ -513,11 +503,18 @@ MATCH_START, MATCH_END = "\ue000", "\ue001"
 
 @cli.command(context_settings={"ignore_unknown_options": True})
 @click.argument("words", metavar="[QUERY]...", nargs=-1)
-@click.option("--type", "type_", help=f"Only this type: {', '.join(PUBLICATION_TYPES)}.")
+@click.option(
+    "--type",
+    "type_",
+    help=f"Only this type: {', '.join(sites.publication_types())} (or another the archive holds).",
+)
 @click.option("--since", metavar="YYYY-MM-DD", help="Published on or after this day.")
 @click.option("--until", metavar="YYYY-MM-DD", help="Published on or before this day.")
 @click.option("--author", metavar="NAME", help="Only publications with this author (any part).")
-@click.option("--site", help="Only this site (spider name, any case), e.g. cnas.")
+@click.option(
+    "--site",
+    help=f"Only this site, any case: {', '.join(sites.names())} (or another the archive holds).",
+)
 @click.option(
     "--limit",
     default=20,
@@ -552,7 +549,7 @@ def search(
     db = open_archive(db_path)
     with user_errors():
         filters = {"type": type_, "since": since, "until": until, "author": author}
-        filters["site"] = query.check_site(site, spider_names()) if site else None
+        filters["site"] = query.check_site(site, query.known_sites(db)) if site else None
         text = " ".join(words) or None
         results = query.search(db, text, limit=limit, highlight=(MATCH_START, MATCH_END), **filters)
         total = len(results) if len(results) < limit else query.count(db, text, **filters)

@@ -18,9 +18,8 @@ from typing import Any
 
 import sqlite_utils
 
-from thinkscrape import search_syntax
+from thinkscrape import search_syntax, sites
 from thinkscrape.archive.schema import open_read_only
-from thinkscrape.items import PUBLICATION_TYPES
 
 # The view every flat export reads from (one row per publication; see archive/schema.py).
 FLAT_VIEW = "publications_flat"
@@ -72,10 +71,12 @@ def check_day(value: str | None, option: str = "date") -> str | None:
         raise QueryError(f"{option} must be a date written YYYY-MM-DD, got {value!r}.") from None
 
 
-def check_type(value: str | None) -> str | None:
-    if value is None or value in PUBLICATION_TYPES:
+def check_type(value: str | None, known: Iterable[str]) -> str | None:
+    """``value`` if it is one of the ``known`` publication types, else a QueryError."""
+    known = list(known)
+    if value is None or value in known:
         return value
-    raise QueryError(f"Unknown type {value!r}; choose one of: {', '.join(PUBLICATION_TYPES)}.")
+    raise QueryError(f"Unknown type {value!r}; choose one of: {', '.join(known)}.")
 
 
 def check_site(value: str | None, known: Iterable[str]) -> str | None:
@@ -105,6 +106,22 @@ def _parse_search(text: str, columns: Iterable[str]) -> search_syntax.Search:
 def _like_pattern(text: str) -> str:
     escaped = text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def known_types(db: sqlite_utils.Database) -> list[str]:
+    """The types the registered sites declare, then any other type the archive holds (a
+    site's no longer registered)."""
+    archived = [row["type"] for row in _rows(db, _DISTINCT.format(column="type"))]
+    return list(dict.fromkeys([*sites.publication_types(), *archived]))
+
+
+def known_sites(db: sqlite_utils.Database) -> list[str]:
+    """The registered sites' names, then any other site the archive holds."""
+    archived = [row["site"] for row in _rows(db, _DISTINCT.format(column="site"))]
+    return list(dict.fromkeys([*sites.names(), *archived]))
+
+
+_DISTINCT = "select distinct {column} from publications where {column} is not null order by 1"
 
 
 # --- search ---------------------------------------------------------------------------
@@ -162,7 +179,7 @@ def _matching(
             params["x"] = parsed.exclude
             conditions.append(f"p.id not in (select rowid from {fts} where {fts} match :x)")
     if type is not None:
-        params["type"] = check_type(type)
+        params["type"] = check_type(type, known_types(db))
         conditions.append("p.type = :type")
     if since is not None:
         params["since"] = check_day(since, "--since")
