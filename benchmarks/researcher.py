@@ -30,15 +30,17 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from thinkscrape import sites
 from thinkscrape.archive import query
 from thinkscrape.archive.export import write_csv
 from thinkscrape.archive.schema import open_db
-from thinkscrape.items import PUBLICATION_TYPES
 
 PUBLICATIONS = 100_000
 AUTHORS = 2_000
 SEED = 20261128
 TARGETS = {"search_median_ms": 50.0, "stats_s": 1.0, "export_rows_per_s": 50_000}
+# The archive is a CNAS-sized one of CNAS's publication types.
+TYPES = sites.get("cnas").types
 
 _PLACES = (
     "North Korea, South Korea, China, Taiwan, Japan, Russia, Ukraine, Iran, Israel, India, "
@@ -180,7 +182,7 @@ class TextMaker:
 def _publication_rows(n: int, rng: random.Random) -> Iterator[tuple]:
     text = TextMaker(rng)
     for i in range(1, n + 1):
-        type_ = rng.choice(PUBLICATION_TYPES)
+        type_ = rng.choice(TYPES)
         year = rng.randint(2008, 2026)
         published = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
         outlet = rng.choice(_OUTLETS) if type_ in ("commentary", "in-the-news") else None
@@ -274,7 +276,7 @@ def measure(path: Path) -> dict[str, Any]:
         "select id, published, type, site, title, outlet, url from publications"
         " where type = ? limit ?"
     )
-    types = [PUBLICATION_TYPES[i % len(PUBLICATION_TYPES)] for i in range(len(QUERIES))]
+    types = [TYPES[i % len(TYPES)] for i in range(len(QUERIES))]
     bare = [(lambda t=t: db.execute(bare_sql, [t, 20]).fetchall()) for t in types]
     hits = [len(call()) for call in searches]
     search_ms = _median_ms(searches)

@@ -14,7 +14,7 @@ import pytest
 import sqlite_utils
 from crawling import run_crawl
 
-from thinkscrape.items import PUBLICATION_TYPES
+from thinkscrape import sites
 
 CNAS = "https://www.cnas.org"
 
@@ -133,7 +133,7 @@ def test_series_are_recognised(db):
 
 def test_every_content_type_is_archived(db):
     types = {row["type"] for row in db.query("select distinct type from publications")}
-    assert types == set(PUBLICATION_TYPES)
+    assert types == set(sites.get("cnas").types)
 
 
 def test_urls_are_canonical_and_unique(db):

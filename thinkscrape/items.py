@@ -16,18 +16,6 @@ from typing import Annotated, Any, TypedDict
 # Where a value came from; stored in the `provenance` table.
 SOURCES = ("listing", "article_header", "meta", "json_ld", "body_sentence", "url")
 
-PUBLICATION_TYPES = (
-    "report",
-    "commentary",
-    "podcast",
-    "video",
-    "transcript",
-    "testimony",
-    "blog",
-    "press-release",
-    "in-the-news",
-)
-
 ROLES = ("author", "featured", "journalist")
 
 # What a feed export (``scrapy crawl cnas -O out.jsonl``) carries: the public fields, named as
