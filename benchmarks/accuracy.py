@@ -8,7 +8,7 @@ the same decoded pages in the same run:
 
 - ``thinkscrape``: the project's extraction as the archive would see it. A page of a host a
   spider declares goes through that site's extractor and the people normaliser; any other
-  through the generic structured-data layer (``thinkscrape.extract.generic``). The date is
+  through the general article page (``thinkscrape.pages.article``). The date is
   the project's date normaliser applied to the raw date text.
 - ``trafilatura`` (its metadata extraction), ``htmldate`` (date only) and ``newspaper4k``,
   each when installed (``pip install -e '.[eval]'``); a missing one is named, not fatal.
@@ -194,7 +194,7 @@ def _date_conventions(language: str | None) -> tuple[str, tuple[str, ...]]:
     """Date order and languages for a page that has no site file: its declared language
     (else every language the generic layer reads dates in), day-first unless it is
     American English."""
-    from thinkscrape.extract.generic import DATE_LANGUAGES
+    from thinkscrape.pages.visible import DATE_LANGUAGES
 
     code = (language or "").replace("_", "-").lower()
     primary = code.split("-")[0]
@@ -231,8 +231,8 @@ def warm_normalisers() -> None:
     """Load what the normalisers load once per process: dateparser's data for every language
     set the adapter may ask for, nameparser's vocabulary. A crawl pays this once, not per
     page. The strings parsed are none of a page's, so no page's answer is remembered."""
-    from thinkscrape.extract.generic import DATE_LANGUAGES
     from thinkscrape.normalize.people import clean_name
+    from thinkscrape.pages.visible import DATE_LANGUAGES
 
     sets = {DATE_LANGUAGES, *((language, "en") for language in DATE_LANGUAGES if language != "en")}
     for order, languages in [("MDY", ("en",)), ("DMY", ("en",)), *(("DMY", s) for s in sets)]:
@@ -241,8 +241,8 @@ def warm_normalisers() -> None:
 
 
 def thinkscrape_extractor(url: str, html: str) -> Extracted:
-    from thinkscrape.extract.generic import extract_metadata
     from thinkscrape.normalize.stages import normalize_people
+    from thinkscrape.pages.article import ArticlePage
 
     host = urlsplit(url).hostname or ""
     started = time.perf_counter()
@@ -251,7 +251,7 @@ def thinkscrape_extractor(url: str, html: str) -> Extracted:
         raw = site_extract(url, html)
         title, published, language = raw.get("title"), raw.get("published_raw"), "en"
     else:
-        found = extract_metadata(url, html)
+        found = ArticlePage(None, url, html).metadata()
         title, published, language = found["title"], found["published_raw"], found["language"]
         # The names go through the people normaliser as a site's contributors would.
         raw = {"contributors": [{"name": name} for name in found["authors"]]}

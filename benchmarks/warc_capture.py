@@ -201,7 +201,6 @@ def direct_reextract(db_path: Path, warc_dir: Path, base_url: str) -> dict[str, 
     from thinkscrape import sites
     from thinkscrape.archive.schema import open_db
     from thinkscrape.archive.store import Archive
-    from thinkscrape.extract import cnas
     from thinkscrape.items import Publication
     from thinkscrape.normalize.stages import normalize_all
     from thinkscrape.pipelines.dates import reference_time
@@ -214,7 +213,7 @@ def direct_reextract(db_path: Path, warc_dir: Path, base_url: str) -> dict[str, 
     crawl_id = archive.start_crawl("cnas", {"reextract": "direct"})
     listings, pages = [], {}
     for entry in index.entries():
-        url = cnas.canonical_url(entry.url, base_url)
+        url = CnasSpider.site.canonical_url(entry.url, base_url)
         if url is None or entry.status != 200:
             continue
         stored = WarcIndex.load(entry)
@@ -244,7 +243,7 @@ def direct_reextract(db_path: Path, warc_dir: Path, base_url: str) -> dict[str, 
         date = response.headers.get(b"Date")
         fetched_at = parsedate_to_datetime(date.decode()).isoformat(timespec="seconds")
         pub = Publication(
-            **cnas.extract_article(url, response.text),
+            **CnasSpider.site.extract_article(url, response.text),
             listing=cards.get(url),
             fetched_at=fetched_at,
             status=entry.status,

@@ -11,10 +11,6 @@ from thinkscrape import sites
 from thinkscrape.site import Site
 
 
-def _nothing(url: str, html: str) -> dict[str, Any]:
-    return {}
-
-
 def register_site(monkeypatch: pytest.MonkeyPatch, name: str, **facts: Any) -> Site:
     """A site called ``name`` (home ``https://www.<name>.org`` unless given) known to the
     registry until the test ends."""
@@ -27,7 +23,6 @@ def register_site(monkeypatch: pytest.MonkeyPatch, name: str, **facts: Any) -> S
         "discovery": (),
         "date_order": "MDY",
         "languages": ("en",),
-        "extract_article": _nothing,
     }
     site = Site(name=name, **(defaults | facts))
     monkeypatch.setitem(sites.all_sites(), name, site)

@@ -99,14 +99,14 @@ def test_scores_a_small_eval_folder_with_the_project_extractor(
 
 
 def test_a_page_of_a_host_a_spider_declares_goes_through_that_sites_extractor() -> None:
-    from thinkscrape.extract import cnas
+    from thinkscrape.sites import get
 
     path = "publications/cnas-insights/cnas-insights-sovereign-ais-second-wave-is-coming-into-view"
     html = (Path(__file__).parent.parent / "data/samples/cnas" / path / "index.html").read_text(
         encoding="utf-8"
     )
     url = f"https://www.cnas.org/{path}"
-    raw = cnas.extract_article(url, html)
+    raw = get("cnas").extract_article(url, html)
     found = accuracy.thinkscrape_extractor(url, html)
     assert found.title == raw["title"] and found.title
     assert found.authors and found.date

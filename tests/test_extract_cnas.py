@@ -14,7 +14,6 @@ from urllib.parse import urlsplit
 import pytest
 from shared_files import real_pages
 
-from thinkscrape.extract import cnas
 from thinkscrape.items import RAW_FIELDS, SOURCES
 from thinkscrape.sites import get
 
@@ -73,7 +72,7 @@ RAW_KEYS = {name for name in RAW_FIELDS if name != "listing"}
     ],
 )
 def test_canonical_url_reduces_every_variant_to_one_url(url: str, canonical: str) -> None:
-    assert cnas.canonical_url(url) == canonical
+    assert CNAS.canonical_url(url) == canonical
 
 
 @pytest.mark.parametrize(
@@ -90,18 +89,18 @@ def test_canonical_url_reduces_every_variant_to_one_url(url: str, canonical: str
     ],
 )
 def test_canonical_url_is_none_for_other_hosts_and_non_urls(url: str) -> None:
-    assert cnas.canonical_url(url) is None
+    assert CNAS.canonical_url(url) is None
 
 
 def test_canonical_url_accepts_a_local_mirror_only_when_told_its_origin() -> None:
     url = "http://127.0.0.1:8000/publications/commentary/north-korea-and-the-blink-of-war/"
     expected = "https://www.cnas.org/publications/commentary/north-korea-and-the-blink-of-war"
-    assert cnas.canonical_url(url, mirror_origin="http://127.0.0.1:8000") == expected
-    assert cnas.canonical_url(url + "index.html", mirror_origin="http://127.0.0.1:8000/") == (
+    assert CNAS.canonical_url(url, mirror_origin="http://127.0.0.1:8000") == expected
+    assert CNAS.canonical_url(url + "index.html", mirror_origin="http://127.0.0.1:8000/") == (
         expected
     )
-    assert cnas.canonical_url(url) is None
-    assert cnas.canonical_url(url, mirror_origin="http://127.0.0.1:8001") is None
+    assert CNAS.canonical_url(url) is None
+    assert CNAS.canonical_url(url, mirror_origin="http://127.0.0.1:8001") is None
 
 
 # --- publication types (notes 1.3, 1.4) ---------------------------------------------------
@@ -173,7 +172,7 @@ def test_canonical_url_accepts_a_local_mirror_only_when_told_its_origin() -> Non
     ],
 )
 def test_classify_publication_urls(url: str, kind: tuple[str, str | None]) -> None:
-    assert cnas.classify(url) == kind
+    assert CNAS.classify(url) == kind
 
 
 @pytest.mark.parametrize(
@@ -194,7 +193,7 @@ def test_classify_publication_urls(url: str, kind: tuple[str, str | None]) -> No
     ],
 )
 def test_classify_is_none_for_pages_that_are_not_publications(url: str) -> None:
-    assert cnas.classify(url) is None
+    assert CNAS.classify(url) is None
 
 
 @pytest.mark.parametrize(
@@ -276,7 +275,7 @@ SKELETON_URL = (
 
 
 def test_skeleton_article_gives_every_raw_field() -> None:
-    got = cnas.extract_article(SKELETON_URL, SKELETON)
+    got = CNAS.extract_article(SKELETON_URL, SKELETON)
     assert set(got) == RAW_KEYS
     assert got == {
         "url": "https://www.cnas.org/publications/reports/negotiating-with-north-korea",
@@ -331,7 +330,7 @@ def test_date_without_image_credit_is_in_the_first_header_paragraph() -> None:
         "<h2>How Will This End?</h2></div>",
         '<h2>How Will This End?</h2></div><p class="margin-top-1em date">January 2, 2020</p>',
     )
-    assert cnas.extract_article(SKELETON_URL, html)["published_raw"] == "February 12, 2019"
+    assert CNAS.extract_article(SKELETON_URL, html)["published_raw"] == "February 12, 2019"
 
 
 def test_date_in_a_plain_header_paragraph_is_found_without_the_known_classes() -> None:
@@ -339,7 +338,7 @@ def test_date_in_a_plain_header_paragraph_is_found_without_the_known_classes() -
         '<p class="sans-serif fz11 bold uppercase margin-bottom-1em">February 12, 2019</p>',
         "<p>February 12, 2019</p>",
     )
-    got = cnas.extract_article(SKELETON_URL, html)
+    got = CNAS.extract_article(SKELETON_URL, html)
     assert (got["published_raw"], got["sources"]["published_raw"]) == (
         "February 12, 2019",
         "article_header",
@@ -350,13 +349,13 @@ def test_missing_header_date_falls_back_to_meta_and_never_to_related_cards() -> 
     no_date = SKELETON.replace(
         '<p class="sans-serif fz11 bold uppercase margin-bottom-1em">February 12, 2019</p>', ""
     )
-    got = cnas.extract_article(SKELETON_URL, no_date)
+    got = CNAS.extract_article(SKELETON_URL, no_date)
     assert got["published_raw"] is None  # not "January 15, 2020" from the related card
     with_meta = no_date.replace(
         "</head>",
         '<meta property="article:published_time" content="2019-02-12T10:00:00-05:00"></head>',
     )
-    got = cnas.extract_article(SKELETON_URL, with_meta)
+    got = CNAS.extract_article(SKELETON_URL, with_meta)
     assert (got["published_raw"], got["sources"]["published_raw"]) == (
         "2019-02-12T10:00:00-05:00",
         "meta",
@@ -367,7 +366,7 @@ def test_title_falls_back_to_og_title_when_the_h1_is_missing() -> None:
     html = SKELETON.replace(
         '<h1 class="page-title">Negotiating With North Korea</h1><h2>How Will This End?</h2>', ""
     )
-    got = cnas.extract_article(SKELETON_URL, html)
+    got = CNAS.extract_article(SKELETON_URL, html)
     assert (got["title"], got["subtitle"], got["sources"]["title"]) == (
         "Negotiating With North Korea",
         None,
@@ -379,7 +378,7 @@ def test_title_from_the_html_title_loses_the_site_suffix() -> None:
     html = SKELETON.replace(
         '<h1 class="page-title">Negotiating With North Korea</h1><h2>How Will This End?</h2>', ""
     ).replace('<meta property="og:title" content="Negotiating With North Korea">', "")
-    assert cnas.extract_article(SKELETON_URL, html)["title"] == "Negotiating With North Korea"
+    assert CNAS.extract_article(SKELETON_URL, html)["title"] == "Negotiating With North Korea"
 
 
 def test_pdf_is_the_first_pdf_button_and_never_the_print_button() -> None:
@@ -390,7 +389,7 @@ def test_pdf_is_the_first_pdf_button_and_never_the_print_button() -> None:
         'Rethinking-Requirements.pdf?mtime=20190115000000">Download PDF</a>'
         '<a class="button margin-top-1em" href="javascript:window.print()">Print</a>',
     )
-    assert cnas.extract_article(SKELETON_URL, two_pdfs)["pdf_href"] == (
+    assert CNAS.extract_article(SKELETON_URL, two_pdfs)["pdf_href"] == (
         "//s3.amazonaws.com/files.cnas.org/documents/Rethinking-Requirements.pdf"
         "?mtime=20190115000000"
     )
@@ -401,7 +400,7 @@ def test_pdf_is_the_first_pdf_button_and_never_the_print_button() -> None:
         "",
     )
     # the related card's PDF link does not stand in for the article's
-    assert cnas.extract_article(SKELETON_URL, print_only)["pdf_href"] is None
+    assert CNAS.extract_article(SKELETON_URL, print_only)["pdf_href"] is None
 
 
 def test_span_contributor_is_the_fallback_for_testimony() -> None:
@@ -416,7 +415,7 @@ def test_span_contributor_is_the_fallback_for_testimony() -> None:
     </header><div id="mainbar"><div class="wrapper wysiwyg margin-vertical">
       <h2>Introduction</h2><p>Chairman, Ranking Member, thank you.</p></div></div>
     </article></div></body></html>"""  # noqa: E501
-    got = cnas.extract_article(
+    got = CNAS.extract_article(
         "https://www.cnas.org/publications/congressional-testimony/strengthening-sanctions", html
     )
     assert got["byline_raw"] == (
@@ -446,7 +445,7 @@ def test_in_the_news_page_reads_featuring_source_and_journalist_lines() -> None:
     <div><a href="https://www.cnas.org/people/ilan-goldenberg">Ilan Goldenberg</a>
     <p>Former Senior Fellow and Director, Middle East Security Program</p></div>
     </article></div></body></html>"""  # noqa: E501
-    got = cnas.extract_article(
+    got = CNAS.extract_article(
         "https://www.cnas.org/press/in-the-news/trumps-chance-to-take-the-high-road-with-iran", html
     )
     assert got["byline_raw"] == "Featuring Ilan Goldenberg"
@@ -477,7 +476,7 @@ def test_in_the_news_without_featuring_takes_the_person_card_as_featured() -> No
     </div></div>
     <h3>Author</h3><div><a href="https://www.cnas.org/people/patrick-m-cronin">Patrick M. Cronin</a></div>
     </article></div></body></html>"""  # noqa: E501
-    got = cnas.extract_article(
+    got = CNAS.extract_article(
         "https://cnas.org/press/in-the-news/where-washingtons-north-korea-policy-goes-from-here",
         html,
     )
@@ -505,7 +504,7 @@ def test_research_links_in_the_header_are_topics() -> None:
         '<p><a href="/research/indo-pacific-security">Indo-Pacific Security</a> / '
         '<a href="/research/defense">Defense</a></p><div class="attribution-block">',
     )
-    got = cnas.extract_article(SKELETON_URL, html)
+    got = CNAS.extract_article(SKELETON_URL, html)
     assert got["topics"] == ["Indo-Pacific Security", "Defense"]
     assert got["published_raw"] == "February 12, 2019"
 
@@ -514,7 +513,7 @@ def test_block_page_gives_no_title() -> None:
     html = (real_pages() / "aei.org" / "cloudflare-challenge-articles-listing.html").read_text(
         encoding="utf-8"
     )
-    got = cnas.extract_article(
+    got = CNAS.extract_article(
         "https://www.cnas.org/publications/commentary/north-korea-and-the-blink-of-war", html
     )
     assert set(got) == RAW_KEYS
@@ -534,7 +533,7 @@ def test_block_page_gives_no_title() -> None:
     ],
 )
 def test_odd_pages_do_not_raise_and_have_no_title(html: str) -> None:
-    got = cnas.extract_article("https://www.cnas.org/publications/reports/gone", html)
+    got = CNAS.extract_article("https://www.cnas.org/publications/reports/gone", html)
     assert set(got) == RAW_KEYS
     assert got["title"] is None
     assert got["contributors"] == [] and got["links_raw"] == [] and got["topics"] == []
@@ -683,7 +682,7 @@ def test_article_whose_title_is_empty_has_no_title() -> None:
         )
         .replace("<title>Negotiating With North Korea | CNAS</title>", "<title>| CNAS</title>")
     )
-    got = cnas.extract_article(SKELETON_URL, html)
+    got = CNAS.extract_article(SKELETON_URL, html)
     assert got["title"] is None
     assert "title" not in got["sources"]
 
@@ -723,7 +722,7 @@ def test_mirror_listing_cards_agree_with_their_article_pages() -> None:
             for card in page["cards"]:
                 path = card["url"].removeprefix("https://www.cnas.org/")
                 html = (SAMPLES / path / "index.html").read_text("utf-8")
-                article = cnas.extract_article(card["url"], html)
+                article = CNAS.extract_article(card["url"], html)
                 assert card["type"] is not None
                 if article["title"]:
                     assert card["title"] == article["title"]
@@ -757,7 +756,7 @@ def test_summary_from_the_body_skips_the_originally_published_opening() -> None:
         "<p>Image credit: U.S. Army</p>",
         "<p><em>This article was originally published on Foreign Affairs.</em></p>",
     )
-    got = cnas.extract_article(SKELETON_URL, html)
+    got = CNAS.extract_article(SKELETON_URL, html)
     assert got["summary"] == "North Korea has pursued nuclear weapons for decades."
     assert got["body"].split("\n\n")[0] == (
         "This article was originally published on Foreign Affairs."

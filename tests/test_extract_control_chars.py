@@ -12,9 +12,15 @@ from typing import Any
 
 import pytest
 
-from thinkscrape.extract import cnas, generic
 from thinkscrape.extract.common import without_control_characters
+from thinkscrape.pages.article import ArticlePage
 from thinkscrape.sites import get
+
+
+def metadata(url: str, html: str) -> dict[str, Any]:
+    """What the general article page reads of any page."""
+    return ArticlePage(None, url, html).metadata()
+
 
 CNAS = get("cnas")
 
@@ -59,8 +65,8 @@ def page(path: str) -> str:
 @pytest.mark.parametrize("path", ARTICLES)
 def test_article_fields_hold_no_control_characters(path: str) -> None:
     url = f"https://www.cnas.org/{path}"
-    clean = cnas.extract_article(url, page(path))
-    dirty = cnas.extract_article(url, poisoned(page(path)))
+    clean = CNAS.extract_article(url, page(path))
+    dirty = CNAS.extract_article(url, poisoned(page(path)))
     assert clean["title"] and clean["body"]
     assert [s for s in strings(dirty) if CONTROL_RE.search(s)] == []
     assert dirty == clean
@@ -79,8 +85,8 @@ def test_listing_cards_hold_no_control_characters(path: str) -> None:
 @pytest.mark.parametrize("path", ARTICLES)
 def test_generic_metadata_holds_no_control_characters(path: str) -> None:
     url = f"https://www.cnas.org/{path}"
-    clean = generic.extract_metadata(url, page(path))
-    dirty = generic.extract_metadata(url, poisoned(page(path)))
+    clean = metadata(url, page(path))
+    dirty = metadata(url, poisoned(page(path)))
     assert clean["title"]
     assert [s for s in strings(dirty) if CONTROL_RE.search(s)] == []
     assert dirty == clean
@@ -106,7 +112,7 @@ def test_json_ld_values_hold_no_control_characters() -> None:
         )
 
     url = "https://example.org/sanctions-at-sea"
-    dirty = generic.extract_metadata(url, ld_page(CONTROLS))
+    dirty = metadata(url, ld_page(CONTROLS))
     assert [s for s in strings(dirty) if CONTROL_RE.search(s)] == []
-    assert dirty == generic.extract_metadata(url, ld_page(""))
+    assert dirty == metadata(url, ld_page(""))
     assert dirty["title"] == "Sanctions at sea"

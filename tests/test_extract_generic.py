@@ -10,13 +10,20 @@ record, or the value the page declares in its metadata where the sidecar names i
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from shared_files import real_pages
 
-from thinkscrape.extract.common import block_page_reason, json_ld_objects
-from thinkscrape.extract.generic import extract_metadata
+from thinkscrape.extract.common import block_page_reason
 from thinkscrape.items import SOURCES
+from thinkscrape.pages.article import ArticlePage
+from thinkscrape.pages.structured import json_ld_objects
+
+
+def metadata(url: str, html: str) -> dict[str, Any]:
+    """What the general article page reads of any page."""
+    return ArticlePage(None, url, html).metadata()
 
 
 def load(name: str) -> tuple[str, str]:
@@ -128,7 +135,7 @@ CASES = {
 def test_title_date_and_authors_of_real_pages(name: str) -> None:
     title, published, published_source, authors = CASES[name]
     url, html = load(name)
-    got = extract_metadata(url, html)
+    got = metadata(url, html)
     assert got["block_reason"] is None
     assert got["title"] == title
     assert (got["published_raw"], got["sources"]["published_raw"]) == (published, published_source)
@@ -139,7 +146,7 @@ def test_title_date_and_authors_of_real_pages(name: str) -> None:
 
 def test_whole_result_for_carnegie() -> None:
     url, html = load("carnegieendowment.org/benchmarking-second-trump-kim-summit-pub-78407")
-    assert extract_metadata(url, html) == {
+    assert metadata(url, html) == {
         "url": url,
         "title": "Benchmarking the Second Trump-Kim Summit",
         "published_raw": "February 19, 2019",
@@ -164,7 +171,7 @@ def test_whole_result_for_carnegie() -> None:
 
 def test_protocol_relative_canonical_is_made_absolute() -> None:
     url, html = load("rosalux.de/wir-waren-fast-40-tage-in-quarantaene")
-    got = extract_metadata(url, html)
+    got = metadata(url, html)
     assert got["canonical_url"] == (
         "https://www.rosalux.de/news/id/45292/wir-waren-fast-40-tage-in-quarantaene"
     )
@@ -174,7 +181,7 @@ def test_protocol_relative_canonical_is_made_absolute() -> None:
 def test_cloudflare_challenge_is_a_block_page() -> None:
     url, html = load("aei.org/cloudflare-challenge-articles-listing")
     assert block_page_reason(html) == "cloudflare-challenge"
-    got = extract_metadata(url, html)
+    got = metadata(url, html)
     assert got["block_reason"] == "cloudflare-challenge"
     assert (got["title"], got["published_raw"], got["authors"]) == (None, None, [])
 
@@ -195,7 +202,7 @@ def test_ordinary_pages_are_not_block_pages(name: str) -> None:
 
 def test_non_article_pages_have_no_date_or_byline() -> None:
     url, html = load("iass-potsdam.de/forschungsbereich-energiewende-und-gesellschaftlicher-wandel")
-    got = extract_metadata(url, html)
+    got = metadata(url, html)
     assert (got["title"], got["published_raw"], got["authors"]) == (
         "Energiewende und gesellschaftlicher Wandel",
         None,
@@ -205,7 +212,7 @@ def test_non_article_pages_have_no_date_or_byline() -> None:
     assert got["canonical_url"].startswith("https://www.rifs-potsdam.de/")
 
     url, html = load("warontherocks.com/homepage-2020-05")
-    got = extract_metadata(url, html)
+    got = metadata(url, html)
     # a home page: the WebPage's own dates are not a publication date, card authors no byline
     assert (got["title"], got["published_raw"], got["authors"]) == ("War on the Rocks", None, [])
 
@@ -220,9 +227,9 @@ def test_malformed_json_ld_block_is_tolerated() -> None:
 
 def test_minimal_and_broken_pages_do_not_raise() -> None:
     for html in ("", "<html>", "<html><head><title> A  title </title></head></html>"):
-        got = extract_metadata("https://example.org/a/", html)
+        got = metadata("https://example.org/a/", html)
         assert got["authors"] == []
-    got = extract_metadata(
+    got = metadata(
         "https://example.org/2020/05/22/a/", "<html><head><title> A  title </title></head></html>"
     )
     assert (got["title"], got["published_raw"], got["site_name"]) == (

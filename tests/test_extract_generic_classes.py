@@ -3,7 +3,15 @@ one way real sites give (or hide) their title, date and authors."""
 
 from __future__ import annotations
 
-from thinkscrape.extract.generic import extract_metadata
+from typing import Any
+
+from thinkscrape.pages.article import ArticlePage
+
+
+def metadata(url: str, html: str) -> dict[str, Any]:
+    """What the general article page reads of any page."""
+    return ArticlePage(None, url, html).metadata()
+
 
 URL = "https://example.org/news/a-story"
 
@@ -13,7 +21,7 @@ def page(head: str = "", body: str = "", lang: str = "de") -> str:
 
 
 def published(html: str, url: str = URL) -> tuple[str | None, str | None]:
-    got = extract_metadata(url, html)
+    got = metadata(url, html)
     return got["published_raw"], got["sources"].get("published_raw")
 
 
@@ -169,7 +177,7 @@ def test_an_xhtml_page_with_an_xml_declaration_is_read_as_html() -> None:
         "<div class='author'><a href='/autoren/g'>Georg Quaas</a>, 21. Jan. 2015</div>"
         "</body></html>"
     )
-    got = extract_metadata(URL, html)
+    got = metadata(URL, html)
     assert (got["title"], got["published_raw"]) == (
         "Eine realistische Interpretation",
         "21. Jan. 2015",
@@ -182,7 +190,7 @@ def test_without_a_declared_title_the_heading_the_title_tag_repeats() -> None:
         head="<title>Nummer zwei: Leo | seelenradio</title>",
         body="<h1>seelenradio</h1><h2 class='posttitle'><a href='/leo'>Nummer zwei: Leo</a></h2>",
     )
-    got = extract_metadata(URL, html)
+    got = metadata(URL, html)
     assert (got["title"], got["sources"]["title"]) == ("Nummer zwei: Leo", "article_header")
 
 
@@ -191,18 +199,18 @@ def test_a_declared_title_with_a_topic_or_site_head_gives_way_to_the_headline() 
         head="<meta property='og:title' content='Wahl: Eva Muster zur Präsidentin gewählt'>",
         body="<h1>Eva Muster zur Präsidentin gewählt</h1>",
     )
-    assert extract_metadata(URL, topic)["title"] == "Eva Muster zur Präsidentin gewählt"
+    assert metadata(URL, topic)["title"] == "Eva Muster zur Präsidentin gewählt"
     site = page(
         head="<meta property='og:title' content='MAGAZIN | Luftfahrt hebt ab - FACC profitiert'>",
         body="<h1>Luftfahrt hebt ab - FACC profitiert</h1>",
     )
-    assert extract_metadata(URL, site)["title"] == "Luftfahrt hebt ab - FACC profitiert"
+    assert metadata(URL, site)["title"] == "Luftfahrt hebt ab - FACC profitiert"
     # a headline that only shares words with the declared title is not preferred to it
     other = page(
         head="<meta property='og:title' content='How to Care for Hydrangeas'>",
         body="<h1>Hydrangeas</h1>",
     )
-    assert extract_metadata(URL, other)["title"] == "How to Care for Hydrangeas"
+    assert metadata(URL, other)["title"] == "How to Care for Hydrangeas"
 
 
 def test_a_breadcrumb_title_tag_names_the_headline_after_a_hidden_heading() -> None:
@@ -210,7 +218,7 @@ def test_a_breadcrumb_title_tag_names_the_headline_after_a_hidden_heading() -> N
         head="<title>www.example.de: Der Präsident / Reden / Rede beim Konvent</title>",
         body="<h1>Navigation und Service</h1>" + "<p>Menü</p>" * 50 + "<h1>Rede beim Konvent</h1>",
     )
-    assert extract_metadata(URL, html)["title"] == "Rede beim Konvent"
+    assert metadata(URL, html)["title"] == "Rede beim Konvent"
 
 
 def test_a_labelled_date_after_the_label_element_far_from_the_headline() -> None:
@@ -224,7 +232,7 @@ def test_a_labelled_date_after_the_label_element_far_from_the_headline() -> None
 
 # --- authors ----------------------------------------------------------------------------
 def authors(html: str) -> tuple[list[str], str | None]:
-    got = extract_metadata(URL, html)
+    got = metadata(URL, html)
     return got["authors"], got["sources"].get("authors")
 
 
@@ -302,12 +310,12 @@ def test_author_links_worded_as_actions_or_tools_give_only_the_names() -> None:
 
 def test_the_sites_name_before_or_after_the_title_whatever_its_case() -> None:
     tail = page(head="<meta property='og:title' content='Eine Tischdecke nähen | homify'>")
-    assert extract_metadata("https://www.homify.de/diy/1", tail)["title"] == "Eine Tischdecke nähen"
+    assert metadata("https://www.homify.de/diy/1", tail)["title"] == "Eine Tischdecke nähen"
     head = page(
         head="<meta property='og:title' content='INDUSTRIEMAGAZIN | Luftfahrt hebt ab'>"
         "<meta property='og:site_name' content='Industriemagazin'>"
     )
-    assert extract_metadata(URL, head)["title"] == "Luftfahrt hebt ab"
+    assert metadata(URL, head)["title"] == "Luftfahrt hebt ab"
 
 
 def test_a_kicker_over_the_headline_is_not_part_of_the_title() -> None:
@@ -316,13 +324,13 @@ def test_a_kicker_over_the_headline_is_not_part_of_the_title() -> None:
         body="<h1><span class='kicker'>Klimaschutz</span><span class='visually-hidden'>: </span>"
         "<span class='title'>Bohren, bis es heiß wird</span></h1>",
     )
-    assert extract_metadata(URL, html)["title"] == "Bohren, bis es heiß wird"
+    assert metadata(URL, html)["title"] == "Bohren, bis es heiß wird"
     small = page(
         head="<meta property='og:title' content='Einheit der Woche | Lagen-Pyramide mit GA2'>",
         body="<h1><span class='post-title'><small>Einheit der Woche</small><br>"
         "Lagen-Pyramide mit GA2</span></h1>",
     )
-    assert extract_metadata(URL, small)["title"] == "Lagen-Pyramide mit GA2"
+    assert metadata(URL, small)["title"] == "Lagen-Pyramide mit GA2"
 
 
 def test_a_title_worded_for_search_engines_gives_way_to_the_articles_headline() -> None:
@@ -330,13 +338,13 @@ def test_a_title_worded_for_search_engines_gives_way_to_the_articles_headline() 
         head="<meta property='og:title' content='Lounge: Kein Zutritt mit Sparpreis-Tickets'>",
         body="<main><h1>Lounge: Kein Zugang mit Sparpreis-Ticket</h1></main>",
     )
-    assert extract_metadata(URL, html)["title"] == "Lounge: Kein Zugang mit Sparpreis-Ticket"
+    assert metadata(URL, html)["title"] == "Lounge: Kein Zugang mit Sparpreis-Ticket"
     # a box's heading in the main element shares no word with the piece's title
     box = page(
         head="<meta property='og:title' content='Expert*innen in der Krise'>",
         body="<main><h1>While you are here…</h1><p>Donate.</p></main>",
     )
-    assert extract_metadata(URL, box)["title"] == "Expert*innen in der Krise"
+    assert metadata(URL, box)["title"] == "Expert*innen in der Krise"
 
 
 def test_instructions_and_recipes_declare_their_date_like_articles() -> None:

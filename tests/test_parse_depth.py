@@ -10,8 +10,8 @@ import sqlite_utils
 from crawling import run_crawl
 from faultserver import Fault, FaultServer
 
-from thinkscrape.extract import cnas
 from thinkscrape.extract.common import PARSE_TRUNCATED, parse_html
+from thinkscrape.sites import get
 
 DEPTH = 5_000
 WRAPPED = "/publications/reports/negotiating-with-north-korea"
@@ -51,7 +51,7 @@ def test_parse_html_reports_and_recovers_the_depth_limit() -> None:
 def test_a_deeply_nested_page_is_counted_logged_and_read(sample_root: Path, tmp_path: Path):
     db = tmp_path / "archive.db"
     original = (sample_root / WRAPPED.strip("/") / "index.html").read_bytes()
-    expected = cnas.extract_article(f"https://www.cnas.org{WRAPPED}", original.decode())
+    expected = get("cnas").extract_article(f"https://www.cnas.org{WRAPPED}", original.decode())
     assert expected["body"] and PARSE_TRUNCATED not in expected
     with FaultServer(sample_root) as mirror:
         mirror.set_fault(WRAPPED, Fault("rewrite", rewrite=wrapped))

@@ -21,7 +21,6 @@ from warcio.archiveiterator import ArchiveIterator
 from thinkscrape import sites
 from thinkscrape.archive.store import CONTENT_COLUMNS, LINK_FIELDS
 from thinkscrape.extract.common import PARSE_TRUNCATED
-from thinkscrape.extract.generic import extract_metadata
 from thinkscrape.items import FEED_AUTHOR_FIELDS, Publication
 from thinkscrape.normalize import stages
 from thinkscrape.site import Site
@@ -48,7 +47,7 @@ class SavedPage:
 
 
 def generic_site(url: str) -> Site:
-    """A site of no site file: the page's own host, the generic extraction, no URL rules."""
+    """A site of no site file: the page's own host, the general article page, no URL rules."""
     parts = urlsplit(url)
     return Site(
         name="generic",
@@ -61,33 +60,7 @@ def generic_site(url: str) -> Site:
         # declares its own order.
         date_order="DMY",
         languages=("en",),
-        extract_article=generic_raw_half,
     )
-
-
-def generic_raw_half(url: str, html: str) -> dict[str, Any]:
-    """The raw half from the generic reading of any page (structured data, then the visible
-    headline, date and byline)."""
-    found = extract_metadata(url, html)
-    renamed = {"authors": "contributors", "description": "summary"}
-    return {
-        "url": url,
-        "site": "generic",
-        "title": found["title"],
-        "summary": found["description"],
-        "published_raw": found["published_raw"],
-        "contributors": [
-            {"name": name, "profile_url": None, "role": "author"} for name in found["authors"]
-        ],
-        "sources": {
-            renamed.get(name, name): source
-            for name, source in found["sources"].items()
-            if renamed.get(name, name) in _RAW_KEYS
-        },
-    }
-
-
-_RAW_KEYS = {"title", "summary", "published_raw", "contributors"}
 
 
 def site_for(url: str, name: str | None = None) -> Site:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
 from thinkscrape.normalize.links import domains_of_hosts
+from thinkscrape.pages.article import ArticlePage, page_for
 from thinkscrape.pages.listing import ListingPage
 
 
@@ -89,8 +90,6 @@ class Site:
     discovery: tuple[Discovery, ...]  # where a crawl starts
     date_order: str  # how the site writes numeric dates: "MDY", "DMY", ...
     languages: tuple[str, ...]  # the languages of its dates
-    # (url, html) -> the raw half of a publication
-    extract_article: Callable[[str, str], dict[str, Any]]
     # share of stored publications that must have each field (checked after each crawl)
     coverage_floors: Mapping[str, float] = field(default_factory=dict)
     unsigned_types: tuple[str, ...] = ()  # types often published without a byline
@@ -104,6 +103,14 @@ class Site:
     def extract_listing(self, url: str, html: str) -> dict[str, Any]:
         """A listing page's cards, pagination, publication links and "Showing X-Y of N"."""
         return self.listing_page(self, url, html).to_dict()
+
+    # reads the site's publication pages: the general page, or the site's versions of it
+    # for its layout eras (the page itself picks one, see ``pages.article.page_for``)
+    article_pages: tuple[type[ArticlePage], ...] = (ArticlePage,)
+
+    def extract_article(self, url: str, html: str) -> dict[str, Any]:
+        """The raw half of the publication at ``url`` (every raw key but ``listing``)."""
+        return page_for(self.article_pages, self, url, html).to_raw()
 
     @property
     def own_domains(self) -> tuple[str, ...]:

@@ -1,18 +1,15 @@
-"""Small helpers shared by the extractors: text clean-up, <meta> tags, JSON-LD, block pages.
+"""Small helpers shared by the page objects: text clean-up, parsing, block pages.
 
 Everything here is a pure function of a parsel ``Selector`` or a string; nothing fetches.
 """
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from functools import lru_cache
-from typing import Any
 
 from parsel import Selector, SelectorList
-from w3lib.html import remove_tags
 
 # Zero-width characters that real CMS output leaves inside names and titles (U+200B..U+200D,
 # U+2060 word joiner, U+FEFF byte-order mark used as a zero-width no-break space).
@@ -59,12 +56,14 @@ def parse_html(html: str) -> tuple[Selector, str | None]:
     error log is the only trace, so it is read here. Runs of one repeated tag are collapsed
     to one and the page parsed again, which recovers the usual shape of such pages.
     """
-    sel = Selector(text=html)
+    # type="html": an XHTML page opening with an XML declaration would otherwise be read as
+    # namespaced XML (and a page that is only "[1]" as JSON), where no query finds anything.
+    sel = Selector(text=html, type="html")
     if not _hit_depth_limit(sel):
         return sel, None
     flattened = _REPEATED_END_TAGS.sub(r"\1", _REPEATED_START_TAGS.sub(r"\1", html))
     if flattened != html:
-        recovered = Selector(text=flattened)
+        recovered = Selector(text=flattened, type="html")
         if not _hit_depth_limit(recovered):
             return recovered, "recovered"
     return sel, "truncated"
@@ -156,94 +155,6 @@ def join_paragraphs(paragraphs: Iterable[str]) -> str | None:
 def has_class(name: str) -> str:
     """XPath predicate body: the element's class attribute holds the token ``name``."""
     return f"contains(concat(' ', normalize-space(@class), ' '), ' {name} ')"
-
-
-# --- <meta> ---------------------------------------------------------------------------
-
-
-def meta_tags(sel: Selector) -> dict[str, list[str]]:
-    """Every ``<meta>`` with a name, property or itemprop, keyed in lower case, values in order.
-
-    og:, article:, citation_, twitter: and plain names (author, description) all end up here.
-    """
-    tags: dict[str, list[str]] = {}
-    for meta in sel.xpath("//meta[@content]"):
-        content = collapse_whitespace(meta.attrib.get("content"))
-        if not content:
-            continue
-        for attr in ("property", "name", "itemprop"):
-            key = meta.attrib.get(attr)
-            if key:
-                tags.setdefault(key.strip().lower(), []).append(content)
-    return tags
-
-
-def first_meta(tags: dict[str, list[str]], *keys: str) -> tuple[str, str] | tuple[None, None]:
-    """(key, value) of the first key present among ``keys``, else (None, None)."""
-    for key in keys:
-        values = tags.get(key)
-        if values:
-            return key, values[0]
-    return None, None
-
-
-# --- JSON-LD --------------------------------------------------------------------------
-
-_CDATA_RE = re.compile(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$")
-
-
-def _parse_json_ld_block(text: str) -> list[Any]:
-    """Parse one ld+json script; tolerate CDATA wrappers, trailing junk and several objects."""
-    text = _CDATA_RE.sub("", text.strip())
-    decoder = json.JSONDecoder(strict=False)
-    found: list[Any] = []
-    position = 0
-    while position < len(text):
-        while position < len(text) and text[position] in " \t\r\n;,":
-            position += 1
-        if position >= len(text):
-            break
-        try:
-            value, position = decoder.raw_decode(text, position)
-        except json.JSONDecodeError:
-            break  # a malformed block keeps whatever parsed before the error
-        found.append(value)
-    return found
-
-
-def _flatten(value: Any) -> Iterator[dict[str, Any]]:
-    if isinstance(value, list):
-        for entry in value:
-            yield from _flatten(entry)
-    elif isinstance(value, dict):
-        yield value
-        if "@graph" in value:
-            yield from _flatten(value["@graph"])
-
-
-def json_ld_objects(sel: Selector) -> list[dict[str, Any]]:
-    """Every JSON-LD object on the page, ``@graph`` members and top-level lists flattened."""
-    objects: list[dict[str, Any]] = []
-    for script in sel.xpath(
-        "//script[translate(@type, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
-        " = 'application/ld+json']/text()"
-    ).getall():
-        for value in _parse_json_ld_block(script):
-            objects.extend(_flatten(value))
-    return objects
-
-
-def json_ld_types(obj: dict[str, Any]) -> set[str]:
-    kind = obj.get("@type")
-    kinds = kind if isinstance(kind, list) else [kind]
-    return {str(k).lower() for k in kinds if k}
-
-
-def plain_text(value: Any) -> str:
-    """A JSON-LD string value as plain text: tags removed (some sites put HTML in names)."""
-    if not isinstance(value, str):
-        return ""
-    return collapse_whitespace(remove_tags(value).replace("&amp;", "&"))
 
 
 # --- block pages ----------------------------------------------------------------------

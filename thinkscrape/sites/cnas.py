@@ -10,7 +10,8 @@ import re
 
 from parsel import Selector
 
-from thinkscrape.extract import cnas
+from thinkscrape.extract.common import has_class
+from thinkscrape.pages.article import ArticlePage, Found
 from thinkscrape.pages.listing import ListingPage
 from thinkscrape.site import Checks, Listing, Site, TypeRule
 
@@ -51,6 +52,66 @@ class CnasListingPage(ListingPage):
         return not research and " / " not in text
 
 
+_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_WYSIWYG = has_class("wysiwyg")
+
+
+class CnasArticlePage(ArticlePage):
+    """Craft's article header (``#content > article > header``, the title group, the date
+    paragraph ``p.sans-serif.fz11.bold.uppercase.margin-bottom-1em``, ``a.contributor``),
+    its body (``div.wrapper.wysiwyg``, ``#mainbar``) and the "More from CNAS" cards."""
+
+    scope = ('//*[@id="content"]//article[1]', *ArticlePage.scope)
+    related_headings = ("more from cnas",)
+    other_blocks = None
+    title_group = "article__header__title-group"
+    page_title = f"//*[{has_class('page-title')}]"
+    title_suffix = re.compile(
+        r"(?:^|\s+)[|–-]\s*(?:CNAS|Center for a New American Security)(?:\s+\([A-Za-z-]+\))?$"
+    )
+    # "February 06, 2019" on article pages, "December 2023" in Sharper
+    date_line = re.compile(rf"^(?:{_MONTHS})\.?\s+(?:\d{{1,2}},?\s+)?\d{{4}}$", re.IGNORECASE)
+    date_paragraphs = f".//p[{has_class('margin-bottom-1em')}]"
+    # a second "date" paragraph after the title, of unknown meaning: not the publication's
+    not_date_lines = f"{has_class('date')} and {has_class('margin-top-1em')}"
+    date_slot = ".//p[{}]".format(
+        " and ".join(
+            has_class(name)
+            for name in ("sans-serif", "fz11", "bold", "uppercase", "margin-bottom-1em")
+        )
+    )
+    byline_line = re.compile(r"^(?:By|Testimony by|Featuring)\b", re.IGNORECASE)
+    contributor = "contributor"
+    # person cards after the text; on in-the-news pages the person is the one featured
+    people_path = "/people/"
+    featured_types = ("in-the-news",)
+    topic_links = ".//a[contains(@href, '/research/')]"
+    body = (
+        f".//div[{_WYSIWYG} and not(ancestor::div[{_WYSIWYG}])]",
+        './/*[@id="mainbar-toc"]/div | .//*[@id="mainbar"]/div',
+        './/*[@id="mainbar-toc"] | .//*[@id="mainbar"]',
+    )
+    skipped_paragraphs = re.compile(r"^Image credit\b", re.IGNORECASE)
+    document_links = ("files.cnas.org/documents/",)
+
+    def title(self) -> Found:
+        return self.header_title()
+
+    def published_raw(self) -> Found:
+        """The header's date line, then the declared date."""
+        date = self.header_date()
+        if date:
+            return date, "article_header"
+        date = self.data.first("article:published_time", "datepublished")
+        if date:
+            return date, "meta"
+        date = self.data.date_published()
+        return date, "json_ld" if date else None
+
+    def author_names(self) -> tuple[list[str], str | None]:
+        return [], None  # Craft marks every contributor up: nothing else names an author
+
+
 SITE = Site(
     name="cnas",
     title="Center for a New American Security",
@@ -84,7 +145,6 @@ SITE = Site(
     ),
     date_order="MDY",
     languages=("en",),
-    extract_article=cnas.extract_article,
     coverage_floors={
         "title": 1.0,
         "published": 0.99,
@@ -105,4 +165,5 @@ SITE = Site(
         article="/publications/commentary/north-korea-and-the-blink-of-war",
     ),
     listing_page=CnasListingPage,
+    article_pages=(CnasArticlePage,),
 )

@@ -1,8 +1,9 @@
-"""Site-independent metadata: the fallback for policy sites without a dedicated extractor.
+"""What a reader sees: the visible-page heuristics behind the general article page.
 
-Reads what publishers declare for machines (JSON-LD, og:, article:, citation_, <meta
-name=author>, <time datetime>) and, where that is missing, the visible byline and date.
-A pure function of (url, html); values are returned as written, for the normalisers.
+The main headline against the declared title (``og:title``, a JSON-LD headline) and the
+site's name around it, the date and the byline near the headline, readers' comments and
+menus left out. Each choice also weighs the structured-data layer (``structured.py``):
+these functions pick between the two. Values are returned as written, for the normalisers.
 """
 
 from __future__ import annotations
@@ -10,69 +11,30 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from parsel import Selector
 
-from thinkscrape.extract.common import (
-    block_page_reason,
-    collapse_whitespace,
-    first_meta,
-    json_ld_objects,
-    json_ld_types,
-    meta_tags,
-    node_text,
-    plain_text,
+from thinkscrape.extract.common import collapse_whitespace, node_text
+from thinkscrape.pages.structured import (
+    DATE_META,
+    WEAK_DATE_META,
+    StructuredData,
+    declared_date,
+    is_publisher,
+    meta_date,
+    names_of,
+    norm_heading,
+    other_meta_date,
+    url_date,
 )
 
-# JSON-LD types that describe the page's own piece of writing.
-_ARTICLE_TYPES = {
-    "article",
-    "newsarticle",
-    "blogposting",
-    "reportagenewsarticle",
-    "analysisnewsarticle",
-    "opinionnewsarticle",
-    "scholarlyarticle",
-    "report",
-    "techarticle",
-    "socialmediaposting",
-    "creativework",
-    # writing that is not called an article: instructions, recipes, reviews
-    "howto",
-    "recipe",
-    "review",
-}
-
-# Dates a page declares for its piece of writing, strongest first.
-_DATE_META = (
-    "article:published_time",
-    "datepublished",
-    "citation_publication_date",
-    "citation_date",
-    "citation_online_date",
-    "og:published_time",
-)
-# Looser declarations: often the CMS record's creation or last indexing, so a date shown in
-# the page's header outranks them.
-_WEAK_DATE_META = (
-    "dc.date.issued",
-    "dc.date",
-    "dcterms.date",
-    "date",
-    "pubdate",
-    "publishdate",
-)
 # A byline's leading word in the languages of the sites we meet.
 _BYLINE_LEAD_RE = re.compile(
     r"^(?:by|von|autor(?:in)?|auteur(?:e)?|par|door|por|autorzy)\s*:?\s+",
     re.IGNORECASE,
 )
 _NAME_SPLIT_RE = re.compile(r"\s*(?:,|;|\band\b|&|\bund\b|\bet\b|\bi\b)\s*", re.IGNORECASE)
-_URL_DATE_RE = re.compile(r"/((?:19|20)\d{2})/(\d{1,2})/(\d{1,2})/")
-_OTHER_DATE_META = re.compile(r"(?:^|[._:-])(?:date|publi(?:cation|shed|sh)_?date|issued)$")
-_NOT_PUBLICATION_META = re.compile(r"modif|updat|expir|revis|valid|print", re.IGNORECASE)
-
 # The languages whose month names the visible-date search knows: a normaliser reading a date
 # of a page that declares no language can try these.
 DATE_LANGUAGES = ("en", "de", "fr", "es", "pt", "it", "nl", "pl")
@@ -117,65 +79,6 @@ _DATE_LINE_MAX = 90
 _TITLE_SEPARATORS = "-|–—:·•»/"
 
 
-def _article_objects(objects: list[dict[str, Any]], og_type: str | None) -> list[dict[str, Any]]:
-    """JSON-LD objects describing the page's piece: articles first, then the WebPage (some
-    sites declare date and author only there), unless the page says it is a whole website."""
-    articles = [obj for obj in objects if json_ld_types(obj) & _ARTICLE_TYPES]
-    if og_type and og_type.lower() == "website":
-        return articles
-    return articles + [obj for obj in objects if "webpage" in json_ld_types(obj)]
-
-
-_ORGANIZATION_TYPES = {
-    "organization",
-    "newsmediaorganization",
-    "corporation",
-    "educationalorganization",
-    "governmentorganization",
-    "ngo",
-    "researchorganization",
-}
-
-
-def _is_organization(obj: dict[str, Any]) -> bool:
-    # A personal site declares its owner as ["Person", "Organization"]: a person still.
-    kinds = json_ld_types(obj)
-    return bool(kinds & _ORGANIZATION_TYPES) and "person" not in kinds
-
-
-def _publishers(objects: list[dict[str, Any]]) -> set[str]:
-    """The names of the organisations the page's JSON-LD declares (its publisher, the desk),
-    compared as headings are. The site's own name is not among them: on a personal site it
-    is the author's."""
-    names = {plain_text(obj.get("name")) for obj in objects if _is_organization(obj)}
-    return {norm_heading(name) for name in names if norm_heading(name)}
-
-
-def _is_publisher(name: str, publishers: set[str]) -> bool:
-    """Is the name an organisation's the page declares ("Badische Zeitung")?"""
-    return norm_heading(name) in publishers
-
-
-def _names_of(value: Any, by_id: dict[str, dict[str, Any]], depth: int = 0) -> list[str]:
-    """Author names from a JSON-LD author value: strings, Persons, lists of either, or
-    ``{"@id": ...}`` references to a Person elsewhere in the graph.
-
-    Some sites put HTML links in place of names; their tags are removed.
-    """
-    if depth > 3:
-        return []
-    if isinstance(value, list):
-        return [name for entry in value for name in _names_of(entry, by_id, depth + 1)]
-    if isinstance(value, dict):
-        if "name" not in value and value.get("@id") in by_id:
-            value = by_id[value["@id"]]
-        if _is_organization(value):
-            return []  # a publisher or desk, not a person
-        return _names_of(value.get("name"), by_id, depth + 1)
-    name = plain_text(value)
-    return [name] if name else []
-
-
 def _split_names(text: str) -> list[str]:
     """Split "A, B and C" into names, unless a piece is a single word (then it was one name:
     "Smith, John", "Hanns-Seidel-Stiftung e.V.")."""
@@ -202,23 +105,21 @@ def _main_scope(sel: Selector) -> Selector:
     return sel
 
 
-def _title(
-    sel: Selector,
-    tags: dict[str, list[str]],
-    articles: list[dict[str, Any]],
-    site: str | None,
-    url: str,
-) -> tuple[str | None, str | None]:
+def title(data: StructuredData, site: str | None) -> tuple[str | None, str | None]:
+    """The piece's title and where it was found: the declared title (og:title, a JSON-LD
+    headline, citation_title...) unless the visible headline is what it dresses up, else
+    the heading the <title> repeats. ``site`` is the site's name, taken off either end."""
+    sel, url = data.sel, data.url
     title, source = None, None
-    _, value = first_meta(tags, "og:title")
+    value = data.first("og:title")
     if value:
         title, source = value, "meta"
     if not title:
-        headline = next((plain_text(a.get("headline")) for a in articles if a.get("headline")), "")
+        headline = data.headline()
         if headline:
             title, source = headline, "json_ld"
     if not title:
-        _, value = first_meta(tags, "citation_title", "twitter:title", "dc.title")
+        value = data.first("citation_title", "twitter:title", "dc.title")
         if value:
             title, source = value, "meta"
     h1_elements = sel.root.xpath("//h1")
@@ -258,7 +159,7 @@ def _title(
     # (a box's heading, an advert's, shares no word with the piece's declared title)
     if (
         len(text.split()) >= 3
-        and norm_heading(text) not in _site_names(site, url)
+        and norm_heading(text) not in site_names(site, url)
         and _words_of(text) & _words_of(title)
     ):
         return text, "article_header"
@@ -283,7 +184,7 @@ def _words_of(text: str) -> set[str]:
 _SITE_SEPARATOR_RE = re.compile(r"\s+[|–—·•»/:-]\s+")
 
 
-def _site_names(site: str | None, url: str) -> set[str]:
+def site_names(site: str | None, url: str) -> set[str]:
     """The site's name as it declares it and as its host spells it, compared as headings."""
     host = (urlsplit(url).hostname or "").removeprefix("www.")
     names = {norm_heading(name) for name in (site, host, host.split(".")[0]) if name}
@@ -295,7 +196,7 @@ def _without_site_name(title: str, site: str | None, url: str) -> str:
     """The title without the site's name before or after it ("Headline | MDR.DE",
     "MAGAZIN | Headline"), the name compared without case or punctuation, as the site
     declares it or as its host spells it."""
-    names = _site_names(site, url)
+    names = site_names(site, url)
     parts = _SITE_SEPARATOR_RE.split(title)
     if len(parts) > 1 and norm_heading(parts[-1]) in names:
         title = title[: title.rfind(parts[-1])]
@@ -399,12 +300,7 @@ def _is_aside(el: Any) -> bool:
     return el.tag in ("ul", "ol", "li") and bool(_MENU.search(names))
 
 
-def norm_heading(text: str | None) -> str:
-    """A heading's text compared without case, spacing or punctuation."""
-    return re.sub(r"[\W_]+", "", (text or "").casefold())
-
-
-class _Page:
+class Layout:
     """The layout facts the visible-field heuristics share, found once per page: the main
     headline and the elements around it in document order, comment blocks left out."""
 
@@ -529,7 +425,7 @@ _DATE_MARKERS = (
 )
 
 
-def _shown_marked_date(page: _Page) -> str | None:
+def _shown_marked_date(page: Layout) -> str | None:
     """A date marked up near the headline: <time>, microdata or RDFa."""
     if not any(marker in page.html for marker in _DATE_MARKERS):
         return None  # (no need to read the headline's surroundings)
@@ -541,7 +437,7 @@ def _shown_marked_date(page: _Page) -> str | None:
     return None
 
 
-def _shown_text_date(page: _Page) -> str | None:
+def _shown_text_date(page: Layout) -> str | None:
     """The nearest short line near the headline that holds a date, labels and places around
     it allowed ("Veröffentlicht am 06.10.2023", "Lübeck, 31. März 2003")."""
     for el in page.near(_DATE_REACH):
@@ -569,7 +465,7 @@ _PUBLISHED_LABELS = (
 _PUBLISHED_LABEL_XPATH = " or ".join(f"contains(., '{word}')" for word in _PUBLISHED_LABELS)
 
 
-def _labelled_date(page: _Page) -> str | None:
+def _labelled_date(page: Layout) -> str | None:
     """A date anywhere in the page on a line that says it is the publication's."""
     if not any(label in page.html for label in _PUBLISHED_LABELS):
         return None
@@ -590,7 +486,7 @@ def _words(el: Any) -> str:
     return " ".join(piece.strip() for piece in el.itertext() if piece.strip())
 
 
-def _marked_up_date(page: _Page) -> str | None:
+def _marked_up_date(page: Layout) -> str | None:
     """A publication date marked up anywhere outside comments, then a date in a small
     element named for one (``post-date``, ``entry-meta``)."""
     root = page.sel.root
@@ -609,69 +505,34 @@ def _marked_up_date(page: _Page) -> str | None:
     return None
 
 
-def _declared_date(objects: list[dict[str, Any]]) -> str | None:
-    for obj in objects:
-        value = obj.get("datePublished") or obj.get("dateCreated")
-        if isinstance(value, str) and collapse_whitespace(value):
-            return collapse_whitespace(value)
-    return None
-
-
-def _meta_date(tags: dict[str, list[str]], keys: tuple[str, ...]) -> str | None:
-    _, value = first_meta(tags, *keys)
-    return value
-
-
-def _other_meta_date(tags: dict[str, list[str]]) -> str | None:
-    """Scholarly and CMS variants of the date tags ("bepress_citation_date", "dc:date",
-    "publication_date"), never a modification or expiry date."""
-    for key, values in tags.items():
-        if _OTHER_DATE_META.search(key) and not _NOT_PUBLICATION_META.search(key):
-            return values[0]
-    return None
-
-
-def _published(
-    sel: Selector,
-    url: str,
-    tags: dict[str, list[str]],
-    articles: list[dict[str, Any]],
-    page: _Page,
-) -> tuple[str | None, str | None]:
+def published(data: StructuredData, page: Layout) -> tuple[str | None, str | None]:
+    """The publication date as written, and where it was found."""
     # An Article's date and the strong meta tags; then the date the page shows in its
     # header, which outranks the looser declarations (often the CMS record's creation or
     # indexing date) and a WebPage's date (often the date the CMS page was made).
-    webpages = [obj for obj in articles if "webpage" in json_ld_types(obj)]
-    url_date = _url_date(url)
+    tags, webpages = data.meta, data.webpages
+    from_url = url_date(data.url)
     for value, source in (
-        (_declared_date([obj for obj in articles if obj not in webpages]), "json_ld"),
-        (_meta_date(tags, _DATE_META), "meta"),
+        (declared_date([obj for obj in data.articles if obj not in webpages]), "json_ld"),
+        (meta_date(tags, DATE_META), "meta"),
     ):
         if value:
             # A machine-readable date in the header or a dated permalink earlier than the
             # declared one is the first publication: the declaration was re-stamped when
             # the page was saved again or moved.
             return _earliest(
-                (value, source), (_shown_marked_date(page), "article_header"), (url_date, "url")
+                (value, source), (_shown_marked_date(page), "article_header"), (from_url, "url")
             )
     for value, source in (
         (_shown_marked_date(page) or _shown_text_date(page), "article_header"),
-        (_meta_date(tags, _WEAK_DATE_META) or _other_meta_date(tags), "meta"),
-        (_declared_date(webpages), "json_ld"),
+        (meta_date(tags, WEAK_DATE_META) or other_meta_date(tags), "meta"),
+        (declared_date(webpages), "json_ld"),
         (_marked_up_date(page) or _labelled_date(page), "article_header"),
-        (url_date, "url"),
+        (from_url, "url"),
     ):
         if value:
             return value, source
     return None, None
-
-
-def _url_date(url: str) -> str | None:
-    match = _URL_DATE_RE.search(urlsplit(url).path)
-    if not match:
-        return None
-    year, month, day = match.groups()
-    return f"{year}-{int(month):02d}-{int(day):02d}"
 
 
 _ISO_DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}")
@@ -722,7 +583,7 @@ _LABEL_TAGS = ("dt", "h4", "h5", "span", "strong")
 _BYLINE_NAMED = re.compile(r"byline|author", re.IGNORECASE)
 
 
-def _visible_authors(sel: Selector, page: _Page) -> list[str]:
+def _visible_authors(sel: Selector, page: Layout) -> list[str]:
     def near(node: Selector) -> bool:
         return page.is_near(node.root, _BYLINE_REACH)
 
@@ -762,28 +623,21 @@ def _visible_authors(sel: Selector, page: _Page) -> list[str]:
     return []
 
 
-def _authors(
-    sel: Selector,
-    tags: dict[str, list[str]],
-    articles: list[dict[str, Any]],
-    objects: list[dict[str, Any]],
-    page: _Page,
-    publishers: set[str],
-) -> tuple[list[str], str | None]:
+def authors(data: StructuredData, page: Layout) -> tuple[list[str], str | None]:
     """Author names as written, and where they were found. A source naming only the
     publisher (the site, an organisation) is passed over for the next one."""
-    by_id = {obj["@id"]: obj for obj in objects if isinstance(obj.get("@id"), str)}
+    sel, tags, by_id = data.sel, data.meta, data.by_id
 
     def people(names: list[str]) -> list[str]:
-        return [name for name in _dedupe(names) if not _is_publisher(name, publishers)]
+        return [name for name in _dedupe(names) if not is_publisher(name, data.publishers)]
 
     # Authors of an Article outrank everything; a WebPage's author is often the CMS account
     # that posted the page, so the visible byline outranks it.
-    webpages = [obj for obj in articles if "webpage" in json_ld_types(obj)]
-    for article in articles:
+    webpages = data.webpages
+    for article in data.articles:
         if article in webpages:
             continue
-        names = people(_names_of(article.get("author"), by_id))
+        names = people(names_of(article.get("author"), by_id))
         if names:
             return names, "json_ld"
     for key in ("author", "citation_author", "dc.creator", "article:author"):
@@ -800,9 +654,13 @@ def _authors(
     if names:
         return names, "article_header"
     for webpage in webpages:
-        names = people(_names_of(webpage.get("author"), by_id))
+        names = people(names_of(webpage.get("author"), by_id))
         if names:
             return names, "json_ld"
+    # Twitter's "Written by" card field (Yoast writes it beside its JSON-LD graph)
+    names = people(_split_names(data.twitter_fields().get("written by", "")))
+    if names:
+        return names, "meta"
     return [], None
 
 
@@ -841,7 +699,7 @@ def _first_line(el: Any) -> str:
     return collapse_whitespace(" ".join(parts))
 
 
-def _byline_line(page: _Page) -> list[str]:
+def _byline_line(page: Layout) -> list[str]:
     """The names of the nearest short line beside the headline that reads as a byline,
     whatever its markup."""
     for el in page.near(_BYLINE_REACH):
@@ -860,7 +718,7 @@ def _byline_line(page: _Page) -> list[str]:
 _AUTHOR_MARKERS = ('prop="author"', "prop='author'", "prop=author")
 
 
-def _microdata_authors(page: _Page) -> list[str]:
+def _microdata_authors(page: Layout) -> list[str]:
     """Names marked up as the author (microdata ``itemprop=author``, RDFa
     ``property=author``) near the headline: related teasers further off mark up theirs."""
     names: list[str] = []
@@ -874,79 +732,3 @@ def _microdata_authors(page: _Page) -> list[str]:
         if text and len(text) <= 80:
             names.append(text)
     return names
-
-
-def _site_name(
-    url: str, tags: dict[str, list[str]], objects: list[dict[str, Any]]
-) -> tuple[str | None, str | None]:
-    _, value = first_meta(tags, "og:site_name", "application-name")
-    if value:
-        return value, "meta"
-    for obj in objects:
-        if "website" in json_ld_types(obj) and plain_text(obj.get("name")):
-            return plain_text(obj.get("name")), "json_ld"
-    host = (urlsplit(url).hostname or "").removeprefix("www.")
-    return (host or None), ("url" if host else None)
-
-
-def extract_metadata(url: str, html: str) -> dict[str, Any]:
-    """Title, date, authors, description, site name and language of any page.
-
-    Returns ``{"url", "title", "published_raw", "authors", "description", "site_name",
-    "language", "canonical_url", "block_reason", "sources"}``; ``sources`` says for each
-    field found where it came from (one of ``items.SOURCES``). A block or challenge page
-    gives ``block_reason`` and nothing else.
-    """
-    result: dict[str, Any] = {
-        "url": url,
-        "title": None,
-        "published_raw": None,
-        "authors": [],
-        "description": None,
-        "site_name": None,
-        "language": None,
-        "canonical_url": None,
-        "block_reason": block_page_reason(html or ""),
-        "sources": {},
-    }
-    if not html or result["block_reason"]:
-        return result
-    # type="html": an XHTML page opening with an XML declaration would otherwise be read as
-    # namespaced XML, where no query of this module finds anything.
-    sel = Selector(text=html, type="html")
-    tags = meta_tags(sel)
-    objects = json_ld_objects(sel)
-    articles = _article_objects(objects, first_meta(tags, "og:type")[1])
-    sources: dict[str, str] = result["sources"]
-
-    def put(field: str, value: Any, source: str | None) -> None:
-        if value:
-            result[field] = value
-            sources[field] = source or "meta"
-
-    put("site_name", *_site_name(url, tags, objects))
-    put("title", *_title(sel, tags, articles, result["site_name"], url))
-    page = _Page(sel, html, result["title"], _site_names(result["site_name"], url))
-    put("published_raw", *_published(sel, url, tags, articles, page))
-    publishers = _publishers(objects)
-    put("authors", *_authors(sel, tags, articles, objects, page, publishers))
-
-    _, description = first_meta(tags, "og:description", "description", "twitter:description")
-    if description:
-        put("description", description, "meta")
-    else:
-        text = next((plain_text(a.get("description")) for a in articles), "")
-        put("description", text, "json_ld")
-
-    language = sel.xpath("/html/@lang").get() or first_meta(tags, "og:locale", "language")[1]
-    if not language:
-        language = sel.xpath(
-            "//meta[translate(@http-equiv, 'CONTENTLAGU', 'contentlagu')"
-            " = 'content-language']/@content"
-        ).get()
-    put("language", collapse_whitespace(language), "meta")
-
-    canonical = sel.xpath("//link[@rel='canonical']/@href").get()
-    if canonical and canonical.strip():
-        put("canonical_url", urljoin(url, canonical.strip()), "meta")
-    return result
