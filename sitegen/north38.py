@@ -152,6 +152,30 @@ RECORDS: list[dict[str, Any]] = [
 ]
 
 
+def synthetic_records(n: int, first: date = date(2015, 1, 1)) -> list[dict[str, Any]]:
+    """``n`` invented pieces, one a day from ``first`` on, newest first, written like the
+    real ones (title slugs, the authors and topics of section 8): for crawls of a site larger
+    than the sample. ``synthetic_records(n + k)`` is ``synthetic_records(n)`` with ``k``
+    newer pieces before it, as a site looks a few days later."""
+    people = ["Jenny Town", "Daniel R. DePetris", "Peter Makowsky", "Jack Liu", "Joel S. Wit"]
+    topics = list(TOPICS)[:5]
+    records = []
+    for number in range(n, 0, -1):
+        day = first + timedelta(days=number - 1)
+        authors = [people[number % 5]] + ([people[(number + 2) % 5]] if number % 3 == 0 else [])
+        records.append(
+            {
+                "path": f"/{day:%Y/%m}/synthetic-analysis-{number}/",
+                "title": f"Synthetic Analysis {number}",
+                "day": day.isoformat(),
+                "authors": authors,
+                "topics": [topics[number % 5]],
+                "invented": ["the whole record"],
+            }
+        )
+    return records
+
+
 def slug_of(name: str) -> str:
     """The WordPress user slug of a display name: "Daniel R. DePetris" -> daniel-r-depetris."""
     return "-".join("".join(c for c in word if c.isalnum()) for word in name.lower().split())
@@ -250,7 +274,10 @@ def card(record: dict[str, Any]) -> str:
 </article>"""  # noqa: E501
 
 
-def page(title: str, canonical: str, main: str, *, graph: list[dict[str, Any]]) -> str:
+def page(
+    title: str, canonical: str, main: str, *, graph: list[dict[str, Any]], latest: dict[str, Any]
+) -> str:
+    """A page of the theme around ``main``, the sidebar showing the ``latest`` piece."""
     schema = json.dumps({"@context": "https://schema.org", "@graph": graph}, ensure_ascii=False)
     return f"""<!DOCTYPE html>
 <html lang="en-US">
@@ -274,7 +301,7 @@ def page(title: str, canonical: str, main: str, *, graph: list[dict[str, Any]]) 
 <aside class="sidebar">
   <h3>Latest Articles</h3>
   <div class="ajax-target">
-{card(RECORDS[0])}
+{card(latest)}
   </div>
 </aside>
 </div>
@@ -292,7 +319,7 @@ def website_node() -> dict[str, Any]:
     return {"@type": "WebSite", "@id": f"{HOME}/#website", "url": f"{HOME}/", "name": SITE_NAME}
 
 
-def article_page(record: dict[str, Any]) -> str:
+def article_page(record: dict[str, Any], latest: dict[str, Any]) -> str:
     """An article page of the current theme (section 4.1)."""
     url = HOME + record["path"]
     share = "".join(
@@ -342,7 +369,7 @@ def article_page(record: dict[str, Any]) -> str:
         },
         website_node(),
     ]
-    return page(record["title"], url, main, graph=graph)
+    return page(record["title"], url, main, graph=graph, latest=latest)
 
 
 def pager(base: str, page_no: int, pages: int) -> str:
@@ -366,7 +393,7 @@ def pager(base: str, page_no: int, pages: int) -> str:
 
 
 def listing_pages(
-    base: str, title: str, records: Sequence[dict[str, Any]]
+    base: str, title: str, records: Sequence[dict[str, Any]], latest: dict[str, Any]
 ) -> Iterable[tuple[str, str]]:
     """(URL path, html) of each page of a listing of ``records`` (newest first)."""
     pages = max(1, -(-len(records) // PAGE_SIZE))
@@ -380,7 +407,7 @@ def listing_pages(
             + pager(base, page_no, pages)
         )
         graph = [{"@type": "CollectionPage", "@id": HOME + path, "url": HOME + path}]
-        yield path, page(title, HOME + path, main, graph=[*graph, website_node()])
+        yield path, page(title, HOME + path, main, graph=[*graph, website_node()], latest=latest)
 
 
 def sitemaps(records: Sequence[dict[str, Any]]) -> Iterable[tuple[str, str]]:
@@ -453,24 +480,22 @@ def feed(records: Sequence[dict[str, Any]]) -> str:
 def site_files(records: Sequence[dict[str, Any]] = RECORDS) -> Iterable[tuple[str, str]]:
     """(URL path, content) of every page of the mirror."""
     records = sorted(records, key=lambda r: r["day"], reverse=True)
+    latest = records[0]  # the sidebar's card on every page
+    posts = [r for r in records if not r.get("report")]
     yield "/robots.txt", ROBOTS_TXT
     for record in records:
-        yield record["path"], article_page(record)
-    posts = [r for r in records if not r.get("report")]
-    yield from listing_pages("/articles/", "Articles", posts)
-    yield from listing_pages(
-        "/reports/", "Special Reports", [r for r in records if r.get("report")]
-    )
-    home = list(listing_pages("/", SITE_NAME, posts[:PAGE_SIZE]))[0]
-    yield home
+        yield record["path"], article_page(record, latest)
+    yield from listing_pages("/articles/", "Articles", posts, latest)
+    reports = [r for r in records if r.get("report")]
+    yield from listing_pages("/reports/", "Special Reports", reports, latest)
+    yield next(iter(listing_pages("/", SITE_NAME, posts[:PAGE_SIZE], latest)))
     # non-publication pages: author archives and topics list the same cards
     for name in sorted({name for r in records for name in r["authors"]}):
         theirs = [r for r in records if name in r["authors"]]
-        yield from listing_pages(f"/author/{slug_of(name)}/", name, theirs)
+        yield from listing_pages(f"/author/{slug_of(name)}/", name, theirs, latest)
     for slug, label in TOPICS.items():
-        yield from listing_pages(
-            f"/topics/{slug}/", label, [r for r in records if slug in r["topics"]]
-        )
+        tagged = [r for r in records if slug in r["topics"]]
+        yield from listing_pages(f"/topics/{slug}/", label, tagged, latest)
     yield from sitemaps(records)
     yield "/feed/", feed(records)
 

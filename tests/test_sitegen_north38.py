@@ -91,3 +91,13 @@ def test_feed_has_ten_items_in_utc_the_evening_piece_on_the_next_day() -> None:
     evening = dates["https://www.38north.org/2019/02/bkatzeffsilberstein020119/"]
     assert parsedate_to_datetime(evening).date().isoformat() == "2019-02-02"
     assert items[0].find("{http://purl.org/rss/1.0/modules/content/}encoded") is not None
+
+
+def test_synthetic_records_grow_by_newer_pieces(tmp_path: Path) -> None:
+    later = north38.synthetic_records(7)
+    assert north38.synthetic_records(5) == later[2:]
+    days = [record["day"] for record in later]
+    assert days == sorted(days, reverse=True) and len(set(days)) == 7
+    north38.generate_site(tmp_path / "site", later)
+    pages = sorted((tmp_path / "site" / "articles").rglob("index.html"))
+    assert len(pages) == 2  # four cards a page
