@@ -77,7 +77,9 @@ def test_the_expected_output_is_a_whole_raw_half(case: Case) -> None:
 
 
 def test_every_site_has_fixtures() -> None:
-    assert sorted(sites.names()) == sorted({case.site for case in CASES})
+    without = sorted(set(sites.names()) - {case.site for case in CASES})
+    assert without == [], "add tests/fixtures/<site>/<case>/ (see tests/fixtures/README.md)"
+    assert {case.site for case in CASES} <= set(sites.names()), "fixtures of no registered site"
 
 
 # --- the registry ---------------------------------------------------------------------------
