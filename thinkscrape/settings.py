@@ -4,11 +4,16 @@ Defaults are polite for live sites; tests and benchmarks override them per run w
 ``-s NAME=VALUE``. Project settings are prefixed ``THINKSCRAPE_``.
 """
 
+from pathlib import Path
+
 from thinkscrape.items import FEED_FIELDS
 
 BOT_NAME = "thinkscrape"
 SPIDER_MODULES = ["thinkscrape.spiders"]
-NEWSPIDER_MODULE = "thinkscrape.spiders"
+# `scrapy genspider -t thinktank NAME DOMAIN` writes a site file, thinkscrape/sites/NAME.py;
+# the registry gives every site file its spider
+NEWSPIDER_MODULE = "thinkscrape.sites"
+TEMPLATES_DIR = str(Path(__file__).resolve().parent / "templates")
 # `scrapy crawl` checks its spider name, arguments and settings before it starts
 COMMANDS_MODULE = "thinkscrape.commands"
 # `scrapy check`: @page (a page of the site, wherever the spider reads it) and @fills
