@@ -10,6 +10,7 @@ from scrapy.http import HtmlResponse, Request
 from scrapy.utils.test import get_crawler
 
 from thinkscrape.items import Gone, Publication
+from thinkscrape.middlewares.incremental import KNOWN, ArchiveState, IncrementalCrawl
 from thinkscrape.spiders.thinktanks import CnasSpider
 
 MIRROR = "http://127.0.0.1:8123"
@@ -24,12 +25,22 @@ def make_spider(settings: dict | None = None, **kwargs) -> CnasSpider:
     return spider
 
 
-def page(sample_root: Path, path: str, status: int = 200) -> HtmlResponse:
+def page(sample_root: Path, path: str, status: int = 200, meta: dict | None = None) -> HtmlResponse:
     file = sample_root / path.strip("/") / "index.html"
     body = file.read_bytes() if status == 200 else b"<html><body>Not found</body></html>"
     headers = {"Date": "Sat, 28 Nov 2026 03:00:00 GMT", "Content-Type": "text/html; charset=utf-8"}
     url = MIRROR + path
-    return HtmlResponse(url, body=body, status=status, headers=headers, request=Request(url))
+    request = Request(url, meta=meta)
+    return HtmlResponse(url, body=body, status=status, headers=headers, request=request)
+
+
+def listing_through_the_rule(spider: CnasSpider, response: HtmlResponse, **archive) -> list:
+    """What a crawl requests from a listing page: the spider's requests as the incremental
+    rule lets them through, for an archive holding ``archive`` (ArchiveState's fields)."""
+    rule = IncrementalCrawl(spider.crawler)
+    rule.state = ArchiveState(**archive)
+    found = spider.parse_listing(response, index="/reports")
+    return list(rule.process_spider_output(response, found, spider))
 
 
 @pytest.mark.parametrize(
@@ -106,9 +117,7 @@ def test_a_listing_page_yields_its_articles_with_cards_and_its_next_page(sample_
 
 def test_since_stops_pagination_once_items_are_older(sample_root):
     spider = make_spider(base_url=MIRROR, since="2100-01-01")
-    articles, listings = split(
-        spider.parse_listing(page(sample_root, "/reports"), index="/reports")
-    )
+    articles, listings = split(listing_through_the_rule(spider, page(sample_root, "/reports")))
     assert (articles, listings) == ([], [])
     assert spider.crawler.stats.get_value("thinkscrape/listing/stopped_since") == 1
 
@@ -117,8 +126,8 @@ def test_incremental_crawl_stops_after_a_page_of_archived_items(sample_root):
     response = page(sample_root, "/reports")
     spider = make_spider(base_url=MIRROR)
     everything, _ = split(spider.parse_listing(response, index="/reports"))
-    spider.known_urls = {r.cb_kwargs["card"]["url"] for r in everything[3:]}
-    articles, listings = split(spider.parse_listing(response, index="/reports"))
+    known = {r.cb_kwargs["card"]["url"] for r in everything[3:]}
+    articles, listings = split(listing_through_the_rule(spider, response, known=known))
     assert [r.url for r in articles] == [r.url for r in everything[:3]]
     assert listings == []
 
@@ -129,9 +138,8 @@ def test_dropped_or_given_up_items_are_not_fetched_and_do_not_stop_pagination(sa
     response = page(sample_root, "/reports")
     spider = make_spider(base_url=MIRROR)
     everything, _ = split(spider.parse_listing(response, index="/reports"))
-    spider.skipped_urls = {r.cb_kwargs["card"]["url"] for r in everything}
-    spider.wanted.clear()
-    articles, listings = split(spider.parse_listing(response, index="/reports"))
+    skipped = {r.cb_kwargs["card"]["url"] for r in everything}
+    articles, listings = split(listing_through_the_rule(spider, response, skipped=skipped))
     assert articles == [] and MIRROR + "/reports/p2" in [r.url for r in listings]
     assert spider.wanted == {}
 
@@ -140,17 +148,21 @@ def test_overlap_reads_more_pages_of_archived_items(sample_root):
     response = page(sample_root, "/reports")
     spider = make_spider(base_url=MIRROR, overlap="2")
     everything, _ = split(spider.parse_listing(response, index="/reports"))
-    spider.known_urls = {r.cb_kwargs["card"]["url"] for r in everything}
-    articles, listings = split(spider.parse_listing(response, index="/reports"))
+    known = {r.cb_kwargs["card"]["url"] for r in everything}
+    articles, listings = split(listing_through_the_rule(spider, response, known=known))
     assert articles == [] and len(listings) >= 1
+    # the count of such pages travels with the next page's request
+    assert listings[0].meta["thinkscrape_chain"]["overlap"] == 1
+    next_page = page(sample_root, "/reports", meta=listings[0].meta)
+    assert split(listing_through_the_rule(spider, next_page, known=known)) == ([], [])
 
 
 def test_refresh_refetches_archived_items(sample_root):
     response = page(sample_root, "/reports")
     spider = make_spider(base_url=MIRROR, refresh="1")
     everything, _ = split(spider.parse_listing(response, index="/reports"))
-    spider.known_urls = {r.cb_kwargs["card"]["url"] for r in everything}
-    articles, _ = split(spider.parse_listing(response, index="/reports"))
+    known = {r.cb_kwargs["card"]["url"] for r in everything}
+    articles, _ = split(listing_through_the_rule(spider, response, known=known))
     assert len(articles) == 20
 
 
@@ -173,8 +185,9 @@ def test_an_article_page_becomes_a_publication_with_its_card(sample_root):
 def test_a_known_publication_answering_404_is_gone(sample_root):
     spider = make_spider(base_url=MIRROR)
     path = "/publications/commentary/removed-piece"
-    spider.known_urls = {CNAS + path}
-    (item,) = list(spider.parse_article(page(sample_root, path, status=404)))
+    # the incremental rule marks the request of an archived publication
+    response = page(sample_root, path, status=404, meta={KNOWN: True})
+    (item,) = list(spider.parse_article(response))
     assert item == Gone(
         url=CNAS + path, site="cnas", status=404, fetched_at="2026-11-28T03:00:00+00:00"
     )
@@ -190,7 +203,7 @@ def test_an_unknown_page_answering_404_is_counted_not_stored(sample_root):
 def test_listings_are_read_through_again_after_an_unfinished_crawl():
     from thinkscrape.archive.schema import open_db
     from thinkscrape.archive.store import Archive
-    from thinkscrape.spiders.base import previous_crawl_finished
+    from thinkscrape.middlewares.incremental import previous_crawl_finished
 
     db = open_db(":memory:")
     archive = Archive(db)
@@ -220,7 +233,7 @@ def test_a_finished_crawl_that_left_unseen_listings_is_not_read_through(
 ) -> None:
     from thinkscrape.archive.schema import open_db
     from thinkscrape.archive.store import Archive
-    from thinkscrape.spiders.base import previous_crawl_finished
+    from thinkscrape.middlewares.incremental import previous_crawl_finished
 
     db = open_db(":memory:")
     archive = Archive(db)

@@ -84,6 +84,9 @@ DOWNLOADER_MIDDLEWARES = {
     # inside the retries: counts every failed try, stops a crawl that nothing answers
     "thinkscrape.middlewares.unreachable.UnreachableSiteMiddleware": 560,
 }
+# Which publications and listing pages a crawl requests, given the archive: the one place of
+# the incremental rule (since, full, refresh, overlap, known URLs), whatever the discovery.
+SPIDER_MIDDLEWARES = {"thinkscrape.middlewares.incremental.IncrementalCrawl": 600}
 # Spidermon counts field coverage per item type; our extensions judge it and the crawl.
 EXTENSIONS = {
     "spidermon.contrib.scrapy.extensions.Spidermon": 500,

@@ -134,20 +134,30 @@ def previous_crawl(
     db: sqlite_utils.Database, spider: str, running: int | None = None
 ) -> dict[str, Any] | None:
     """The last crawl of ``spider`` before the running one (``running`` is its id, if any):
-    its ``finish_reason`` and its ``stats`` read back as a dict; None if there was none."""
-    rows = list(
-        db.query(
-            "SELECT finish_reason, stats FROM crawls WHERE spider = ? AND id < ?"
-            " ORDER BY id DESC LIMIT 1",
-            [spider, running if running is not None else 2**62],
-        )
+    its ``started``, ``finish_reason`` and its ``stats`` read back as a dict; None if there
+    was none."""
+    earlier = crawls_before(db, spider, running, limit=1)
+    return earlier[0] if earlier else None
+
+
+def crawls_before(
+    db: sqlite_utils.Database, spider: str, running: int | None = None, limit: int = 50
+) -> list[dict[str, Any]]:
+    """The last ``limit`` crawls of ``spider`` before the running one, newest first, each as
+    its ``started``, ``finish_reason`` and ``stats`` (a dict)."""
+    rows = db.query(
+        "SELECT started, finish_reason, stats FROM crawls WHERE spider = ? AND id < ?"
+        " ORDER BY id DESC LIMIT ?",
+        [spider, running if running is not None else 2**62, max(limit, 0)],
     )
-    if not rows:
-        return None
-    return {
-        "finish_reason": rows[0]["finish_reason"],
-        "stats": json.loads(rows[0]["stats"] or "{}"),
-    }
+    return [
+        {
+            "started": row["started"],
+            "finish_reason": row["finish_reason"],
+            "stats": json.loads(row["stats"] or "{}"),
+        }
+        for row in rows
+    ]
 
 
 def last_crawl_stats(db_path: str | os.PathLike[str], spider: str) -> dict[str, Any] | None:

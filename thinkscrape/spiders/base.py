@@ -1,8 +1,12 @@
-"""The navigation every think-tank spider shares: listing → article → next listing page.
+"""The navigation every think-tank spider shares: from where the site lists its
+publications (listing pages and their next pages, sitemaps, feeds, a JSON API) to each
+publication page.
 
-A site's spider sets its name, home origin, listing paths and extraction functions, and
-overrides the named hooks only. Spiders navigate; they never parse fields themselves
-(extraction does) nor clean values (pipelines do).
+A site's spider takes its name, home origin, discovery and extraction from its ``Site``
+record. Spiders navigate; they never parse fields themselves (extraction and the discovery
+readers do) nor clean values (pipelines do). Which publications and next pages are
+requested is the incremental rule's choice (``middlewares/incremental.py``): the spider
+reports all it finds.
 
 Arguments every spider takes (``scrapy crawl NAME -a key=value``), read strictly by
 ``arguments.py``: an unknown name or a malformed value stops the crawl before it starts.
@@ -29,16 +33,25 @@ from urllib.parse import urlsplit, urlunsplit
 import scrapy
 from scrapy.http import Response
 from twisted.python.failure import Failure
+from w3lib.url import add_or_replace_parameter
 
+from thinkscrape.discovery import Entry, Found, day_of
+from thinkscrape.discovery.feed import read_feed
+from thinkscrape.discovery.sitemap import read_sitemap
+from thinkscrape.discovery.wpjson import read_posts, total_pages
 from thinkscrape.extract.common import PARSE_TRUNCATED
 from thinkscrape.items import Gone, Publication
+from thinkscrape.middlewares.incremental import (
+    CHAIN,
+    KNOWN,
+    LISTED,
+    LISTING_FAILED,
+    SITEMAP_MODIFIED,
+    chain,
+)
 from thinkscrape.normalize.dates import parse_date
-from thinkscrape.site import Site
+from thinkscrape.site import Feed, JsonApi, Listing, Site, Sitemap
 from thinkscrape.spiders import arguments
-
-# Listing pages requested but never read (HTTP errors after retries, missing from replayed
-# WARC files): a stats key the next crawl reads back from the crawls table.
-LISTING_FAILED = "thinkscrape/listing/failed"
 
 
 class ThinkTankSpider(scrapy.Spider):
@@ -93,14 +106,6 @@ class ThinkTankSpider(scrapy.Spider):
         self.overlap = arguments.positive_int(overlap, "overlap")
         fetch_host = urlsplit(self.base_url or self.home).hostname or ""
         self.allowed_domains = [fetch_host] if self.base_url else list(self.site_hosts)
-        self.known_urls: set[str] = set()
-        # set when the previous crawl did not finish: it may have stopped before fetching
-        # publications deeper in the listings, so every listing page is read again
-        self.resume_listings = False
-        # listing index → pages read so far that held archived publications
-        self._overlap_seen: dict[str, int] = {}
-        # not fetched by default though not archived: dropped pages, publications given up on
-        self.skipped_urls: set[str] = set()
         # Canonical URLs this crawl asked for that were not archived when it started, with
         # the listing card they were shown with, until stored or dropped (see
         # extensions/missing.py): what is left when the crawl ends is a hole.
@@ -108,9 +113,6 @@ class ThinkTankSpider(scrapy.Spider):
         self.listed: set[str] = set()  # ... of which shown on a listing by this crawl
         # why a wanted URL was not stored, as its request or response told
         self.failures: dict[str, str] = {}
-        # listing index -> pages read, and empty pages read in a row (pagination traps)
-        self._listing_pages: dict[str, int] = {}
-        self._empty_in_a_row: dict[str, int] = {}
 
     # --- what the site's record and pages provide --------------------------------------
     def canonical_url(self, url: str) -> str | None:
@@ -153,40 +155,16 @@ class ThinkTankSpider(scrapy.Spider):
 
     # --- crawl -------------------------------------------------------------------------
     async def start(self) -> AsyncIterator[scrapy.Request]:
-        self.known_urls, self.skipped_urls, retries = self.load_known_urls()
-        for path in self.listing_paths:
-            yield self.listing_request(self.home + path, path)
-        if retries:
-            self.logger.info(
-                "Asking again for %d publication(s) listed before but never stored", len(retries)
-            )
-        for url, card in retries:
-            self.crawler.stats.inc_value("thinkscrape/missing/retried")
-            self.wanted[url] = card
-            yield self.article_request(url, card)
-
-    def load_known_urls(
-        self,
-    ) -> tuple[set[str], set[str], list[tuple[str, dict[str, Any] | None]]]:
-        """What the archive holds for this site: the archived URLs, the URLs not to fetch by
-        default (dropped pages, publications given up on) and the missing ones to retry."""
-        from thinkscrape.archive import missing
-        from thinkscrape.archive.schema import opened
-        from thinkscrape.archive.store import Archive
-
-        path = self.settings.get("THINKSCRAPE_DB")
-        if not path:
-            return set(), set(), []
-        with opened(path) as db:
-            running = self.crawler.stats.get_value("thinkscrape/crawl_id")
-            self.resume_listings = not previous_crawl_finished(db, self.name, running)
-            if self.resume_listings:
-                self.logger.info("The previous crawl did not finish: reading every listing page")
-            archive = Archive(db)
-            # Pages dropped before (no title) are not fetched again every night either; nor
-            # are publications that failed too often. Neither counts as archived.
-            skipped = archive.dropped_urls(self.name) | missing.given_up(db, self.name)
-            return archive.known_urls(self.name), skipped, missing.to_retry(db, self.name)
+        for source in self.site.discovery:
+            url = self.home + source.path
+            if isinstance(source, Listing):
+                yield self.listing_request(url, source.path)
+            elif isinstance(source, Sitemap):
+                yield self.sitemap_request(url)
+            elif isinstance(source, Feed):
+                yield self.feed_request(url)
+            elif isinstance(source, JsonApi):
+                yield self.api_request(url, chain(source.path))
 
     def parse_listing(self, response: Response, index: str) -> Iterable[scrapy.Request]:
         listing = self.extract_listing(self.site_url_of(response.url), response.text)
@@ -200,44 +178,39 @@ class ThinkTankSpider(scrapy.Spider):
             self.logger.warning("Listing page with no publication links: %s", response.url)
 
         card_dates = self.card_dates(listing["cards"], reference=_fetched_at(response))
-        everything = self.full or self.refresh
-        known_here = 0
         for url in listing["publication_links"]:
-            if self.since and url in card_dates and card_dates[url] < self.since:
-                stats.inc_value("thinkscrape/listing/skipped_before_since")
-                continue
             card = cards.get(url)
             if card is not None:
                 card = {**card, "listing_url": self.site_url_of(response.url)}
-            # Only publications actually archived count as known, for pagination too: one
-            # that failed is asked for again, and what is listed behind it still read.
-            if url in self.known_urls:
-                known_here += 1
-                if not everything:
-                    stats.inc_value("thinkscrape/listing/skipped_known")
-                    continue
-            elif url in self.skipped_urls and not everything:
-                stats.inc_value("thinkscrape/listing/skipped_dropped")
-                continue
-            else:
-                stats.inc_value("thinkscrape/listing/new_links")
-                self.listed.add(url)
-                self.wanted[url] = card
-            yield self.article_request(url, card)
+            day = card_dates.get(url)
+            yield self.article_request(url, card, day=day.isoformat() if day else None)
 
-        within_limits = self.within_listing_limits(index, empty=not listing["publication_links"])
-        if within_limits and self.should_paginate(list(card_dates.values()), index, known_here):
+        here = self.chain_of(response, index)
+        empty = not listing["publication_links"]
+        if self.within_listing_limits(here, empty=empty):
+            newest = max(card_dates.values()).isoformat() if card_dates else None
+            following = chain(
+                index,
+                page=here["page"] + 1,
+                empty=here["empty"] + 1 if empty else 0,
+                overlap=here["overlap"],
+                newest=newest,
+            )
             for page_url in listing["pagination"]:
-                yield self.listing_request(page_url, index)
+                yield self.listing_request(page_url, index, following)
 
-    def within_listing_limits(self, index: str, *, empty: bool) -> bool:
-        """Whether the listing ``index`` may go on to its next pages: not when it has reached
-        THINKSCRAPE_MAX_LISTING_PAGES pages, nor after THINKSCRAPE_MAX_EMPTY_LISTING_PAGES
-        empty pages in a row (a "next" link that always leads to a new page is a trap)."""
-        pages = self._listing_pages[index] = self._listing_pages.get(index, 0) + 1
-        empties = self._empty_in_a_row[index] = (
-            self._empty_in_a_row.get(index, 0) + 1 if empty else 0
-        )
+    def chain_of(self, response: Response, index: str) -> dict[str, Any]:
+        """Where a listing page stands in its chain (the first page, when requested from
+        elsewhere: ``scrapy parse``, a contract)."""
+        return response.meta.get(CHAIN) or chain(index)
+
+    def within_listing_limits(self, here: dict[str, Any], *, empty: bool) -> bool:
+        """Whether the listing page ``here`` may lead on to its next pages: not when its
+        listing has reached THINKSCRAPE_MAX_LISTING_PAGES pages, nor after
+        THINKSCRAPE_MAX_EMPTY_LISTING_PAGES empty pages in a row (a "next" link that always
+        leads to a new page is a trap)."""
+        index, pages = here["index"], here["page"]
+        empties = here["empty"] + 1 if empty else 0
         max_pages = self.settings.getint("THINKSCRAPE_MAX_LISTING_PAGES", 1000)
         max_empty = self.settings.getint("THINKSCRAPE_MAX_EMPTY_LISTING_PAGES", 3)
         if max_empty and empties >= max_empty:
@@ -259,19 +232,91 @@ class ThinkTankSpider(scrapy.Spider):
             return False
         return True
 
-    def should_paginate(self, card_dates: list[dt.date], index: str, known_here: int) -> bool:
-        """Whether to follow this listing page's pagination links."""
-        if self.since and card_dates and max(card_dates) < self.since:
-            self.crawler.stats.inc_value("thinkscrape/listing/stopped_since")
-            return False
-        if self.full or self.refresh or self.resume_listings or known_here == 0:
-            return True
-        # An incremental crawl reads on until `overlap` pages have shown archived items.
-        self._overlap_seen[index] = self._overlap_seen.get(index, 0) + 1
-        if self._overlap_seen[index] >= self.overlap:
-            self.crawler.stats.inc_value("thinkscrape/listing/stopped_known")
-            return False
-        return True
+    # --- sitemaps, feeds, a JSON API ----------------------------------------------------
+    def sitemap_request(
+        self, url: str, *, child: bool = False, modified: str | None = None
+    ) -> scrapy.Request:
+        # a child sitemap carries its <lastmod> from the index: the rule may pass it over
+        meta = {SITEMAP_MODIFIED: modified} if child else {}
+        return scrapy.Request(
+            self.fetch_url(url), callback=self.parse_sitemap, errback=self.listing_failed, meta=meta
+        )
+
+    def feed_request(self, url: str) -> scrapy.Request:
+        return scrapy.Request(
+            self.fetch_url(url), callback=self.parse_feed, errback=self.listing_failed
+        )
+
+    def api_request(self, url: str, here: dict[str, Any]) -> scrapy.Request:
+        page_url = add_or_replace_parameter(url, "page", str(here["page"]))
+        return scrapy.Request(
+            self.fetch_url(page_url),
+            callback=self.parse_api,
+            errback=self.listing_failed,
+            meta={CHAIN: here},
+        )
+
+    def parse_sitemap(self, response: Response) -> Iterable[scrapy.Request]:
+        """A sitemap index's child sitemaps, a sitemap's publications."""
+        found = self.read_discovery("sitemap", read_sitemap, response)
+        for child in found.sitemaps:
+            if self.canonical_url(child.url) is None:
+                self.crawler.stats.inc_value("thinkscrape/discovery/sitemap/offsite")
+                continue
+            yield self.sitemap_request(child.url, child=True, modified=child.modified)
+        yield from self.publications_in("sitemap", found.entries)
+
+    def parse_feed(self, response: Response) -> Iterable[scrapy.Request]:
+        found = self.read_discovery("feed", read_feed, response)
+        yield from self.publications_in("feed", found.entries)
+
+    def parse_api(self, response: Response) -> Iterable[scrapy.Request]:
+        """One page of a JSON API's posts, newest first, and its next page while the API
+        says there are more."""
+        found = self.read_discovery("api", read_posts, response)
+        yield from self.publications_in("api", found.entries)
+        here = response.meta[CHAIN]
+        last = total_pages(response.headers.get(b"X-WP-TotalPages"))
+        more = bool(found.entries) and (last is None or here["page"] < last)
+        if more and self.within_listing_limits(here, empty=False):
+            days = [e.published[:10] for e in found.entries if e.published]
+            following = chain(
+                here["index"],
+                page=here["page"] + 1,
+                overlap=here["overlap"],
+                newest=max(days) if days else None,
+            )
+            yield self.api_request(self.site_url_of(response.url), following)
+
+    def read_discovery(self, kind: str, reader: Any, response: Response) -> Found:
+        """Read a sitemap, feed or API body, counting it as a listing page; one that cannot
+        be read counts as a listing page not read, with its reason."""
+        stats = self.crawler.stats
+        stats.inc_value("thinkscrape/listing/pages")
+        stats.inc_value(f"thinkscrape/discovery/{kind}/pages")
+        found: Found = reader(response.body)
+        for reason in found.skipped:
+            stats.inc_value(f"thinkscrape/discovery/{kind}/skipped/{reason}")
+        if found.problem is not None:
+            stats.inc_value(f"thinkscrape/discovery/{kind}/unreadable/{found.problem}")
+            stats.inc_value(LISTING_FAILED)
+            self.logger.warning("Not a readable %s (%s): %s", kind, found.problem, response.url)
+        return found
+
+    def publications_in(self, kind: str, entries: Iterable[Entry]) -> Iterable[scrapy.Request]:
+        """A request for each entry the site's URL rules call a publication."""
+        stats = self.crawler.stats
+        for entry in entries:
+            url = self.canonical_url(self.site_url_of(entry.url))
+            if url is None or self.site.classify(url) is None:
+                stats.inc_value(f"thinkscrape/discovery/{kind}/not_publications")
+                continue
+            stats.inc_value(f"thinkscrape/discovery/{kind}/publications")
+            # the latest day it can have been published: a sitemap's lastmod is no earlier
+            day = day_of(entry.published or entry.modified)
+            yield self.article_request(
+                url, None, day=day.isoformat() if day else None, modified=entry.modified
+            )
 
     def card_dates(self, cards: list[dict[str, Any]], reference: str) -> dict[str, dt.date]:
         """The date each dated card shows, resolved against the listing response's date."""
@@ -299,12 +344,15 @@ class ThinkTankSpider(scrapy.Spider):
         """The listing index (one of ``listing_paths``) a site URL is a page of, else None."""
         return self.site.listing_index(url)
 
-    def listing_request(self, url: str, index: str) -> scrapy.Request:
+    def listing_request(
+        self, url: str, index: str, here: dict[str, Any] | None = None
+    ) -> scrapy.Request:
         return scrapy.Request(
             self.fetch_url(url),
             callback=self.parse_listing,
             errback=self.listing_failed,
             cb_kwargs={"index": index},
+            meta={CHAIN: here or chain(index)},
         )
 
     def listing_failed(self, failure: Failure) -> None:
@@ -319,14 +367,32 @@ class ThinkTankSpider(scrapy.Spider):
         self.crawler.stats.inc_value(LISTING_FAILED)
         self.logger.warning("Listing page not read (%s): %s", reason, request.url)
 
-    def article_request(self, url: str, card: dict[str, Any] | None) -> scrapy.Request:
+    def article_request(
+        self,
+        url: str,
+        card: dict[str, Any] | None,
+        *,
+        day: str | None = None,
+        modified: str | None = None,
+        found: bool = True,
+    ) -> scrapy.Request:
+        """A publication's request. ``found`` is one the crawl found on a listing, sitemap,
+        feed or API (the incremental rule decides whether it is fetched), listed on ``day``
+        (ISO) or changed at ``modified`` as the source says; not ``found``: one asked for
+        again."""
+        # the URL as listed: a redirect may store the page under another one
+        meta: dict[str, Any] = {
+            "handle_httpstatus_list": list(self.gone_statuses),
+            "listed_url": url,
+        }
+        if found:
+            meta[LISTED] = {"day": day, "modified": modified}
         return scrapy.Request(
             self.fetch_url(url),
             callback=self.parse_article,
             errback=self.article_failed,
             cb_kwargs={"card": card},
-            # the URL as listed: a redirect may store the page under another one
-            meta={"handle_httpstatus_list": list(self.gone_statuses), "listed_url": url},
+            meta=meta,
         )
 
     def article_failed(self, failure: Failure) -> None:
@@ -363,7 +429,7 @@ class ThinkTankSpider(scrapy.Spider):
             self._not_stored(response, f"not a page of {self.name}: {response.url}")
             return
         if response.status in self.gone_statuses:
-            if url in self.known_urls:
+            if response.meta.get(KNOWN):
                 yield Gone(url=url, site=self.name, status=response.status, fetched_at=fetched_at)
             else:
                 self.crawler.stats.inc_value("thinkscrape/article/missing")
@@ -405,25 +471,6 @@ class ThinkTankSpider(scrapy.Spider):
                 "missing: %s",
                 response.url,
             )
-
-
-def previous_crawl_finished(db: Any, spider: str, running: int | None = None) -> bool:
-    """Whether the last crawl of ``spider`` before the running one read its listings through.
-
-    A crawl killed half-way has no finish reason; one stopped early (shutdown, timeout) has
-    another than "finished"; one that could not record the publications it missed, or could
-    not read a listing page, says so in its stats. ``running`` is the id of the running
-    crawl's own row, if any.
-    """
-    from thinkscrape.archive.history import previous_crawl
-
-    last = previous_crawl(db, spider, running)
-    if last is None:
-        return True
-    stats = last["stats"]
-    return last["finish_reason"] == "finished" and not (
-        stats.get("thinkscrape/missing/unrecorded") or stats.get(LISTING_FAILED)
-    )
 
 
 def _is_text(response: Response) -> bool:
