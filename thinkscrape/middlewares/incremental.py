@@ -204,7 +204,10 @@ class IncrementalCrawl:
             return False, False
         self.stats.inc_value("thinkscrape/listing/new_links")
         spider.listed.add(url)
-        spider.wanted[url] = request.cb_kwargs.get("card")
+        # a sitemap or feed gives no card: it does not hide one a listing page gave
+        card = request.cb_kwargs.get("card")
+        if card is not None or url not in spider.wanted:
+            spider.wanted[url] = card
         return True, False
 
     def changed_since_last_crawl(self, modified: str | None) -> bool:
