@@ -1,0 +1,142 @@
+"""End to end: `scrapy crawl 38north` over the offline mirror of www.38north.org
+(data/samples/38north), asserting on the archive's rows.
+
+Expected values are the real ones the site notes record (section 8: URLs, titles, dates,
+bylines), not values read back from the code.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+import sqlite_utils
+from crawling import FAST_SETTINGS, REPO_ROOT
+
+from thinkscrape.mirror import serve_mirror
+
+HOME = "https://www.38north.org"
+SAMPLE = REPO_ROOT / "data" / "samples" / "38north"
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> sqlite_utils.Database:
+    path = tmp_path_factory.mktemp("38north") / "archive.db"
+    with serve_mirror(SAMPLE) as mirror:
+        argv = [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            "38north",
+            "-a",
+            f"base_url={mirror.base_url}",
+        ]
+        for name, value in {**FAST_SETTINGS, "THINKSCRAPE_DB": str(path)}.items():
+            argv += ["-s", f"{name}={value}"]
+        result = subprocess.run(argv, cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Coverage floor broken" not in result.stderr
+    return sqlite_utils.Database(path)
+
+
+def row(db: sqlite_utils.Database, path: str) -> dict:
+    rows = list(db["publications"].rows_where("url = ?", [HOME + path]))
+    assert len(rows) == 1, f"{path} archived {len(rows)} times"
+    return rows[0]
+
+
+def names(db: sqlite_utils.Database, path: str) -> list[str]:
+    return [
+        r["name"]
+        for r in db.query(
+            """select a.name from publication_authors pa join authors a on a.id = pa.author_id
+               join publications p on p.id = pa.publication_id where p.url = ?
+               order by pa.position""",
+            [HOME + path],
+        )
+    ]
+
+
+def test_every_listed_publication_is_archived_under_its_canonical_url(db) -> None:
+    urls = {r["url"] for r in db["publications"].rows}
+    assert len(urls) == 10
+    assert all(url.startswith(HOME + "/") and not url.endswith("/") for url in urls)
+    assert HOME + "/reports/2023/04/deterring-a-nuclear-north-korea" in urls
+    # author archives, topics and listings are no publications
+    assert not [u for u in urls if "/author/" in u or "/topics/" in u or "/articles" in u]
+    assert {r["site"] for r in db["publications"].rows} == {"38north"}
+
+
+@pytest.mark.parametrize(
+    ("path", "title", "published", "authors"),
+    [
+        (
+            "/2019/01/jwit013119",
+            "Let’s Get Perspective",
+            "2019-01-31",
+            ["Joel S. Wit"],
+        ),
+        (
+            "/2019/01/ddepetris011819",
+            "Advancing Peace and Security on the Korean Peninsula: The Case for Koreanization",
+            "2019-01-18",
+            ["Daniel R. DePetris"],
+        ),
+        (
+            # an evening piece: Yoast's and the feed's UTC dates fall on the next day
+            "/2019/02/bkatzeffsilberstein020119",
+            "China’s Sanctions Enforcement and Fuel Prices in North Korea: What the Data Tells Us",
+            "2019-02-01",
+            ["Benjamin Katzeff Silberstein"],
+        ),
+        (
+            "/2023/04/yongbyon-nuclear-scientific-research-center-expansion-work-continues",
+            "Yongbyon Nuclear Scientific Research Center: Expansion Work Continues",
+            "2023-04-28",
+            ["Peter Makowsky", "Jack Liu", "Olli Heinonen"],
+        ),
+        (
+            # credited to the organisation: no person
+            "/2010/05/the-new-york-times-and-the-human-torpedo-a-close-second-place",
+            "The New York Times and the Human Torpedo – A Close Second Place",
+            "2010-05-02",
+            [],
+        ),
+    ],
+)
+def test_title_date_and_authors(db, path, title, published, authors) -> None:
+    got = row(db, path)
+    assert (got["type"], got["title"], got["published"]) == ("commentary", title, published)
+    assert names(db, path) == authors
+
+
+def test_the_sidebar_cards_do_not_leak_into_an_article(db) -> None:
+    # Every page's sidebar shows the NATO piece by Daniel R. DePetris, dated July 21, 2023.
+    path = (
+        "/2023/04/yongbyon-nuclear-research-center-growing-activity-at-the-experimental"
+        "-light-water-reactor"
+    )
+    assert row(db, path)["published"] == "2023-04-01"
+    assert names(db, path) == ["Peter Makowsky", "Jack Liu"]
+
+
+def test_own_links_are_internal_and_the_own_report_is_no_full_article_elsewhere(db) -> None:
+    assert [r for r in db["publications"].rows if r["full_article_url"] or r["outlet"]] == []
+    links = {
+        (r["url"].rstrip("/"), r["kind"])
+        for r in db.query(
+            """select l.url, l.kind from links l join publications p on p.id = l.publication_id
+               where p.url = ?""",
+            [HOME + "/2019/02/bkatzeffsilberstein020119"],
+        )
+    }
+    assert links == {
+        (HOME + "/reports/2023/04/deterring-a-nuclear-north-korea", "internal"),
+        ("https://www.dailynk.com/english", "external"),
+    }
+
+
+def test_report_is_typed_by_its_path(db) -> None:
+    assert row(db, "/reports/2023/04/deterring-a-nuclear-north-korea")["type"] == "report"
