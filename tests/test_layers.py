@@ -106,3 +106,61 @@ def test_importing_the_archive_loads_no_spider():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+# --- one site's facts live in its site file -----------------------------------------------
+SITE_NAME = re.compile(r"cnas|new american security", re.IGNORECASE)
+# Documentation giving CNAS as an example ("the site's name, e.g. cnas") holds no value.
+AN_EXAMPLE = re.compile(r"\be\.g\.\s")
+# Where a CNAS value may stand outside thinkscrape/sites/cnas.py, and why.
+CNAS_FILES = {
+    # CNAS's own selectors and page rules, read only through its site record
+    PACKAGE / "extract" / "cnas.py",
+}
+CNAS_LITERALS = [
+    # the demo replays the bundled sample, a capture of CNAS pages, as that site's
+    "thinkscrape/cli.py 'cnas'",
+]
+
+
+def site_literals(path: Path) -> list[str]:
+    tree = ast.parse(path.read_text(), filename=str(path))
+    skip = docstrings(tree)
+    return [
+        f"{path.relative_to(PACKAGE.parent)} {node.value!r}"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant)
+        and isinstance(node.value, str)
+        and id(node) not in skip
+        and SITE_NAME.search(node.value)
+        and not AN_EXAMPLE.search(node.value)
+    ]
+
+
+def test_no_cnas_value_outside_its_site_file():
+    outside = [
+        path
+        for path in sorted(PACKAGE.rglob("*.py"))
+        if path not in CNAS_FILES and path != PACKAGE / "sites" / "cnas.py"
+    ]
+    found = sorted(literal for path in outside for literal in site_literals(path))
+    assert found == CNAS_LITERALS
+
+
+# A date order ('MDY') or a tuple of language codes (('en',)) written as a default: it
+# would read every site's dates as one site's.
+CONVENTION_DEFAULT = re.compile(r"'[MDY]{3}'|\(('[a-z]{2}',\s*)*'[a-z]{2}',?\)")
+
+
+def test_no_signature_defaults_a_sites_date_conventions():
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            defaults = [*node.args.defaults, *filter(None, node.args.kw_defaults)]
+            for default in defaults:
+                text = ast.unparse(default)
+                if CONVENTION_DEFAULT.fullmatch(text):
+                    found.append(f"{path.relative_to(PACKAGE.parent)}:{node.name} = {text}")
+    assert found == []

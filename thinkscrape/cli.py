@@ -37,7 +37,9 @@ DEFAULT_DB = "data/thinktanks.db"
 # The demo's own archive: the bundled sample never mixes with live crawls.
 DEMO_DB = "data/demo.db"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_WARC = PROJECT_ROOT / "data" / "samples" / "cnas.warc.gz"
+# The site the bundled sample is a capture of: the demo replays it as that site's pages.
+SAMPLE_SITE = "cnas"
+SAMPLE_WARC = PROJECT_ROOT / "data" / "samples" / f"{SAMPLE_SITE}.warc.gz"
 METADATA_PATH = Path(__file__).resolve().parent / "datasette" / "metadata.json"
 # The database name metadata.json is written for; `browse` re-keys it to the real file.
 METADATA_DB_NAME = "thinktanks"
@@ -221,7 +223,7 @@ def demo(db_path: Path) -> None:
     click.echo(f"Replaying {warc.relative_to(PROJECT_ROOT)} into {db_path} ...")
     try:
         with writer_errors():
-            reextract(db_path, [warc], spider_name="cnas", settings={"LOG_LEVEL": "WARNING"})
+            reextract(db_path, [warc], site=SAMPLE_SITE, settings={"LOG_LEVEL": "WARNING"})
     except ReextractError as error:
         raise click.ClickException(f"The demo crawl failed: {error}") from error
     db = open_archive(db_path)
@@ -252,11 +254,16 @@ def demo(db_path: Path) -> None:
 @db_option
 @click.argument("warc", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
 @click.option(
-    "--spider", default="cnas", show_default=True, help="The spider whose pages these are."
+    "--site",
+    "--spider",
+    "site",
+    help="The registered site whose pages these are (default: the one serving their hosts).",
 )
 @click.option("--wait", is_flag=True, help="Wait for a crawl holding the archive's lock.")
 @quiet_option
-def reextract(db_path: Path, warc: tuple[Path, ...], spider: str, wait: bool, quiet: bool) -> None:
+def reextract(
+    db_path: Path, warc: tuple[Path, ...], site: str | None, wait: bool, quiet: bool
+) -> None:
     """Rebuild the archive's extracted fields from kept WARC files, fetching nothing.
 
     WARC may be .warc.gz files or folders of them. Run it after an extraction fix: every
@@ -269,7 +276,7 @@ def reextract(db_path: Path, warc: tuple[Path, ...], spider: str, wait: bool, qu
     try:
         with writer_errors():
             result = run_reextract(
-                db_path, list(warc), spider_name=spider, wait=wait, progress=progress.wanted(quiet)
+                db_path, list(warc), site=site, wait=wait, progress=progress.wanted(quiet)
             )
     except ReextractError as error:
         raise click.ClickException(str(error)) from error

@@ -170,12 +170,12 @@ def serve_mirror(root: Path, port: int = 0) -> MirrorServer:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``python -m thinkscrape.mirror [FOLDER] [--port N]``: serve a mirror until Ctrl-C."""
+    """``python -m thinkscrape.mirror FOLDER [--port N]``: serve a mirror until Ctrl-C."""
     import argparse
     import time
 
     parser = argparse.ArgumentParser(description="Serve an offline site mirror on 127.0.0.1.")
-    parser.add_argument("root", nargs="?", default="data/samples/cnas", type=Path)
+    parser.add_argument("root", type=Path, help="the mirror's folder, e.g. data/samples/cnas")
     parser.add_argument("--port", type=int, default=8000)
     args = parser.parse_args(argv)
     with serve_mirror(args.root, port=args.port) as mirror:

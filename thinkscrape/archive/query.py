@@ -44,8 +44,9 @@ def open_archive(path: str | Path) -> sqlite_utils.Database:
     path = Path(path)
     if not path.is_file():
         raise QueryError(
-            f"No archive at {path}. Crawl first (`scrapy crawl cnas`), or try `thinkscrape "
-            "demo` and then add --db data/demo.db (the demo's own archive)."
+            f"No archive at {path}. Crawl first (`scrapy crawl NAME`, NAME one of: "
+            f"{', '.join(sites.names())}), or try `thinkscrape demo` and then add --db "
+            "data/demo.db (the demo's own archive)."
         )
     try:
         # read-only; immutable where the archive's folder cannot be written (shared copies)

@@ -31,12 +31,16 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+from thinkscrape import sites
 from thinkscrape.archive import history
 from thinkscrape.archive.lock import ArchiveLocked, WriterLock
 from thinkscrape.archive.schema import open_db
 from thinkscrape.pipelines.archive import ARCHIVE_LOCKED
+from thinkscrape.warc.check import Record, walk
 from thinkscrape.warc.replay import DAMAGED_CHECK, warc_files
 
 logger = logging.getLogger(__name__)
@@ -61,13 +65,16 @@ def reextract(
     db_path: str | os.PathLike[str],
     warc_paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
     *,
-    spider_name: str = "cnas",
+    site: str | None = None,
     spider_args: Mapping[str, str] | None = None,
     settings: Mapping[str, str] | None = None,
     wait: bool = False,
     progress: bool = False,
 ) -> dict[str, Any]:
-    """Re-extract every captured publication of ``spider_name`` into the archive at ``db_path``.
+    """Re-extract every captured publication of ``site`` into the archive at ``db_path``.
+
+    ``site`` is a registered site's name; without it, the site whose hosts served the
+    captured pages (``site_of_captures``).
 
     Returns the replay crawl's figures: ``pages`` (responses replayed), ``stored`` (archive
     outcomes, e.g. ``{"unchanged": 290, "updated": 10}``), ``missing`` (URLs the spider
@@ -82,6 +89,13 @@ def reextract(
     files = warc_files(warc_paths)
     if not files:
         raise ReextractError(f"no WARC files in {warc_paths}")
+    if site is None:
+        site = site_of_captures(files)
+    else:
+        try:
+            sites.get(site)
+        except sites.UnknownSite as error:
+            raise ReextractError(str(error)) from None
     # Replay files records captured from a mirror under the site's own URLs too, so the
     # spider asks for the site's pages whichever origin served them.
     args = {"refresh": "1", **(spider_args or {})}
@@ -91,7 +105,7 @@ def reextract(
         "THINKSCRAPE_DB": str(db_path),
         "THINKSCRAPE_REPLAY": ",".join(str(path) for path in files),
     }
-    command = [sys.executable, "-m", "scrapy", "crawl", spider_name]
+    command = [sys.executable, "-m", "scrapy", "crawl", site]
     for name, value in args.items():
         command += ["-a", f"{name}={value}"]
     for name, value in crawl_settings.items():
@@ -102,7 +116,7 @@ def reextract(
         raise ReextractError(
             f"replay crawl failed (exit {done.returncode}):\n{done.stderr[-4000:]}"
         )
-    stats = history.last_crawl_stats(db_path, spider_name)
+    stats = history.last_crawl_stats(db_path, site)
     if stats is None:
         raise ReextractError(f"replay crawl left no crawl record:\n{done.stderr[-4000:]}")
     pages = int(stats.get("thinkscrape/replay/responses", 0))
@@ -133,6 +147,37 @@ def reextract(
         "seconds": seconds,
         "pages_per_s": pages / seconds if seconds else 0.0,
     }
+
+
+def site_of_captures(files: Iterable[Path]) -> str:
+    """The name of the registered site whose hosts served the pages captured in ``files``.
+
+    A file holds one crawl of one site, so its first page on a registered site's host names
+    it. Raises ReextractError when no registered site serves them, or several do.
+    """
+    by_host = {host: site.name for site in sites.all_sites().values() for host in site.hosts}
+    found: set[str] = set()
+    unknown: set[str] = set()
+    for path in files:
+        for record in walk(path):
+            if not isinstance(record, Record) or record.type != "response":
+                continue
+            host = urlsplit(record.headers.get_header("WARC-Target-URI") or "").hostname or ""
+            if host in by_host:
+                found.add(by_host[host])
+                break
+            unknown.add(host)
+    if len(found) == 1:
+        return found.pop()
+    if found:
+        raise ReextractError(
+            f"The WARC files hold pages of several sites ({', '.join(sorted(found))}); "
+            "re-extract them one site at a time."
+        )
+    raise ReextractError(
+        f"No registered site serves the captured pages (hosts: {', '.join(sorted(unknown))}); "
+        f"name the site they are a capture of (known: {', '.join(sites.names())})."
+    )
 
 
 def _run_replay(
