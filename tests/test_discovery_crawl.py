@@ -60,7 +60,7 @@ def response(url: str, body: bytes | str, meta: dict | None = None, headers=None
 def through_rule(spider, response: Response, callback, **archive) -> list[Request]:
     rule = IncrementalCrawl(spider.crawler)
     rule.state = ArchiveState(**archive)
-    return list(rule.process_spider_output(response, callback(response), spider))
+    return list(rule.process_spider_output(response, callback(response)))
 
 
 def urlset(*entries: tuple[str, str]) -> str:

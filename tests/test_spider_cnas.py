@@ -40,7 +40,7 @@ def listing_through_the_rule(spider: CnasSpider, response: HtmlResponse, **archi
     rule = IncrementalCrawl(spider.crawler)
     rule.state = ArchiveState(**archive)
     found = spider.parse_listing(response, index="/reports")
-    return list(rule.process_spider_output(response, found, spider))
+    return list(rule.process_spider_output(response, found))
 
 
 @pytest.mark.parametrize(

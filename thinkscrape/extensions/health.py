@@ -209,6 +209,8 @@ def nothing_new_reason(stats: Mapping[str, Any]) -> str | None:
         reason = "no new publications on the listings' first pages"
     elif int(stats.get("thinkscrape/listing/skipped_known", 0)):
         reason = "every publication on the listings is archived already"
+    elif int(stats.get("thinkscrape/discovery/sitemap/skipped_unchanged", 0)):
+        reason = "no sitemap changed since the last crawl"
     else:
         reason = "the listings showed no publications"
     asked = int(stats.get("thinkscrape/listing/new_links", 0)) + int(

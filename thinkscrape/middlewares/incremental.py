@@ -156,18 +156,16 @@ class IncrementalCrawl:
             yield spider.article_request(url, card, found=False)
 
     # --- what the spider found -----------------------------------------------------------
-    def process_spider_output(
-        self, response: Response, result: Iterable[Any], spider: Spider
-    ) -> Iterator[Any]:
-        page = _Page(self, spider, response)
+    def process_spider_output(self, response: Response, result: Iterable[Any]) -> Iterator[Any]:
+        page = _Page(self, self.crawler.spider, response)
         for output in result:
             yield from page.take(output)
         yield from page.next_pages()
 
     async def process_spider_output_async(
-        self, response: Response, result: AsyncIterator[Any], spider: Spider
+        self, response: Response, result: AsyncIterator[Any]
     ) -> AsyncIterator[Any]:
-        page = _Page(self, spider, response)
+        page = _Page(self, self.crawler.spider, response)
         async for output in result:
             for kept in page.take(output):
                 yield kept
