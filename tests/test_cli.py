@@ -575,3 +575,22 @@ def test_search_site_accepts_a_registered_site_with_nothing_archived_yet(archive
     unknown = run("search", "china", "--site", "brookings", "--db", str(archive))
     known = ", ".join(sorted(sites.names()))
     assert f"Error: Unknown site 'brookings'; choose one of: {known}." in unknown.output
+
+
+def test_stats_of_one_site(archive: Path) -> None:
+    store_elsewhere(archive, "gone", "policy-brief")
+    result = run("stats", "--site", "Gone", "--json", "--db", str(archive))
+    assert result.exit_code == 0, result.output
+    figures = json.loads(result.stdout)
+    assert figures["publications"] == 1
+    assert figures["by_site"] == [{"site": "gone", "publications": 1}]
+    assert figures["by_type"] == [{"type": "policy-brief", "publications": 1}]
+    assert [crawl["spider"] for crawl in figures["crawls"]] == ["gone"]
+    shown = run("stats", "--site", "gone", "--db", str(archive))
+    assert shown.exit_code == 0, shown.output
+    crawl_lines = [line for line in shown.output.splitlines() if line.startswith("  #")]
+    assert len(crawl_lines) == 1
+    assert crawl_lines[0].startswith("  #2 gone ")
+    unknown = run("stats", "--site", "brookings", "--db", str(archive))
+    assert unknown.exit_code == 1
+    assert "Error: Unknown site 'brookings'; choose one of: " in unknown.output

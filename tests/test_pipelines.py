@@ -9,6 +9,7 @@ from scrapy.utils.test import get_crawler
 from tests.registered import register_site
 from thinkscrape import sites
 from thinkscrape.items import Gone, Publication
+from thinkscrape.normalize.stages import apply, normalize_all, reference_time
 from thinkscrape.pipelines.dates import DatesPipeline
 from thinkscrape.pipelines.links import LinksPipeline
 from thinkscrape.pipelines.people import PeoplePipeline
@@ -121,3 +122,37 @@ def test_dates_and_people_follow_the_spiders_site(monkeypatch):
         pipeline.from_crawler(crawler).process_item(item)
     assert item.published == "2019-03-05"
     assert [author["name"] for author in item.authors] == ["Jane Doe"]
+
+
+def test_the_pipelines_normalise_as_normalize_all_does_for_the_spiders_site(monkeypatch):
+    crawler = another_sites_crawler(
+        monkeypatch,
+        name="exemple",
+        hosts=("www.exemple.org", "exemple.org"),
+        date_order="DMY",
+        not_names=("Beyond Parallel",),
+    )
+    sentence = "Read the full article in Foreign Policy."
+    values = {
+        "url": "https://www.exemple.org/analysis/a-note",
+        "site": "exemple",
+        "title": "A note",
+        "published_raw": "05/03/2019",
+        "byline_raw": "By Jane Doe and Beyond Parallel",
+        "body": "The summit changed little. " + sentence,
+        "links_raw": [
+            {"url": "https://foreignpolicy.com/a-note", "text": "article", "context": sentence},
+            {"url": "/about/", "text": "About us", "context": "About us"},
+        ],
+        "fetched_at": "2026-11-01T02:00:00+00:00",
+    }
+    item = Publication(**values)
+    for pipeline in (DatesPipeline, PeoplePipeline, LinksPipeline):
+        pipeline.from_crawler(crawler).process_item(item)
+
+    expected = Publication(**values)
+    site, reference = sites.get("exemple"), reference_time(values["fetched_at"])
+    for result in normalize_all(expected.raw(), site=site, reference=reference).values():
+        apply(expected, result)
+    assert item == expected
+    assert (item.published, item.full_article_domain) == ("2019-03-05", "foreignpolicy.com")

@@ -380,9 +380,16 @@ def warc_check(paths: tuple[Path, ...]) -> None:
 @cli.command()
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-def stats(db_path: Path, as_json: bool) -> None:
+@click.option(
+    "--site",
+    help=f"Only this site, any case: {', '.join(sites.names())} (or another the archive holds).",
+)
+def stats(db_path: Path, as_json: bool, site: str | None) -> None:
     """Publications by site, type and year, and the health of the latest crawls."""
-    figures = query.stats(open_archive(db_path))
+    db = open_archive(db_path)
+    with user_errors():
+        site = query.check_site(site, query.known_sites(db)) if site else None
+    figures = query.stats(db, site=site)
     if as_json:
         click.echo(export.json_text(figures, indent=2))
         return
@@ -398,7 +405,7 @@ def stats(db_path: Path, as_json: bool) -> None:
     click.echo("\nLatest crawls:")
     if not figures["crawls"]:
         click.echo("  none recorded")
-    for crawl in history.recent(open_archive(db_path), len(figures["crawls"])):
+    for crawl in history.recent(db, len(figures["crawls"]), spider=site):
         click.echo(f"  {printable(crawl_line(crawl))}")
         for check in crawl["failed_checks"]:
             click.echo(f"      {one_line(check['check'])}: {one_line(check['message'])}")

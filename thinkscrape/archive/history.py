@@ -116,10 +116,14 @@ _CRAWL_COLUMNS = (
 )
 
 
-def recent(db: sqlite_utils.Database, limit: int = 10) -> list[dict[str, Any]]:
-    """The last ``limit`` crawls, newest first."""
+def recent(
+    db: sqlite_utils.Database, limit: int = 10, *, spider: str | None = None
+) -> list[dict[str, Any]]:
+    """The last ``limit`` crawls, of one site's spider if ``spider`` is given, newest first."""
+    where, params = ("WHERE spider = ?", [spider]) if spider is not None else ("", [])
     rows = db.query(
-        f"SELECT {_CRAWL_COLUMNS} FROM crawls ORDER BY id DESC LIMIT ?", [max(limit, 0)]
+        f"SELECT {_CRAWL_COLUMNS} FROM crawls {where} ORDER BY id DESC LIMIT ?",
+        [*params, max(limit, 0)],
     )
     return [summarise(row) for row in rows]
 

@@ -349,32 +349,40 @@ def table_counts(db: sqlite_utils.Database) -> dict[str, int]:
     return counts
 
 
-def stats(db: sqlite_utils.Database, *, crawls: int = RECENT_CRAWLS) -> dict[str, Any]:
-    """Counts by site, type and year, and the health of the latest crawls."""
+def stats(
+    db: sqlite_utils.Database, *, crawls: int = RECENT_CRAWLS, site: str | None = None
+) -> dict[str, Any]:
+    """Counts by site, type and year, and the health of the latest crawls; of one site's
+    publications and crawls only if ``site`` is given."""
+    params = {"n": crawls, "site": site}
+    of_site = "where site = :site" if site is not None else ""
+    of_spider = "where spider = :site" if site is not None else ""  # a crawl's site
 
     def grouped(expression: str, name: str) -> list[dict[str, Any]]:
         sql = f"""
-select {expression} as {name}, count(*) as publications from publications
+select {expression} as {name}, count(*) as publications from publications {of_site}
 group by 1 order by 1"""
-        return list(_rows(db, sql))
+        return list(_rows(db, sql, params))
 
     totals = next(
         _rows(
             db,
-            """
+            f"""
 select count(*) as publications, count(gone_at) as gone,
        count(published) as dated, min(published) as earliest, max(published) as latest
-from publications""",
+from publications {of_site}""",
+            params,
         )
     )
     recent = list(
         _rows(
             db,
-            """
+            f"""
 select id, spider, started, finished, status, finish_reason, items_stored, items_dropped,
        errors, exit_code
-from crawls order by started desc, id desc limit :n""",
-            {"n": crawls},
+from crawls {of_spider}
+order by started desc, id desc limit :n""",
+            params,
         )
     )
     return {
