@@ -7,8 +7,11 @@ bylines), not values read back from the code.
 
 from __future__ import annotations
 
+import json
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import sqlite_utils
@@ -20,10 +23,8 @@ HOME = "https://www.38north.org"
 SAMPLE = REPO_ROOT / "data" / "samples" / "38north"
 
 
-@pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> sqlite_utils.Database:
-    path = tmp_path_factory.mktemp("38north") / "archive.db"
-    with serve_mirror(SAMPLE) as mirror:
+def crawl(mirror_root: Path, path: Path) -> sqlite_utils.Database:
+    with serve_mirror(mirror_root) as mirror:
         argv = [
             sys.executable,
             "-m",
@@ -39,6 +40,24 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> sqlite_utils.Database:
     assert result.returncode == 0, result.stderr[-3000:]
     assert "Coverage floor broken" not in result.stderr
     return sqlite_utils.Database(path)
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory: pytest.TempPathFactory) -> sqlite_utils.Database:
+    return crawl(SAMPLE, tmp_path_factory.mktemp("38north") / "archive.db")
+
+
+def test_the_listings_alone_reach_every_publication(tmp_path: Path) -> None:
+    # Without its sitemaps and feed the site is crawled through /articles/page/N/ and
+    # /reports/ only (four cards a page).
+    shutil.copytree(SAMPLE, tmp_path / "site")
+    for sitemap in (tmp_path / "site").glob("*sitemap*.xml"):
+        sitemap.unlink()
+    shutil.rmtree(tmp_path / "site" / "feed")
+    got = crawl(tmp_path / "site", tmp_path / "archive.db")
+    assert got["publications"].count == 10
+    [stats] = [json.loads(r["stats"]) for r in got["crawls"].rows]
+    assert stats["thinkscrape/listing/pages"] == 4  # /articles/ pages 1-3, /reports/
 
 
 def row(db: sqlite_utils.Database, path: str) -> dict:
