@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 from crawling import REPO_ROOT, crawl_argv, run_crawl
+from scrapy.spiderloader import SpiderLoader
 
-from thinkscrape.runner import EXIT_NOT_STARTED
+from thinkscrape.runner import EXIT_NOT_STARTED, project_settings
 
 DEAD = "http://127.0.0.1:9"  # nothing listens there: a crawl that starts ends at once
 
@@ -98,11 +99,14 @@ def test_bad_spider_arguments_are_a_usage_error_of_scrapy_crawl(
 def test_an_unknown_spider_is_named_with_the_valid_ones(tmp_path: Path) -> None:
     db = tmp_path / "archive.db"
     argv = crawl_argv(DEAD, db, runner=True)
+    # every spider of the project, as `scrapy list` names them
+    spiders = SpiderLoader.from_settings(project_settings({}, None)).list()
+    available = f"available: {', '.join(sorted(spiders))}."
     result = run([*argv[:3], "cnass", *argv[4:]])
-    assert_refused(result, "Unknown spider 'cnass'", "available: cnas")
+    assert_refused(result, "Unknown spider 'cnass'", available)
     argv = crawl_argv(DEAD, db)
     scrapy_result = run([*argv[:4], "cnass", *argv[5:]])
-    assert_usage_error(scrapy_result, "Unknown spider 'cnass'", "available: cnas")
+    assert_usage_error(scrapy_result, "Unknown spider 'cnass'", available)
 
 
 # --- settings and files ------------------------------------------------------------------------
