@@ -10,6 +10,13 @@ each crawl's row in the archive's ``crawls`` table.
 Targets: at most 1.5 requests per new publication, listing pages included; an unchanged
 site costs one request per listing index plus robots.txt.
 
+The same three crawls are then made of a WordPress/Yoast site (``sitegen.north38``, 500
+synthetic pieces, one a day up to yesterday, 7 new ones dated from today): once through the
+sitemaps its robots.txt names alone (``scrapy crawl generic``), where the incremental crawl
+reads only the child sitemaps whose ``<lastmod>`` is later than the last crawl's start, and
+once as its site file declares it (``scrapy crawl 38north``: listings, sitemap index and
+feed). Their figures are reported; the target is the listing site's.
+
 Run: ``python -m benchmarks.incremental`` (about a minute).
 """
 
@@ -20,11 +27,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import sqlite_utils
 
+from sitegen import north38
 from sitegen.cnas import PAGE_SIZE, generate_site, synthetic_records
 from thinkscrape.mirror import serve_mirror
 from thinkscrape.spiders.thinktanks import CnasSpider
@@ -44,9 +54,11 @@ CRAWL_SETTINGS = {
 }
 
 
-def crawl(base_url: str, db: Path) -> dict[str, Any]:
-    """Run ``scrapy crawl cnas`` on the mirror into ``db``; the crawl's stats and wall time."""
-    argv = [sys.executable, "-m", "scrapy", "crawl", "cnas", "-a", f"base_url={base_url}"]
+def crawl(base_url: str, db: Path, spider: str = "cnas", *arguments: str) -> dict[str, Any]:
+    """Run ``scrapy crawl SPIDER`` on the mirror into ``db``; the crawl's stats and wall time."""
+    argv = [sys.executable, "-m", "scrapy", "crawl", spider, "-a", f"base_url={base_url}"]
+    for argument in arguments:
+        argv += ["-a", argument]
     for name, value in {**CRAWL_SETTINGS, "THINKSCRAPE_DB": str(db)}.items():
         argv += ["-s", f"{name}={value}"]
     started = time.perf_counter()
@@ -107,6 +119,76 @@ def run() -> dict[str, Any]:
     return figures
 
 
+def run_wordpress(spider: str, *arguments: str) -> dict[str, Any]:
+    """Full, incremental and unchanged crawls of the WordPress/Yoast mirror."""
+    first = date.today() - timedelta(days=PUBLICATIONS + 1)  # one piece a day to yesterday
+
+    def generate(site: Path, count: int) -> None:
+        records = north38.synthetic_records(count, first=first)
+        # The new pieces go out now, between the crawls: their sitemap's <lastmod> is later
+        # than the start of the crawl before them, and earlier than the one after.
+        for record in records[: count - PUBLICATIONS]:
+            record.update(washington_now())
+        north38.generate_site(site, records)
+
+    return measure(generate, spider, *arguments)
+
+
+def washington_now() -> dict[str, str]:
+    """The record fields of a piece published now (the generator writes Washington time)."""
+    now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    offset = 4 if 3 < now.month < 11 else 5  # as sitegen.north38.utc_iso converts it back
+    local = now - timedelta(hours=offset)
+    return {"day": local.date().isoformat(), "time": local.time().isoformat()}
+
+
+def measure(generate: Callable[[Path, int], None], spider: str, *arguments: str) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="thinkscrape-incremental-") as tmp:
+        site, db = Path(tmp) / "site", Path(tmp) / "archive.db"
+        generate(site, PUBLICATIONS)
+        with serve_mirror(site) as mirror:
+            full = crawl(mirror.base_url, db, spider, *arguments)
+            stored_full = publications(db)
+            generate(site, PUBLICATIONS + NEW)
+            incremental = crawl(mirror.base_url, db, spider, *arguments)
+            stored_after = publications(db)
+            unchanged = crawl(mirror.base_url, db, spider, *arguments)
+            stored_unchanged = publications(db)
+
+    def requests(outcome: dict[str, Any]) -> int:
+        return int(outcome["stats"].get("downloader/request_count", 0))
+
+    return {
+        "full_requests": requests(full),
+        "full_stored": stored_full,
+        "incremental_requests": requests(incremental),
+        "incremental_new_stored": stored_after - stored_full,
+        "incremental_per_new": round(requests(incremental) / NEW, 2),
+        "unchanged_requests": requests(unchanged),
+        "unchanged_new_stored": stored_unchanged - stored_after,
+    }
+
+
+def sitemap_figures() -> dict[str, dict[str, Any]]:
+    """The WordPress site crawled through its sitemaps alone, and as its site file says."""
+    return {
+        "sitemaps only (generic)": run_wordpress("generic", f"home={north38.HOME}"),
+        "as its site file (38north)": run_wordpress("38north"),
+    }
+
+
+def print_sitemap_figures(figures: dict[str, dict[str, Any]]) -> None:
+    print()
+    print(f"A WordPress/Yoast site, {PUBLICATIONS} publications + {NEW} new")
+    print(f"{'crawl':<34}{'full':>7}{'incremental':>13}{'per new pub':>13}{'unchanged':>11}")
+    for name, f in figures.items():
+        stored = f"{f['incremental_new_stored']}/{NEW}"
+        print(
+            f"{name:<34}{f['full_requests']:>7}{f['incremental_requests']:>13}"
+            f"{f['incremental_per_new']:>13}{f['unchanged_requests']:>11}   new stored {stored}"
+        )
+
+
 def main() -> None:
     f = run()
     print(f"Incremental crawling, {f['publications']} publications + {f['new_publications']} new")
@@ -138,6 +220,7 @@ def main() -> None:
         f"unchanged site: {f['unchanged_requests']} requests "
         f"(target {f['unchanged_target']}: one per listing index + robots.txt)"
     )
+    print_sitemap_figures(sitemap_figures())
 
 
 if __name__ == "__main__":

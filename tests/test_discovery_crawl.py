@@ -17,6 +17,8 @@ from thinkscrape.middlewares.incremental import (
     LISTING_FAILED,
     ArchiveState,
     IncrementalCrawl,
+    next_in_order,
+    page_number,
 )
 from thinkscrape.site import Feed, JsonApi, Sitemap, TypeRule
 from thinkscrape.spiders.thinktanks import spider_for
@@ -271,3 +273,50 @@ def _chain() -> dict:
     from thinkscrape.middlewares.incremental import chain
 
     return chain("/wp-json/wp/v2/posts")
+
+
+@pytest.mark.parametrize(
+    ("url", "number"),
+    [
+        ("https://www.example.org/reports", 0),
+        ("https://www.example.org/reports/p2", 2),
+        ("https://www.example.org/articles/page/12/", 12),
+        ("https://www.example.org/news?page=3", 3),
+        ("https://www.example.org/?paged=4&topic=x", 4),
+    ],
+)
+def test_page_number(url: str, number: int) -> None:
+    assert page_number(url) == number
+
+
+def test_an_incremental_crawl_reads_a_long_pager_one_page_after_the_other() -> None:
+    # WordPress's paginate_links on page 2: Prev, 1, 3 ... 126, Next
+    pager = ["/articles/", "/articles/page/3/", "/articles/page/126/", "/articles/page/3/"]
+    requests = [Request(HOME + path) for path in pager]
+    kept = next_in_order(requests, HOME + "/articles/page/2/")
+    assert [r.url for r in kept] == [HOME + "/articles/page/3/"] * 2  # one after dupefilter
+    # a pager without page numbers (a cursor) is followed as it is
+    cursor = [Request(HOME + "/articles/?after=abc")]
+    assert next_in_order(cursor, HOME + "/articles/") == cursor
+    # the last page leads nowhere further
+    assert next_in_order(requests, HOME + "/articles/page/126/") == []
+
+
+def test_a_listing_page_of_new_items_leads_to_its_next_page_only(spider) -> None:
+    first = response(MIRROR + "/wp-json/wp/v2/posts?page=1", "[]", {CHAIN: _chain()})
+    following = [
+        Request(MIRROR + f"/articles/page/{n}/", meta={CHAIN: _chain()}) for n in (2, 3, 9)
+    ]
+    rule = IncrementalCrawl(spider.crawler)
+    rule.state = ArchiveState(known={HOME + "/2019/01/archived"})
+    kept = list(rule.process_spider_output(first, iter(following)))
+    assert [r.url for r in kept] == [MIRROR + "/articles/page/2/"]
+    # a first crawl, into an archive holding nothing of the site, reads them all at once
+    assert (
+        len(list(IncrementalCrawl(spider.crawler).process_spider_output(first, iter(following))))
+        == 3
+    )
+    # a full crawl reads them all at once
+    full = make_spider(spider.site, full="1")
+    rule = IncrementalCrawl(full.crawler)
+    assert len(list(rule.process_spider_output(first, iter(following)))) == 3

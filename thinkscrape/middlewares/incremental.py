@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 from collections.abc import AsyncIterator, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -53,6 +54,32 @@ def chain(index: str, page: int = 1, empty: int = 0, overlap: int = 0, newest: s
     archived publications read before it, ``newest`` the newest day the page it was found
     on lists."""
     return {"index": index, "page": page, "empty": empty, "overlap": overlap, "newest": newest}
+
+
+# The page number in a listing page's URL: /reports/p2, /articles/page/2/, ?page=2, ?paged=2
+_PAGE_NUMBER = re.compile(r"(?:/p|/page/)(\d+)/?(?:$|[?#])|[?&](?:page|paged)=(\d+)")
+
+
+def page_number(url: str) -> int:
+    """The number a listing page's URL gives it; 0 for a URL that gives none (the first
+    page, whose number is often left out)."""
+    found = _PAGE_NUMBER.search(url)
+    return int(found.group(1) or found.group(2)) if found else 0
+
+
+def next_in_order(requests: list[Request], current: str) -> list[Request]:
+    """Of a listing page's pagination links, the next page: the lowest page number above the
+    page at ``current``. A pager links to many pages ("1 2 3 ... 126 Next"); an incremental
+    crawl reads them one after the other, so it can stop at the first page of archived
+    items. Links that give no page number at all (a cursor) are all kept."""
+    here = page_number(current)
+    numbered = [(page_number(r.url), r) for r in requests]
+    if not any(number for number, _ in numbered):
+        return requests
+    following = [number for number, _ in numbered if number > here]
+    if not following:
+        return []
+    return [r for number, r in numbered if number == min(following)]
 
 
 def previous_crawl_finished(db: Any, spider: str, running: int | None = None) -> bool:
@@ -228,23 +255,29 @@ class IncrementalCrawl:
         self.stats.inc_value("thinkscrape/discovery/sitemap/skipped_unchanged")
         return False
 
-    def next_pages(self, requests: list[Request], spider: Spider, known_here: int) -> list[Request]:
-        """The next pages of a listing page that showed ``known_here`` archived items."""
+    def next_pages(
+        self, requests: list[Request], spider: Spider, known_here: int, current: str
+    ) -> list[Request]:
+        """The next pages of the listing page at ``current``, which showed ``known_here``
+        archived items."""
         since = getattr(spider, "since", None)
         newest = requests[0].meta[CHAIN].get("newest")
         if since and newest and dt.date.fromisoformat(newest) < since:
             self.stats.inc_value("thinkscrape/listing/stopped_since")
             return []
-        if self.everything(spider) or self.state.resume or known_here == 0:
+        # A crawl into an archive that holds nothing of the site yet reads every page at once,
+        # as a full crawl does: all of it is new.
+        if self.everything(spider) or self.state.resume or not self.state.known:
             return requests
-        # An incremental crawl reads on until `overlap` pages have shown archived items.
-        overlap = requests[0].meta[CHAIN]["overlap"] + 1
-        if overlap >= getattr(spider, "overlap", 1):
-            self.stats.inc_value("thinkscrape/listing/stopped_known")
-            return []
-        for request in requests:
-            request.meta[CHAIN] = {**request.meta[CHAIN], "overlap": overlap}
-        return requests
+        if known_here:
+            # An incremental crawl reads on until `overlap` pages have shown archived items.
+            overlap = requests[0].meta[CHAIN]["overlap"] + 1
+            if overlap >= getattr(spider, "overlap", 1):
+                self.stats.inc_value("thinkscrape/listing/stopped_known")
+                return []
+            for request in requests:
+                request.meta[CHAIN] = {**request.meta[CHAIN], "overlap": overlap}
+        return next_in_order(requests, current)
 
 
 class _Page:
@@ -275,4 +308,4 @@ class _Page:
     def next_pages(self) -> list[Request]:
         if not self.held:
             return []
-        return self.rule.next_pages(self.held, self.spider, self.known_here)
+        return self.rule.next_pages(self.held, self.spider, self.known_here, self.response.url)
