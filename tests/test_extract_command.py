@@ -187,3 +187,15 @@ def test_the_installed_command_reads_a_page(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["outlet"] == "CNN Opinion"
+
+
+def test_a_listing_page_gives_its_cards_pages_and_links() -> None:
+    code, out, err = run(
+        str(SAMPLE / "reports" / "index.html"), "--url", "https://www.cnas.org/reports", "--listing"
+    )
+    assert (code, err) == (0, "")
+    got = json.loads(out)
+    assert set(got) == {"cards", "pagination", "publication_links", "showing"}
+    assert len(got["cards"]) == 20  # the site's page size
+    assert "https://www.cnas.org/reports/p2" in got["pagination"]
+    assert [card["url"] for card in got["cards"]] == got["publication_links"][:20]

@@ -874,9 +874,11 @@ class BadPage(click.ClickException):
 @click.argument("page", type=click.Path(path_type=Path))
 @click.option("--url", required=True, help="The page's URL (the record's URL in a WARC file).")
 @click.option("--site", "site_name", help="The site whose rules read it (default: by URL host).")
-def extract_page(page: Path, url: str, site_name: str | None) -> None:
+@click.option("--listing", "as_listing", is_flag=True, help="Read it as a listing page.")
+def extract_page(page: Path, url: str, site_name: str | None, as_listing: bool) -> None:
     """Print as JSON what the archive would store for one saved page: an HTML file, or the
-    response record for URL in a .warc/.warc.gz file. Reads the local file only.
+    response record for URL in a .warc/.warc.gz file. Reads the local file only. With
+    --listing: the cards, pages and publication links a crawl finds on it.
 
     Exit codes: 0 read, 1 read but not archived (no title), 2 bad input.
     """
@@ -885,6 +887,10 @@ def extract_page(page: Path, url: str, site_name: str | None) -> None:
         saved = extract_command.read_page(page, url, site)
     except extract_command.BadInput as error:
         raise BadPage(str(error)) from None
+    if as_listing:
+        listing = extract_command.listing(saved, url, site)
+        click.echo(json.dumps(listing, ensure_ascii=False, indent=2))
+        return
     stored, dropped = extract_command.extract(saved, url, site)
     click.echo(json.dumps(stored, ensure_ascii=False, indent=2))
     if dropped:

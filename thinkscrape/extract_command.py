@@ -132,10 +132,7 @@ def extract(page: SavedPage, url: str, site: Site) -> tuple[dict[str, Any], str 
     ``publication_authors`` (with the author's name) and ``links``; ``raw`` is the raw half
     as stored, ``sources`` where extraction found each raw field.
     """
-    # A URL on none of the site's hosts, read with its rules by name, is on a mirror of it.
-    origin = "{0.scheme}://{0.netloc}".format(urlsplit(url))
-    canonical = site.canonical_url(url) or site.canonical_url(url, mirror_origin=origin) or url
-    fields = site.extract_article(canonical, page.html)
+    fields = site.extract_article(_site_url(url, site), page.html)
     fields.pop(PARSE_TRUNCATED, None)
     publication = Publication(**fields, fetched_at=page.fetched_at)
     reference = stages.reference_time(publication.fetched_at)
@@ -154,3 +151,17 @@ def extract(page: SavedPage, url: str, site: Site) -> tuple[dict[str, Any], str 
     stored["sources"] = publication.sources
     dropped = None if (publication.title or "").strip() else "no title on the page"
     return stored, dropped
+
+
+def listing(page: SavedPage, url: str, site: Site) -> dict[str, Any]:
+    """The page read as one of the site's listing pages: its cards, its pagination, every
+    publication link and its "Showing X-Y of N" (what the spider follows from it)."""
+    found = site.extract_listing(_site_url(url, site), page.html)
+    found.pop(PARSE_TRUNCATED, None)
+    return found
+
+
+def _site_url(url: str, site: Site) -> str:
+    # A URL on none of the site's hosts, read with its rules by name, is on a mirror of it.
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(url))
+    return site.canonical_url(url) or site.canonical_url(url, mirror_origin=origin) or url
