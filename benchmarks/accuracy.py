@@ -251,10 +251,11 @@ def thinkscrape_extractor(url: str, html: str) -> Extracted:
         raw = site_extract(url, html)
         title, published, language = raw.get("title"), raw.get("published_raw"), "en"
     else:
-        found = ArticlePage(None, url, html).metadata()
+        page = ArticlePage(None, url, html)
+        found = page.metadata()
         title, published, language = found["title"], found["published_raw"], found["language"]
-        # The names go through the people normaliser as a site's contributors would.
-        raw = {"contributors": [{"name": name} for name in found["authors"]]}
+        # The authors go through the people normaliser as the raw half gives them.
+        raw = {"byline_raw": page.byline_raw()[0], "contributors": page.contributors()[0]}
     extracted = time.perf_counter()
     people = normalize_people(raw, not_names=_not_names(host)).fields["authors"]
     result = Extracted(title, _iso_day(published, language), [p["name"] for p in people])

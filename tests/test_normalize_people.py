@@ -262,3 +262,16 @@ def test_name_key_folds_spellings_of_one_person(names, key):
 def test_name_key_tells_different_people_apart():
     assert name_key("Kristine Lee") != name_key("Kristine Leek")
     assert name_key("Ilan Goldenberg") != name_key("Ilan Goldberg")
+
+
+@pytest.mark.parametrize(
+    ("raw", "names"),
+    [
+        ("Von Roland Beispiel und Sebastian Muster", ["Roland Beispiel", "Sebastian Muster"]),
+        ("par Loïc Exemple et Marie Modèle", ["Loïc Exemple", "Marie Modèle"]),
+        ("Autorin: Eva Muster", ["Eva Muster"]),
+        ("Door Jan Voorbeeld", ["Jan Voorbeeld"]),
+    ],
+)
+def test_split_byline_reads_the_lead_words_and_separators_of_other_languages(raw, names):
+    assert [person.name for person in split_byline(raw)] == names

@@ -104,9 +104,20 @@ def test_declared_dates_og_citation_and_dublin_core(meta: str, date: str) -> Non
     ],
 )
 def test_declared_authors_meta_citation_dublin_core_and_twitter_label(meta: str) -> None:
+    # a line of text: the raw half keeps it as the byline, for the people normaliser
     found = raw(page(meta, ARTICLE_BODY))
-    assert names(found) == ["Ana Lima"]
-    assert found["sources"]["contributors"] == "meta"
+    assert (found["byline_raw"], found["contributors"]) == ("Ana Lima", [])
+    assert found["sources"]["byline_raw"] == "meta"
+
+
+def test_a_meta_byline_naming_the_publisher_too_gives_the_people_one_by_one() -> None:
+    html = page(
+        '<meta name="author" content="Ana Lima and Daily Courier">'
+        + ld({"@type": "NewsMediaOrganization", "name": "Daily Courier"}),
+        ARTICLE_BODY,
+    )
+    found = raw(html)
+    assert (found["byline_raw"], names(found)) == (None, ["Ana Lima"])
 
 
 def test_microdata_rdfa_time_and_rel_author_near_the_headline() -> None:

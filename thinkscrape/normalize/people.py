@@ -64,12 +64,20 @@ _TESTIMONY = re.compile(r"^(?:joint\s+)?testimony\s+(?:by|of)\s+", re.I)
 _FEATURING = re.compile(r"^featuring\s*:?\s+", re.I)
 # "Journalist: Y" and "Journalist Y".
 _JOURNALIST = re.compile(r"^(?:journalists?|reporters?|interviewer)\s*:?\s+", re.I)
-# "By A", "Written by A", "Authors: A".
-_BY = re.compile(r"^(?:(?:written\s+)?by\b\s*:?|authors?\s*:)\s*", re.I)
+# "By A", "Written by A", "Authors: A", and the lead words of the other languages bylines
+# are written in: "Von A", "Par A", "Door A", "Por A", "Autorin: A", "Autorzy: A".
+_BY = re.compile(
+    r"^(?:(?:written\s+)?by\b\s*:?|authors?\s*:"
+    r"|(?:von|autor(?:in)?|auteure?|par|door|por|autorzy)\b\s*:?(?=\s))\s*",
+    re.I,
+)
 
 # --- separators -----------------------------------------------------------------------------
 # ", and " / " and " / " & " / "," / ";" between names ("A, B, and C", "A, B & C").
-_SEPARATORS = re.compile(r"\s*(?:,\s*(?:and|&)\s+|\s(?:and|&)\s+|&|[,;])\s*", re.I)
+# "und", "et", "i": the same word in German, French, Catalan and Polish bylines.
+_SEPARATORS = re.compile(
+    r"\s*(?:,\s*(?:and|und|et|i|&)\s+|\s(?:and|und|et|i|&)\s+|&|[,;])\s*", re.I
+)
 
 # --- what is not a person -------------------------------------------------------------------
 # Words of headings, roles, affiliations and page furniture that stand where a byline would:

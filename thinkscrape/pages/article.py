@@ -58,6 +58,14 @@ _BYLINE_LINE = re.compile(r"^(?:By|Written by|Testimony by|Featuring)\b", re.IGN
 _FEATURING = re.compile(r"^Featuring\b:?\s*(?P<rest>.*)$", re.IGNORECASE)
 _JOURNALIST = re.compile(r"^Journalists?\b:?\s*(?P<name>.+)$", re.IGNORECASE)
 _TESTIMONY = re.compile(r"^Testimony by\s+(?P<name>[^,]+)", re.IGNORECASE)
+_PEOPLE_LINE_WORDS = (
+    "Featuring",
+    "FEATURING",
+    "Journalist",
+    "JOURNALIST",
+    "Testimony",
+    "TESTIMONY",
+)
 # "Source: Foreign Policy", "This article originally appeared in Foreign Policy."
 _SOURCE = re.compile(r"^Source\s*:\s*(?P<outlet>.+)$", re.IGNORECASE)
 _IMAGE_CREDIT = re.compile(r"^(?:Image|Photo) credit\b", re.IGNORECASE)
@@ -174,9 +182,16 @@ class ArticlePage:
 
     @functools.cached_property
     def layout(self) -> visible.Layout:
-        site_name = self.site_name()
-        title = visible.title(self.data, site_name)[0]
-        return visible.Layout(self.sel, self.html, title, visible.site_names(site_name, self.url))
+        title = self.shown_title[0]
+        return visible.Layout(
+            self.sel, self.html, title, visible.site_names(self.site_name(), self.url)
+        )
+
+    @functools.cached_property
+    def shown_title(self) -> Found:
+        """The title readers see: the declared one unless the visible headline is what it
+        dresses up (the headline the date and byline are looked for around)."""
+        return visible.title(self.data, self.site_name())
 
     @functools.cached_property
     def article(self) -> Selector:
@@ -197,14 +212,14 @@ class ArticlePage:
         if self.other_blocks:
             blocks += f" or {self.other_blocks}"
         roots.update(block.root for block in self.article.xpath(f".//*[{blocks}]"))
-        wanted = " or ".join(
-            f"{_lowered('normalize-space(.)')} = '{h}'" for h in self.related_headings
-        )
-        if not wanted:
+        if not self.related_headings:
             return roots
+        # one lower-cased text per element, looked up in "|heading|heading|"
+        wanted = "|" + "|".join(self.related_headings) + "|"
         heading = (
             "(self::h2 or self::h3 or self::h4 or self::p or self::div or self::span)"
-            f" and not(*[not(self::span or self::strong or self::em)]) and ({wanted})"
+            " and not(*[not(self::span or self::strong or self::em)])"
+            f" and contains('{wanted}', concat('|', {_lowered('normalize-space(.)')}, '|'))"
         )
         for found in self.article.xpath(f".//*[{heading}]"):
             # the heading's own section: the nearest ancestor that holds more than the heading
@@ -281,7 +296,7 @@ class ArticlePage:
         return title or None, subtitle or None
 
     def title(self) -> Found:
-        return visible.title(self.data, self.site_name())
+        return self.shown_title
 
     def header_title(self) -> Found:
         """The header's headline, else the page's title element, else the declared title
@@ -327,8 +342,13 @@ class ArticlePage:
         return None
 
     def byline_raw(self) -> Found:
-        """The header's byline line as shown ("By A and B"): splitting it into people is
-        the people normaliser's work."""
+        """The byline as shown ("By A and B"), when the authors were read from a line of
+        text: splitting it into people is the people normaliser's work."""
+        found = self.authors
+        return found.byline, found.source if found.byline else None
+
+    def header_byline(self) -> Found:
+        """The header's byline line as shown, or the line holding its contributors."""
         for node in self.header_lines():
             if self.byline_line.match(node_text(node)):
                 return node_text(node) or None, "article_header"
@@ -344,11 +364,14 @@ class ArticlePage:
         people = self.marked_contributors()
         if people:
             return people, "article_header"
-        names, source = self.author_names()
-        people = [{"name": name, "profile_url": None, "role": "author"} for name in names]
-        return people, source if people else None
+        found = self.authors
+        if found.byline:
+            return [], None  # the byline names them
+        people = [{"name": name, "profile_url": None, "role": "author"} for name in found.names]
+        return people, found.source if people else None
 
-    def author_names(self) -> tuple[list[str], str | None]:
+    @functools.cached_property
+    def authors(self) -> visible.Authors:
         """Authors declared (JSON-LD Persons, meta author) or shown near the headline."""
         return visible.authors(self.data, self.layout)
 
@@ -372,9 +395,13 @@ class ArticlePage:
                     )
                     role = _role_of(node_text(line[0]) if line else "")
                     people.append({"name": name, "profile_url": self._href(node), "role": role})
-        # Lines of the header that name people in text only.
+        # Lines of the header that name people in text only (on a site that marks up no
+        # contributors, looked for only on pages that hold such a line's lead word: finding
+        # the header costs more than the search).
         names = {person["name"] for person in people}
-        for node in self.header_lines():
+        wanted = self.contributor or any(word in self.html for word in _PEOPLE_LINE_WORDS)
+        lines = self.header_lines() if wanted else []
+        for node in lines:
             text = node_text(node)
             featuring, journalist = _FEATURING.match(text), _JOURNALIST.match(text)
             testimony = _TESTIMONY.match(text)
@@ -615,7 +642,7 @@ class ArticlePage:
             "site_name": site,
             "title": self.title(),
             "published_raw": self.published_raw(),
-            "authors": self.author_names(),
+            "authors": (self.authors.names, self.authors.source),
             "description": (description, "meta")
             if description
             else (data.description(), "json_ld"),

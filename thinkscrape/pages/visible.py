@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 from parsel import Selector
 
 from thinkscrape.extract.common import collapse_whitespace, node_text
+from thinkscrape.normalize.people import split_byline
 from thinkscrape.pages.structured import (
     DATE_META,
     WEAK_DATE_META,
@@ -34,7 +35,6 @@ _BYLINE_LEAD_RE = re.compile(
     r"^(?:by|von|autor(?:in)?|auteur(?:e)?|par|door|por|autorzy)\s*:?\s+",
     re.IGNORECASE,
 )
-_NAME_SPLIT_RE = re.compile(r"\s*(?:,|;|\band\b|&|\bund\b|\bet\b|\bi\b)\s*", re.IGNORECASE)
 # The languages whose month names the visible-date search knows: a normaliser reading a date
 # of a page that declares no language can try these.
 DATE_LANGUAGES = ("en", "de", "fr", "es", "pt", "it", "nl", "pl")
@@ -79,14 +79,21 @@ _DATE_LINE_MAX = 90
 _TITLE_SEPARATORS = "-|–—:·•»/"
 
 
-def _split_names(text: str) -> list[str]:
-    """Split "A, B and C" into names, unless a piece is a single word (then it was one name:
-    "Smith, John", "Hanns-Seidel-Stiftung e.V.")."""
-    text = collapse_whitespace(_BYLINE_LEAD_RE.sub("", collapse_whitespace(text)))
-    pieces = [p.strip() for p in _NAME_SPLIT_RE.split(text) if p and p.strip()]
-    if len(pieces) > 1 and all(len(p.split()) >= 2 or "(" in p for p in pieces):
-        return pieces
-    return [text] if text else []
+def _names_in(text: str) -> list[str]:
+    """The names a line of byline text gives, as written, read by the people normaliser's
+    grammar (the one the archive splits bylines with)."""
+    return [person.name_raw for person in split_byline(collapse_whitespace(text))]
+
+
+class Authors(NamedTuple):
+    names: list[str]  # the people, as written
+    source: str | None  # one of items.SOURCES
+    # the line of text they were read from, when they were: it goes to the raw half as the
+    # byline, split into people by the people normaliser
+    byline: str | None = None
+
+
+NO_AUTHORS = Authors([], None)
 
 
 def _dedupe(values: list[str]) -> list[str]:
@@ -583,7 +590,10 @@ _LABEL_TAGS = ("dt", "h4", "h5", "span", "strong")
 _BYLINE_NAMED = re.compile(r"byline|author", re.IGNORECASE)
 
 
-def _visible_authors(sel: Selector, page: Layout) -> list[str]:
+def _visible_authors(sel: Selector, page: Layout) -> tuple[list[str], str | None]:
+    """Names shown near the headline, and the line of text they were read from (None when
+    each is a link or an element of its own)."""
+
     def near(node: Selector) -> bool:
         return page.is_near(node.root, _BYLINE_REACH)
 
@@ -591,7 +601,7 @@ def _visible_authors(sel: Selector, page: Layout) -> list[str]:
         [_link_name(node_text(a)) for a in sel.xpath("//a[@rel='author']") if near(a)]
     )
     if names:
-        return names
+        return names, None
     # a label ("Autor", "Auteur", "Authors") followed by the names: <dt>/<dd>, <h4>/<p>
     for element in page.near(_BYLINE_REACH):
         if element.tag not in _LABEL_TAGS or len((element.text or "").strip()) > 30:
@@ -602,9 +612,11 @@ def _visible_authors(sel: Selector, page: Layout) -> list[str]:
         value = label.xpath("following-sibling::*[1]")
         if value:
             links = _dedupe([node_text(a) for a in value[0].xpath(".//a[normalize-space()]")])
-            found = links or _split_names(node_text(value[0]))
-            if found:
-                return found
+            if links:
+                return links, None
+            text = node_text(value[0])
+            if _names_in(text):
+                return _names_in(text), text
     # the outermost element named for the byline or author near the headline
     for element in page.window(_BYLINE_REACH):
         if not _BYLINE_NAMED.search(element.get("class") or "") or any(
@@ -616,52 +628,56 @@ def _visible_authors(sel: Selector, page: Layout) -> list[str]:
         # links of a byline box that are not names: "Edit", "DT", a profile's call to action
         links = _dedupe([link for link in links if len(link.split()) >= 2])
         if links:
-            return links
+            return links, None
         text = node_text(node)
         if text and len(text) < 200:
-            return _split_names(text)
-    return []
+            return _names_in(text), text
+    return [], None
 
 
-def authors(data: StructuredData, page: Layout) -> tuple[list[str], str | None]:
-    """Author names as written, and where they were found. A source naming only the
-    publisher (the site, an organisation) is passed over for the next one."""
+def authors(data: StructuredData, page: Layout) -> Authors:
+    """Author names as written, where they were found, and the line of text they were read
+    from if they were. A source naming only the publisher (the site, an organisation) is
+    passed over for the next one."""
     sel, tags, by_id = data.sel, data.meta, data.by_id
 
-    def people(names: list[str]) -> list[str]:
-        return [name for name in _dedupe(names) if not is_publisher(name, data.publishers)]
+    def found(names: list[str], source: str, text: str | None = None) -> Authors | None:
+        kept = [name for name in _dedupe(names) if not is_publisher(name, data.publishers)]
+        if source == "meta":
+            # a meta author that is the site's own name is the publisher's default
+            kept = [name for name in kept if norm_heading(name) not in page.site_names]
+        if not kept:
+            return None
+        # a text naming a publisher beside the people gives the people alone, one by one
+        return Authors(kept, source, text if kept == _dedupe(names) else None)
 
-    # Authors of an Article outrank everything; a WebPage's author is often the CMS account
-    # that posted the page, so the visible byline outranks it.
-    webpages = data.webpages
-    for article in data.articles:
-        if article in webpages:
-            continue
-        names = people(names_of(article.get("author"), by_id))
-        if names:
-            return names, "json_ld"
-    for key in ("author", "citation_author", "dc.creator", "article:author"):
-        values = [v for v in tags.get(key, []) if not v.lower().startswith(("http:", "https:"))]
-        names = people([name for value in values for name in _split_names(value)])
-        # a meta author that is the site's own name is the publisher's default, not a byline
-        names = [name for name in names if norm_heading(name) not in page.site_names]
-        if names:
-            return names, "meta"
-    names = people(_microdata_authors(page))
-    if names:
-        return names, "article_header"
-    names = people(_visible_authors(sel, page) or _byline_line(page))
-    if names:
-        return names, "article_header"
-    for webpage in webpages:
-        names = people(names_of(webpage.get("author"), by_id))
-        if names:
-            return names, "json_ld"
-    # Twitter's "Written by" card field (Yoast writes it beside its JSON-LD graph)
-    names = people(_split_names(data.twitter_fields().get("written by", "")))
-    if names:
-        return names, "meta"
-    return [], None
+    def candidates() -> Iterator[Authors | None]:
+        # Authors of an Article outrank everything; a WebPage's author is often the CMS
+        # account that posted the page, so the visible byline outranks it.
+        for article in data.articles:
+            if article not in data.webpages:
+                yield found(names_of(article.get("author"), by_id), "json_ld")
+        for key in ("author", "citation_author", "dc.creator", "article:author"):
+            values = tags.get(key, [])
+            values = [v for v in values if not v.lower().startswith(("http:", "https:"))]
+            text = "; ".join(values)
+            yield found(_names_in(text), "meta", text)
+        yield found(_microdata_authors(page), "article_header")
+        yield found(*_shown(sel, page))
+        for webpage in data.webpages:
+            yield found(names_of(webpage.get("author"), by_id), "json_ld")
+        # Twitter's "Written by" card field (Yoast writes it beside its JSON-LD graph)
+        text = data.twitter_fields().get("written by", "")
+        yield found(_names_in(text), "meta", text)
+
+    return next((chosen for chosen in candidates() if chosen is not None), NO_AUTHORS)
+
+
+def _shown(sel: Selector, page: Layout) -> tuple[list[str], str, str | None]:
+    names, text = _visible_authors(sel, page)
+    if not names:
+        names, text = _byline_line(page)
+    return names, "article_header", text
 
 
 # A line that is a byline: its lead word, then a capitalised name ("Von Roland Brockmann
@@ -699,9 +715,9 @@ def _first_line(el: Any) -> str:
     return collapse_whitespace(" ".join(parts))
 
 
-def _byline_line(page: Layout) -> list[str]:
+def _byline_line(page: Layout) -> tuple[list[str], str | None]:
     """The names of the nearest short line beside the headline that reads as a byline,
-    whatever its markup."""
+    whatever its markup, and that line."""
     for el in page.near(_BYLINE_REACH):
         if el.tag in ("h1", "h2", "h3", "script", "style", "title") or len(el) > 6:
             continue
@@ -711,8 +727,8 @@ def _byline_line(page: Layout) -> list[str]:
         if len(text) <= _BYLINE_LINE_MAX and _BYLINE_LINE_RE.match(text):
             lead = _BYLINE_LEAD_RE.sub("", text)
             if lead[:1].isupper() and norm_heading(text) != norm_heading(page.title):
-                return _split_names(text)
-    return []
+                return _names_in(text), text
+    return [], None
 
 
 _AUTHOR_MARKERS = ('prop="author"', "prop='author'", "prop=author")

@@ -13,6 +13,7 @@ from parsel import Selector
 from thinkscrape.extract.common import has_class
 from thinkscrape.pages.article import ArticlePage, Found
 from thinkscrape.pages.listing import ListingPage
+from thinkscrape.pages.visible import NO_AUTHORS
 from thinkscrape.site import Checks, Listing, Site, TypeRule
 
 # A slug as Craft writes it: lower-case words, digits and, on some older pages, dots.
@@ -108,8 +109,11 @@ class CnasArticlePage(ArticlePage):
         date = self.data.date_published()
         return date, "json_ld" if date else None
 
-    def author_names(self) -> tuple[list[str], str | None]:
-        return [], None  # Craft marks every contributor up: nothing else names an author
+    def byline_raw(self) -> Found:
+        return self.header_byline()
+
+    # Craft marks every contributor up: nothing else on the page names an author
+    authors = NO_AUTHORS
 
 
 SITE = Site(
