@@ -342,8 +342,11 @@ class ArticlePage:
         return None
 
     def byline_raw(self) -> Found:
-        """The byline as shown ("By A and B"), when the authors were read from a line of
-        text: splitting it into people is the people normaliser's work."""
+        """The byline as shown ("By A and B"): on a site that marks its contributors up,
+        the header's byline line; elsewhere the line of text the authors were read from,
+        if they were. Splitting it into people is the people normaliser's work."""
+        if self.contributor:
+            return self.header_byline()
         found = self.authors
         return found.byline, found.source if found.byline else None
 

@@ -109,9 +109,6 @@ class CnasArticlePage(ArticlePage):
         date = self.data.date_published()
         return date, "json_ld" if date else None
 
-    def byline_raw(self) -> Found:
-        return self.header_byline()
-
     # Craft marks every contributor up: nothing else on the page names an author
     authors = NO_AUTHORS
 
