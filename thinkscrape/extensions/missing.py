@@ -133,7 +133,7 @@ class MissingPublications:
                     )
             except (ArchiveError, sqlite3.Error, OSError) as error:
                 # The next crawl then reads every listing page again (see
-                # spiders.base.previous_crawl_finished), and so finds these.
+                # middlewares.incremental.previous_crawl_finished), and so finds these.
                 logger.error("Could not record %d missing publication(s): %s", len(holes), error)
                 self.stats.set_value(UNRECORDED, len(holes))
         self.stats.set_value(LEFT, figures["missing"])

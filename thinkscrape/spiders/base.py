@@ -359,7 +359,8 @@ class ThinkTankSpider(scrapy.Spider):
         """Count a listing page that could not be read (an HTTP error after retries, a page
         missing from replayed WARC files...). The publications only it lists were never
         seen, so nothing remembers them: the next crawl must read every listing page again
-        (see ``previous_crawl_finished``), and this one is not healthy."""
+        (see ``middlewares.incremental.previous_crawl_finished``), and this one is not
+        healthy."""
         request = failure.request  # type: ignore[attr-defined]
         error = failure.value
         response = getattr(error, "response", None)
