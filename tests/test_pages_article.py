@@ -178,6 +178,31 @@ def test_related_teaser_and_comment_blocks_give_no_links_date_or_pdf() -> None:
     assert found["source_line"] == "Outlet Weekly"
 
 
+def test_a_sidebar_teaser_of_another_piece_gives_neither_date_nor_author() -> None:
+    # A WordPress sidebar's card of the newest piece, marked up as an Article of its own,
+    # comes nearer the headline in document order than the header's plain date line.
+    html = page(
+        body="<article><header><h1>A Piece</h1>"
+        "<ul><li class='meta--date'>February 1, 2019</li></ul></header>"
+        "<section><p>Text.</p></section></article>"
+        "<aside class='sidebar'><article itemscope itemtype='http://schema.org/Article'>"
+        "<time datetime='2023-07-21'>Jul 21</time><h2><a href='/2023/07/other/'>Other</a></h2>"
+        "<div itemprop='author'><a rel='author' href='/author/someone/'>Some One</a></div>"
+        "</article></aside>"
+    )
+    found = raw(html)
+    assert found["published_raw"] == "February 1, 2019"
+    assert names(found) == []
+    # the same card when the page's own modules are <article>s too: a byline box beside the
+    # headline's is still the piece's
+    module = page(
+        body="<article><h1>A Piece</h1></article>"
+        "<article class='byline-module'><p>By Ana Lima</p><p>March 5, 2024</p>"
+        "<div class='entry-content'><p>Text.</p></div></article>"
+    )
+    assert raw(module)["published_raw"] == "March 5, 2024"
+
+
 def test_the_raw_half_has_every_raw_key_and_known_sources_only(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -288,6 +288,8 @@ def _part_of(heading: str, title: str) -> str | None:
 # navigation menus (lists of links to other pages, often titled with their dates).
 _ASIDE = re.compile(r"comment(?!ary)|respond|reply|replies", re.IGNORECASE)
 _MENU = re.compile(r"menu|nav", re.IGNORECASE)
+# A microdata item that is a piece of writing: schema.org/Article, NewsArticle, BlogPosting...
+_PIECE_TYPE = re.compile(r"schema\.org/(?:\w*Article|BlogPosting|Report)$", re.IGNORECASE)
 # Elements named for a date ("post-date", "entry-meta__date", "published"): a loose XPath
 # (case-insensitive by leaving the first letter out) narrowed by a regex.
 _DATE_NAMED_XPATH = " or ".join(
@@ -338,13 +340,30 @@ class Layout:
         return headline[0].root if headline else None
 
     def in_aside(self, el: Any) -> bool:
-        """Is the element inside a readers' comment block or a navigation menu?"""
+        """Is the element inside a readers' comment block, a navigation menu or another
+        piece's teaser card?"""
         known = self._aside.get(el)
         if known is None:
             parent = el.getparent()
-            known = _is_aside(el) or (parent is not None and self.in_aside(parent))
+            known = (
+                _is_aside(el)
+                or self._another_article(el)
+                or (parent is not None and self.in_aside(parent))
+            )
             self._aside[el] = known
         return known
+
+    def _another_article(self, el: Any) -> bool:
+        """An <article> that does not hold the headline: a teaser card of another piece,
+        whose date and authors are not this one's."""
+        if el.tag != "article" or self.anchor is None:
+            return False
+        if any(a is el for a in self.anchor.iterancestors("article")):
+            return False
+        # Pages also build their modules of <article>s (a byline box beside the headline's),
+        # so only one marked up as a piece of its own, or set aside, is another piece.
+        typed = _PIECE_TYPE.search(el.get("itemtype") or "")
+        return bool(typed) or any(True for _ in el.iterancestors("aside"))
 
     def near(self, reach: int) -> Iterator[Any]:
         """Elements within ``reach`` of the headline (document order, its ancestors not
