@@ -8,6 +8,7 @@ own process, as ``scrapy crawl`` does (Twisted's reactor cannot be restarted in 
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import hashlib
 import json
@@ -633,3 +634,15 @@ def test_replay_refuses_a_damaged_record_with_a_reason(tmp_path: Path, caplog) -
         middleware.process_request(Request("https://www.cnas.org/reports"))
     assert crawler.stats.get_value("thinkscrape/replay/unreadable") == 1
     assert "Unreadable record for https://www.cnas.org/reports" in caplog.text
+
+
+def test_a_record_other_than_the_indexed_capture_is_unreadable_not_a_crash(tmp_path: Path) -> None:
+    # A damaged gzip member can decompress into another record (the file's warcinfo, a
+    # request): reading it back as the capture would fail on its missing status line.
+    writer = WarcWriter(tmp_path, "cnas", started_at=datetime.fromisoformat("2026-01-01T00:00Z"))
+    _write(writer, "https://www.cnas.org/press", b"press", "2026-01-01T00:00:05Z")
+    writer.close()
+    entry = WarcIndex(tmp_path).lookup("https://www.cnas.org/press")
+    assert WarcIndex.load(entry).body == b"press"
+    with pytest.raises(ValueError, match="not the capture indexed there"):
+        WarcIndex.load(dataclasses.replace(entry, offset=0))

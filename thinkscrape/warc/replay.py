@@ -215,7 +215,11 @@ class WarcIndex:
         with open(entry.path, "rb") as stream:
             stream.seek(entry.offset)
             record = next(iter(ArchiveIterator(stream)))
+            # A damaged member may still decompress into something: only the very record the
+            # index found there (its id, a response with its status line) is the capture.
             http = record.http_headers
+            if record.rec_headers.get_header("WARC-Record-ID") != entry.record_id or http is None:
+                raise ValueError("the record at this offset is not the capture indexed there")
             return StoredResponse(
                 status=int(http.get_statuscode()),
                 protocol=http.protocol or "HTTP/1.1",
