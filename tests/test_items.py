@@ -45,6 +45,7 @@ def test_the_halves_are_the_ones_the_archive_stores() -> None:
         "url",
         "site",
         "type",
+        "type_label",
         "series",
         "title",
         "subtitle",

@@ -182,7 +182,8 @@ class Publication:
     site: str = _raw("the site's name, e.g. cnas", MISSING)
 
     # Extraction fills these from the page (and the listing card), never the pipelines.
-    type: str | None = _raw("the publication type the site's URL rules give")
+    type: str | None = _raw("one of PUBLICATION_TYPES, from the site's label, else its URL")
+    type_label: str | None = _raw("the site's own label for the type, e.g. Critical Questions")
     series: str | None = _raw("the series the URL rules give, e.g. CNAS Insights, else None")
     title: str | None = _raw("the headline as shown")
     subtitle: str | None = _raw("the line under the headline")

@@ -19,6 +19,22 @@ from thinkscrape.normalize.links import domains_of_hosts
 from thinkscrape.pages.article import ArticlePage, page_for
 from thinkscrape.pages.listing import ListingPage
 
+# One closed vocabulary of publication types for every site. A site maps its own labels
+# ("Critical Questions", "Research", "Op-Ed") onto these; the list grows only for what fits
+# none of them (a book). The README lists the labels each site uses.
+PUBLICATION_TYPES = (
+    "report",
+    "commentary",
+    "podcast",
+    "video",
+    "transcript",
+    "testimony",
+    "blog",
+    "press-release",
+    "in-the-news",
+    "book",
+)
+
 
 @dataclass(frozen=True)
 class TypeRule:
@@ -99,6 +115,23 @@ class Site:
     checks: Checks | None = None
     # reads the site's listing pages: the general page, or the site's subclass of it
     listing_page: type[ListingPage] = ListingPage
+    # the site's own type labels, lower case, onto PUBLICATION_TYPES: {"research": "report"};
+    # a page whose label maps takes its type from it, any other from its URL rule
+    type_labels: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        given = [rule.type for rule in self.publications] + list(self.type_labels.values())
+        unknown = sorted({t for t in given if t not in PUBLICATION_TYPES})
+        if unknown:
+            raise ValueError(
+                f"site {self.name!r} gives types outside PUBLICATION_TYPES: {', '.join(unknown)}"
+            )
+
+    def type_of_label(self, label: str | None) -> str | None:
+        """The type a label shown on the site's pages stands for, None if it names none."""
+        if not label:
+            return None
+        return self.type_labels.get(" ".join(label.split()).lower())
 
     def extract_listing(self, url: str, html: str) -> dict[str, Any]:
         """A listing page's cards, pagination, publication links and "Showing X-Y of N"."""
@@ -120,8 +153,9 @@ class Site:
 
     @property
     def types(self) -> tuple[str, ...]:
-        """The publication types this site's URLs give, in rule order."""
-        return tuple(dict.fromkeys(rule.type for rule in self.publications))
+        """The publication types this site's URLs and labels give, in rule order."""
+        given = [rule.type for rule in self.publications] + list(self.type_labels.values())
+        return tuple(dict.fromkeys(given))
 
     @property
     def listing_paths(self) -> tuple[str, ...]:

@@ -128,6 +128,8 @@ class ArticlePage:
     )
     skipped_paragraphs: ClassVar[re.Pattern[str]] = _IMAGE_CREDIT
     document_links: ClassVar[tuple[str, ...]] = ()  # URL parts of PDFs served without .pdf
+    # the element showing the site's own type label ("Critical Questions"), XPath
+    type_label: ClassVar[str | None] = None
     # layout eras: the page's own date (ISO) this version is valid for
     valid_from: ClassVar[str | None] = None
     valid_until: ClassVar[str | None] = None
@@ -538,6 +540,16 @@ class ArticlePage:
                 return href, "article_header" if in_header else "body_sentence"
         return None, None
 
+    def type_label_raw(self) -> Found:
+        """The site's own label for the piece's type, as the page shows it."""
+        if not self.type_label:
+            return None, None
+        for node in self.sel.xpath(self.type_label):
+            text = collapse_whitespace(node.xpath("string()").get())
+            if text:
+                return text, "article_header"
+        return None, None
+
     def _is_pdf(self, href: str) -> bool:
         lowered = href.strip().lower()
         if "print(" in lowered or lowered.startswith("javascript:"):
@@ -555,6 +567,7 @@ class ArticlePage:
             "url": self.url,
             "site": self.site.name if self.site else None,
             "type": self.type,
+            "type_label": None,
             "series": self.series,
             "title": None,
             "subtitle": None,
@@ -597,6 +610,7 @@ class ArticlePage:
             "topics": self.topics,
             "pdf_href": self.pdf_href,
             "links_raw": self.links_raw,
+            "type_label": self.type_label_raw,
         }
         for name, read in fields.items():
             value, source = read()
@@ -608,6 +622,10 @@ class ArticlePage:
             # not an article: an error page, a landing page, an empty shell
             result["title"] = None
             sources.pop("title", None)
+        labelled = self.site.type_of_label(result["type_label"]) if self.site else None
+        if labelled and self.is_publication:
+            result["type"] = labelled
+            sources["type"] = sources["type_label"]
         return {**result, "sources": sources}
 
     def metadata(self) -> dict[str, Any]:
