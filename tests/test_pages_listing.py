@@ -25,7 +25,7 @@ def site(monkeypatch: pytest.MonkeyPatch) -> Site:
         monkeypatch,
         "example",
         hosts=("www.example.org", "example.org"),
-        publications=(TypeRule(r"/\d{4}/\d{2}/[a-z0-9-]+", "analysis"),),
+        publications=(TypeRule(r"/\d{4}/\d{2}/[a-z0-9-]+", "commentary"),),
         discovery=(Listing("/articles", pages=WORDPRESS_PAGES), Listing("/reports")),
     )
 
@@ -214,3 +214,28 @@ def test_a_cnas_page_with_a_malformed_link_is_read() -> None:
     assert 'href="http://[broken"' in html
     got = cnas.extract_listing(url, html)
     assert url in got["publication_links"]
+
+
+def test_a_label_the_site_maps_onto_a_type_is_the_cards_type_not_its_outlet(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Cards read "label, date, title, By ...": a label before the date is the outlet's slot
+    # on other sites, but a label the site maps onto a type is the card's type.
+    site = register_site(
+        monkeypatch,
+        "example",
+        publications=(TypeRule(r"/blogs/[a-z-]+/[a-z0-9-]+", "commentary"),),
+        type_labels={"in the news": "in-the-news"},
+    )
+    html = page(
+        "<main><div><p>In the News</p><p>Aug 15, 2025</p>"
+        '<a href="/blogs/insight/deni-in-breaking-defense">Deni in Breaking Defense</a>'
+        "<p>By John R. Deni</p></div>"
+        "<div><p>Foreign Policy</p><p>Aug 14, 2025</p>"
+        '<a href="/blogs/insight/an-op-ed">An op-ed</a></div></main>'
+    )
+    cards = site.extract_listing("https://www.example.org/blogs", html)["cards"]
+    assert [(c["type"], c["outlet"], c["date_raw"], c["byline_raw"]) for c in cards] == [
+        ("In the News", None, "Aug 15, 2025", "By John R. Deni"),
+        (None, "Foreign Policy", "Aug 14, 2025", None),
+    ]

@@ -258,7 +258,7 @@ class ListingPage:
                 fields["date_raw"] = text
             elif fields["byline_raw"] is None and self._is_byline(node, text):
                 fields["byline_raw"] = text
-            elif fields["type"] is None and text.lower() in self.type_labels:
+            elif fields["type"] is None and self.is_type_label(text):
                 fields["type"] = text
             elif before_title and fields["date_raw"] is None:
                 if self.is_tag_line(node, text):
@@ -275,6 +275,11 @@ class ListingPage:
             fields["date_raw"] = tags.pop()
         fields["outlet"] = tags[0] if tags else None
         return fields
+
+    def is_type_label(self, text: str) -> bool:
+        """Whether a card line is its type label: one the page names, or one the site maps
+        onto a type (``Site.type_labels``), so a label is never taken for an outlet."""
+        return text.lower() in self.type_labels or self.site.type_of_label(text) is not None
 
     def _is_byline(self, node: Selector, text: str) -> bool:
         """ "By ..." or a line of author links (rel=author, itemprop=author)."""
