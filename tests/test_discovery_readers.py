@@ -113,6 +113,23 @@ def test_a_yoast_urlset_gives_its_pages_and_counts_an_unreadable_lastmod() -> No
     assert (found.sitemaps, found.problem, found.skipped) == ((), None, ("bad_lastmod",))
 
 
+def test_a_urlset_of_sitemap_files_gives_them_as_child_sitemaps() -> None:
+    # An index written as a <urlset> whose <loc>s are child sitemaps (child names as a
+    # public crawler's comment records them): they are read, not fetched as pages.
+    body = b"""<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+  <url><loc>https://www.example.org/videos-index.xml</loc><lastmod>2026-05-20T03:00:00Z</lastmod></url>
+  <url><loc>https://www.example.org/staff-index.xml.gz</loc></url>
+  <url><loc>https://www.example.org/about</loc></url>
+</urlset>"""
+    found = read_sitemap(body)
+    assert found.sitemaps == (
+        Entry("https://www.example.org/videos-index.xml", modified="2026-05-20T03:00:00+00:00"),
+        Entry("https://www.example.org/staff-index.xml.gz"),
+    )
+    assert found.entries == (Entry("https://www.example.org/about"),)
+
+
 def test_a_gzipped_sitemap_is_read_like_a_plain_one() -> None:
     assert read_sitemap(gzip.compress(YOAST_POSTS)) == read_sitemap(YOAST_POSTS)
 

@@ -3,6 +3,8 @@ write them. Scrapy's own reader parses them (no entity expansion, sizes bounded)
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from lxml import etree
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
@@ -15,7 +17,8 @@ GZIP_MAGIC = b"\x1f\x8b"
 
 
 def read_sitemap(body: bytes) -> Found:
-    """The pages of a ``<urlset>`` or the sitemaps of a ``<sitemapindex>``."""
+    """The pages of a ``<urlset>`` or the sitemaps of a ``<sitemapindex>``; a ``<urlset>``
+    entry that is itself an XML sitemap file is a child sitemap too."""
     if body[:2] == GZIP_MAGIC:
         # a .xml.gz served as a file: Scrapy only decodes a gzip Content-Encoding itself
         try:
@@ -40,7 +43,16 @@ def read_sitemap(body: bytes) -> Found:
         entries.append(Entry(url=element["loc"].strip(), modified=modified))
     if sitemap.type == "sitemapindex":
         return Found(sitemaps=tuple(entries), skipped=tuple(skipped))
-    return Found(entries=tuple(entries), skipped=tuple(skipped))
+    # Some sites write their index as a <urlset> whose <loc>s are the child sitemaps
+    # (".../staff-index.xml"): an entry that is a sitemap file is one to read, not a page.
+    children = tuple(entry for entry in entries if _is_sitemap_file(entry.url))
+    pages = tuple(entry for entry in entries if not _is_sitemap_file(entry.url))
+    return Found(entries=pages, sitemaps=children, skipped=tuple(skipped))
+
+
+def _is_sitemap_file(url: str) -> bool:
+    path = urlsplit(url).path.lower()
+    return path.endswith((".xml", ".xml.gz"))
 
 
 def sitemaps_in_robots(body: bytes, base_url: str) -> list[str]:
