@@ -229,6 +229,40 @@ def test_a_wordpress_api_page_gives_its_posts() -> None:
     )
 
 
+def test_a_payload_collection_page_gives_paths_record_times_and_its_page_count() -> None:
+    # the shape a Payload CMS collection answers (/api/research?limit=20&sort=-createdAt):
+    # titles withheld by access control, paths relative to the site
+    body = json.dumps(
+        {
+            "docs": [
+                {
+                    "path": {"canonicalPath": "/research/2024/02/a-paper", "path": "a-paper"},
+                    "createdAt": "2024-02-27T15:04:05.123Z",
+                },
+                {
+                    "path": {"canonicalPath": "/posts/2010/09/migrated"},
+                    "createdAt": "2024-03-01T00:00:00.000Z",
+                    "updatedAt": "2024-03-02T10:00:00.000Z",
+                },
+                {"id": "65f0", "createdAt": "2024-03-01T00:00:00.000Z"},
+            ],
+            "totalDocs": 3,
+            "limit": 20,
+            "totalPages": 1,
+            "page": 1,
+            "hasNextPage": False,
+        }
+    ).encode()
+    assert read_posts(body) == Found(
+        entries=(
+            Entry("/research/2024/02/a-paper", modified="2024-02-27T15:04:05+00:00"),
+            Entry("/posts/2010/09/migrated", modified="2024-03-02T10:00:00+00:00"),
+        ),
+        skipped=("no_url",),
+        total_pages=1,
+    )
+
+
 @pytest.mark.parametrize(
     ("body", "problem"),
     [

@@ -113,6 +113,16 @@ def test_resolve_mirror_path(tiny_mirror: Path) -> None:
     assert resolve_mirror_path(tiny_mirror, "/reports/../../etc/passwd") is None
 
 
+def test_an_api_folder_answers_with_its_json(tmp_path: Path) -> None:
+    (tmp_path / "api" / "posts").mkdir(parents=True)
+    (tmp_path / "api" / "posts" / "index.json").write_text('{"docs": []}', encoding="utf-8")
+    (tmp_path / "api" / "posts" / "index.json@page=2").write_text("[]", encoding="utf-8")
+    with serve_mirror(tmp_path) as mirror:
+        status, headers, body = fetch(mirror.base_url, "/api/posts?limit=20&page=1")
+        assert (status, headers["Content-Type"], body) == (200, "application/json", b'{"docs": []}')
+        assert fetch(mirror.base_url, "/api/posts?limit=20&page=2")[2] == b"[]"
+
+
 def test_cnas_mirror_fixture_serves_the_sample(cnas_mirror: str, sample_root: Path) -> None:
     status, _, body = fetch(cnas_mirror, "/articles-multimedia/p2/")
     assert status == 200

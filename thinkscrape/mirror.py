@@ -3,7 +3,8 @@
 A mirror folder holds one file per URL path, the way a static-site generator writes it:
 ``/reports`` is ``reports/index.html``, ``/articles-multimedia/p2/`` is
 ``articles-multimedia/p2/index.html`` and ``/robots.txt`` is ``robots.txt``; a folder whose
-page is XML (a feed at ``/feed/``) holds ``index.xml`` instead.
+page is XML (a feed at ``/feed/``) holds ``index.xml`` instead, and one whose page is JSON (an
+API at ``/api/posts``) ``index.json``.
 
 A query string that changes the page has a file of its own beside the path's, named with
 ``@`` and the query as wget names pages for Windows (``--restrict-file-names=windows``):
@@ -34,7 +35,7 @@ def resolve_mirror_path(root: Path, url_path: str) -> Path | None:
     """The file that answers ``url_path`` in the mirror at ``root``, or None (a 404).
 
     A path names either a file (``/robots.txt``) or a folder holding ``index.html`` (or
-    ``index.xml``: a feed served at ``/feed/``); a
+    ``index.xml``: a feed served at ``/feed/``; or ``index.json``: an API's answer); a
     query with a file of its own beside it (the whole query, else one of its parameters)
     picks that file. Paths that would climb out of ``root`` (``..``) resolve to None.
     """
@@ -44,7 +45,12 @@ def resolve_mirror_path(root: Path, url_path: str) -> Path | None:
     if any(part in (".", "..") or "\\" in part or "\x00" in part for part in parts):
         return None
     candidate = root.joinpath(*parts)
-    for found in (candidate, candidate / "index.html", candidate / "index.xml"):
+    for found in (
+        candidate,
+        candidate / "index.html",
+        candidate / "index.xml",
+        candidate / "index.json",
+    ):
         if found.is_file():
             return _query_file(found, parts_of_url.query) or found
     return None

@@ -36,6 +36,8 @@ class Found:
     problem: str | None = None
     # entries passed over, each with its reason ("no_url", "bad_date")
     skipped: tuple[str, ...] = ()
+    # how many pages the listing has, when the body says so (a Payload API's totalPages)
+    total_pages: int | None = None
 
 
 def iso_stamp(value: str | None) -> str | None:

@@ -1,6 +1,13 @@
-"""The WordPress REST API's post lists (``/wp-json/wp/v2/posts?page=N``): a JSON array of
-posts, newest first, each with ``link``, ``date_gmt``, ``modified_gmt`` and
-``title.rendered``; the ``X-WP-TotalPages`` header says how many pages there are."""
+"""JSON APIs listing a site's posts, page by page (``?page=N``).
+
+- The WordPress REST API (``/wp-json/wp/v2/posts``): a JSON array of posts, newest first,
+  each with ``link``, ``date_gmt``, ``modified_gmt`` and ``title.rendered``; the
+  ``X-WP-TotalPages`` header says how many pages there are.
+- Payload CMS collections (``/api/posts?limit=20&sort=-createdAt``): an object whose
+  ``docs`` each carry ``path.canonicalPath`` (a path on the site) and ``createdAt`` /
+  ``updatedAt``, with ``totalPages`` beside them. A title may be withheld by the CMS's
+  access control: the page itself is read for it.
+"""
 
 from __future__ import annotations
 
@@ -18,6 +25,8 @@ def read_posts(body: bytes) -> Found:
         posts = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         return Found(problem="not_json")
+    if isinstance(posts, dict) and isinstance(posts.get("docs"), list):
+        return _payload_docs(posts)
     if not isinstance(posts, list):
         # WordPress answers an error object ({"code": "rest_post_invalid_page_number"})
         return Found(problem="not_a_post_list")
@@ -36,6 +45,34 @@ def read_posts(body: bytes) -> Found:
             )
         )
     return Found(entries=tuple(entries), skipped=tuple(skipped))
+
+
+def _payload_docs(page: dict[str, Any]) -> Found:
+    """A Payload collection page: its documents' paths (relative to the site, resolved by
+    the spider) and record times. ``createdAt`` is when the CMS record was made, which for
+    a piece moved from an older system is no publication date: it counts as a change."""
+    entries, skipped = [], []
+    for doc in page["docs"]:
+        path = doc.get("path") if isinstance(doc, dict) else None
+        if isinstance(path, dict):
+            path = path.get("canonicalPath") or path.get("path")
+        link = path
+        if not isinstance(link, str) or not link.strip():
+            skipped.append("no_url")
+            continue
+        entries.append(
+            Entry(
+                url=link.strip(),
+                modified=_gmt(doc.get("updatedAt") or doc.get("createdAt")),
+                title=_title(doc.get("title")),
+            )
+        )
+    pages = page.get("totalPages")
+    return Found(
+        entries=tuple(entries),
+        skipped=tuple(skipped),
+        total_pages=pages if isinstance(pages, int) and not isinstance(pages, bool) else None,
+    )
 
 
 def total_pages(header: bytes | str | None) -> int | None:

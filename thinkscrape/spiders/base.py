@@ -27,8 +27,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import AsyncIterator, Iterable
+from dataclasses import replace
 from typing import Any, ClassVar
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import scrapy
 from scrapy.http import Response
@@ -274,9 +275,14 @@ class ThinkTankSpider(scrapy.Spider):
         """One page of a JSON API's posts, newest first, and its next page while the API
         says there are more."""
         found = self.read_discovery("api", read_posts, response)
-        yield from self.publications_in("api", found.entries)
+        # an API may give paths on the site rather than URLs (Payload's canonicalPath)
+        page_url = self.site_url_of(response.url)
+        entries = [replace(entry, url=urljoin(page_url, entry.url)) for entry in found.entries]
+        yield from self.publications_in("api", entries)
         here = response.meta[CHAIN]
         last = total_pages(response.headers.get(b"X-WP-TotalPages"))
+        if last is None:
+            last = found.total_pages
         more = bool(found.entries) and (last is None or here["page"] < last)
         if more and self.within_listing_limits(here, empty=False):
             days = [e.published[:10] for e in found.entries if e.published]
