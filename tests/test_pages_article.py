@@ -178,6 +178,33 @@ def test_related_teaser_and_comment_blocks_give_no_links_date_or_pdf() -> None:
     assert found["source_line"] == "Outlet Weekly"
 
 
+@pytest.mark.parametrize(
+    "credit",
+    [
+        "<div class='photo-caption no-print'>Source: Getty</div>",
+        "<figure><img src='/a.jpg' alt=''><figcaption>Source: Getty</figcaption></figure>",
+        "<p class='image-credit'>Source: Getty</p>",
+    ],
+)
+def test_a_photo_credit_that_begins_source_names_no_outlet(credit: str) -> None:
+    # A photo's credit line reads like a source line; the outlet's own line still counts.
+    alone = raw(
+        page(
+            body=f"<article><header><h1>A Piece</h1>{credit}<p>By Ana Lima</p></header>"
+            "<div class='entry-content'><p>Text.</p></div></article>"
+        )
+    )
+    assert alone["source_line"] is None
+    both = raw(
+        page(
+            body=f"<article><header><h1>A Piece</h1>{credit}<p>By Ana Lima</p>"
+            "<p>Source: Outlet Weekly</p></header>"
+            "<div class='entry-content'><p>Text.</p></div></article>"
+        )
+    )
+    assert both["source_line"] == "Outlet Weekly"
+
+
 def test_a_sidebar_teaser_of_another_piece_gives_neither_date_nor_author() -> None:
     # A WordPress sidebar's card of the newest piece, marked up as an Article of its own,
     # comes nearer the headline in document order than the header's plain date line.

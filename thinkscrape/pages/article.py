@@ -82,6 +82,13 @@ def _lowered(expression: str) -> str:
     return f"translate({expression}, '{_UPPER}', '{_LOWER}')"
 
 
+# An image's caption or credit: a "Source:" there names the photo's agency, not an outlet.
+_IN_CAPTION = (
+    "ancestor-or-self::*[self::figure or self::figcaption"
+    f" or contains({_lowered('@class')}, 'caption') or contains({_lowered('@class')}, 'credit')]"
+)
+
+
 class ArticlePage:
     """One publication page of ``site`` (None: a page of no known site)."""
 
@@ -491,10 +498,11 @@ class ArticlePage:
         return topics, "meta" if topics else None
 
     def source_line(self) -> Found:
-        """The outlet named on a "Source: X" line, in the header first."""
+        """The outlet named on a "Source: X" line, in the header first; never a photo's
+        credit ("Source: Getty" in a caption or figure)."""
         for node in self.header_lines():
             match = _SOURCE.match(node_text(node))
-            if match:
+            if match and not node.xpath(_IN_CAPTION):
                 return match["outlet"], "article_header"
         # only elements whose text mentions "source" at all (the line is rare; pages are long)
         candidates = (
@@ -502,7 +510,7 @@ class ArticlePage:
             "[contains(translate(., 'SOURCE', 'source'), 'source')]"
         )
         for node in self.article.xpath(candidates):
-            if self.outside(node):
+            if self.outside(node) and not node.xpath(_IN_CAPTION):
                 match = _SOURCE.match(node_text(node))
                 if match:
                     return match["outlet"], "body_sentence"
