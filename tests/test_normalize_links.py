@@ -403,6 +403,63 @@ SENTENCES = [
             "opening",
         ),
     ),
+    # --- "originally published" with its date, then a "here" pointer: one sentence -------
+    (
+        "Tokyo has few options.\nThis article was originally published by The Diplomat on "
+        "February 27, 2019. Read the full article here.",
+        None,
+        closing(
+            "This article was originally published by The Diplomat on February 27, 2019. "
+            "Read the full article here.",
+            "The Diplomat",
+        ),
+    ),
+    (
+        "This article was originally published on February 26, 2019 by 38 North. Read the "
+        "full article here.",
+        "Source: NK News",
+        closing(
+            "This article was originally published on February 26, 2019 by 38 North. Read the "
+            "full article here.",
+            "38 North",
+        ),
+    ),
+    (
+        # a month misspelt by hand, "column" and "click here"
+        "This column was originally published by Foreign Policy on Febuary 2, 2019. Click "
+        "here to read the full column.",
+        None,
+        closing(
+            "This column was originally published by Foreign Policy on Febuary 2, 2019. Click "
+            "here to read the full column.",
+            "Foreign Policy",
+            noun="column",
+        ),
+    ),
+    (
+        "To read the full op-ed, click here.",
+        "Source: Foreign Policy",
+        closing("To read the full op-ed, click here.", "Foreign Policy", noun="op-ed"),
+    ),
+    # a sentence before a "here" pointer that says nothing of the outlet leaves it to the
+    # Source: line
+    (
+        "The report was cited in Mongabay this week. Read the full article here.",
+        None,
+        closing("Read the full article here.", None),
+    ),
+    (
+        "This article was originally published on February 26, 2019 by 38 North.\n\nThe "
+        "summit ended early.",
+        None,
+        FullArticle(
+            "This article was originally published on February 26, 2019 by 38 North.",
+            "38 North",
+            "published",
+            "article",
+            "opening",
+        ),
+    ),
     # --- not outbound pointers ------------------------------------------------------------
     ("View the infographic on U.S. Strategy After the Iran Deal.", None, None),
     ("To learn more about upcoming events at CNAS, head to cnas.org/events.", None, None),

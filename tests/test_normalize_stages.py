@@ -422,6 +422,11 @@ NO_LINKS = {
 }
 WOTR = "https://warontherocks.com/2017/08/north-korea-and-the-blink-of-war/"
 SENTENCE = "Read the full article in War on the Rocks."
+DATED = (
+    "This article was originally published by The Diplomat on February 27, 2019. "
+    "Read the full article here."
+)
+DIPLOMAT = "https://thediplomat.com/2019/02/the-second-trump-kim-summit/"
 
 LINK_CASES = [
     pytest.param(
@@ -507,6 +512,44 @@ LINK_CASES = [
             ["full_article_sentence", "full_article_link", "outlet_from_article_header"],
         ),
         id="here-with-source-line",
+    ),
+    pytest.param(
+        raw(
+            body="Tokyo has few options.\n" + DATED,
+            links_raw=[
+                {"url": DIPLOMAT, "text": "here", "context": DATED},
+                {"url": "/content/japan", "text": "Japan", "context": "Tokyo has few options."},
+            ],
+        ),
+        StageResult(
+            {
+                **NO_LINKS,
+                "outlet": "The Diplomat",
+                "full_article_url": DIPLOMAT,
+                "full_article_domain": "thediplomat.com",
+                "links": [
+                    {
+                        "url": DIPLOMAT,
+                        "domain": "thediplomat.com",
+                        "text": "here",
+                        "kind": "full_article",
+                    },
+                    {
+                        "url": "https://www.cnas.org/content/japan",
+                        "domain": "cnas.org",
+                        "text": "Japan",
+                        "kind": "internal",
+                    },
+                ],
+            },
+            {
+                "full_article_url": {"source": "body_sentence", "raw": DATED},
+                "full_article_domain": {"source": "body_sentence", "raw": DATED},
+                "outlet": {"source": "body_sentence", "raw": DATED},
+            },
+            ["full_article_sentence", "full_article_link", "outlet_from_body_sentence"],
+        ),
+        id="here-after-an-originally-published-sentence-naming-the-outlet",
     ),
     pytest.param(
         raw(

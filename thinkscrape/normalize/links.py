@@ -191,6 +191,30 @@ _ORIGINALLY = re.compile(
     r"(?:originally\s+)?(?:on|in|by|at)\s+)"
     r"(?P<outlet>\S.*?)(?:\.(?=\s)|\s*[.!]?\s*$)"
 )
+# "Click here to read the full article." / "To read the full column, click here."
+_POINTER_CLICK = re.compile(
+    rf"(?:^|(?<=[.!?]\s))(?i:click\s+here\s+to\s+{_VERB}\s+{_DETERMINER}{_EXTENT}{_NOUN})"
+    r"\s*[.!]?\s*$"
+)
+_POINTER_TO_CLICK = re.compile(
+    rf"(?:^|(?<=[.!?]\s))(?i:to\s+{_VERB}\s+{_DETERMINER}{_EXTENT}{_NOUN},?\s+click\s+here)"
+    r"\s*[.!]?\s*$"
+)
+# The date an "originally published" sentence gives, as typed by hand ("February 27, 2019",
+# a misspelt month too): its outlet is what stands beside it.
+_TYPED_DATE = r"[A-Za-z]+\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
+# "This article was originally published by The Diplomat on February 27, 2019." and
+# "... originally published on February 26, 2019 by 38 North.", before a "... here." pointer
+_ORIGINALLY_DATED = re.compile(
+    rf"(?:^|(?<=[.!?]\s))(?i:(?:this|the)\s+{_NOUN}\s+(?:was\s+|is\s+)?"
+    r"(?:originally\s+|first\s+)?(?:published|appeared|ran)\s+)"
+    rf"(?:(?i:by|in|at)\s+(?P<outlet_first>\S.*?)\s+(?i:on)\s+{_TYPED_DATE}"
+    rf"|(?i:on)\s+{_TYPED_DATE},?\s+(?i:by|in|at)\s+(?P<outlet_last>\S.*?))\.\s+$"
+)
+_DATED_OUTLET = re.compile(
+    rf"^(?:(?P<outlet_first>\S.*?)\s+(?i:on)\s+{_TYPED_DATE}"
+    rf"|{_TYPED_DATE},?\s+(?i:by|in|at)\s+(?P<outlet_last>\S.*?))$"
+)
 _SOURCE_PREFIX = re.compile(r"^\s*source\s*:\s*", re.I)
 _SPACES = re.compile(r"[^\S\n]+")
 
@@ -231,14 +255,20 @@ def _closing_pointer(paragraph: str, source_line: str | None) -> FullArticle | N
                 noun=_lower(match["noun"]),
                 position="closing",
             )
-    if match := _POINTER_HERE.search(paragraph):
-        return FullArticle(
-            sentence=paragraph[match.start() :].strip(),
-            outlet=outlet_from_source_line(source_line),
-            verb=_lower(match["verb"]),
-            noun=_lower(match["noun"]),
-            position="closing",
-        )
+    for pattern in (_POINTER_HERE, _POINTER_CLICK, _POINTER_TO_CLICK):
+        if match := pattern.search(paragraph):
+            # "Originally published by X on <date>. Read the full article here.": the
+            # sentence before the pointer names the outlet, and the two are read as one
+            start, outlet = match.start(), outlet_from_source_line(source_line)
+            if dated := _ORIGINALLY_DATED.search(paragraph[:start]):
+                start, outlet = dated.start(), dated["outlet_first"] or dated["outlet_last"]
+            return FullArticle(
+                sentence=paragraph[start:].strip(),
+                outlet=outlet,
+                verb=_lower(match["verb"]),
+                noun=_lower(match["noun"]),
+                position="closing",
+            )
     return None
 
 
@@ -246,9 +276,12 @@ def _opening_line(paragraph: str) -> FullArticle | None:
     match = _ORIGINALLY.match(paragraph)
     if not match:
         return None
+    outlet = match["outlet"].strip()
+    if dated := _DATED_OUTLET.match(outlet):  # "... on <date> by 38 North": not the date
+        outlet = dated["outlet_first"] or dated["outlet_last"]
     return FullArticle(
         sentence=paragraph[: match.end()].strip(),
-        outlet=match["outlet"].strip(),
+        outlet=outlet,
         verb=_lower(match["verb"]),
         noun=_lower(match["noun"]),
         position="opening",
