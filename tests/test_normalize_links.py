@@ -460,7 +460,66 @@ SENTENCES = [
             "opening",
         ),
     ),
+    # --- a dated lead naming the outlet an expert wrote in or was featured in -------------
+    (
+        "On August 15, Transatlantic Security Initiative nonresident senior fellow John Deni "
+        "wrote an op-ed in Breaking Defense on the economic argument for keeping US troops in "
+        "Europe.\n\nThe piece argues",
+        None,
+        FullArticle(
+            "On August 15, Transatlantic Security Initiative nonresident senior fellow John "
+            "Deni wrote an op-ed in Breaking Defense on the economic argument for keeping US "
+            "troops in Europe.",
+            "Breaking Defense",
+            "wrote",
+            "op-ed",
+            "opening",
+        ),
+    ),
+    (
+        "On August 13, Transatlantic Security Initiative assistant director Kristen Taylor "
+        "published an op-ed in Breaking Defense on how NATO allies should message defense "
+        "spending increases to their publics. More follows.",
+        None,
+        FullArticle(
+            "On August 13, Transatlantic Security Initiative assistant director Kristen Taylor "
+            "published an op-ed in Breaking Defense on how NATO allies should message defense "
+            "spending increases to their publics.",
+            "Breaking Defense",
+            "published",
+            "op-ed",
+            "opening",
+        ),
+    ),
+    (
+        "On July 4, Transatlantic Security Initiative nonresident senior fellow John Deni was "
+        "featured in The Washington Post discussing the upcoming NATO Summit.",
+        None,
+        FullArticle(
+            "On July 4, Transatlantic Security Initiative nonresident senior fellow John Deni "
+            "was featured in The Washington Post discussing the upcoming NATO Summit.",
+            "The Washington Post",
+            "featured",
+            None,
+            "opening",
+        ),
+    ),
+    (
+        "On Aug. 4, 2024, a fellow wrote an essay for the Council of the European Union.",
+        None,
+        FullArticle(
+            "On Aug. 4, 2024, a fellow wrote an essay for the Council of the European Union.",
+            "Council of the European Union",
+            "wrote",
+            "essay",
+            "opening",
+        ),
+    ),
     # --- not outbound pointers ------------------------------------------------------------
+    # an undated lead, or a dated one that names no piece in an outlet
+    ("Last week, a senator wrote an op-ed in The Washington Post arguing for it.", None, None),
+    ("On July 4, the president spoke in Warsaw on NATO.", None, None),
+    ("Intro.\nOn July 4, John Deni wrote an op-ed in Breaking Defense on NATO.", None, None),
     ("View the infographic on U.S. Strategy After the Iran Deal.", None, None),
     ("To learn more about upcoming events at CNAS, head to cnas.org/events.", None, None),
     ("He read the article in the car.", None, None),

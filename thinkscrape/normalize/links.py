@@ -215,6 +215,23 @@ _DATED_OUTLET = re.compile(
     rf"^(?:(?P<outlet_first>\S.*?)\s+(?i:on)\s+{_TYPED_DATE}"
     rf"|{_TYPED_DATE},?\s+(?i:by|in|at)\s+(?P<outlet_last>\S.*?))$"
 )
+# "On August 15, <role> John Deni wrote an op-ed in Breaking Defense on …", "… published an
+# op-ed in X on …", "… was featured in The Washington Post discussing …": the lead of an
+# item that points at a piece in another outlet. The outlet is the run of capitalised words
+# after the preposition ("of", "of the", "for", "and", "&" may join them); the lowercase
+# word after it ("on the economic argument", "discussing") ends it.
+_MONTH_DAY = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+\d{1,2}(?:,?\s+\d{4})?"
+)
+_WORD = r"[A-Z0-9][\w'’.-]*"
+_ON_DATE_IN_OUTLET = re.compile(
+    rf"^(?i:on\s+{_MONTH_DAY},\s+[^.]*?\b"
+    rf"(?:(?P<wrote>wrote|published|penned|co-wrote|co-authored|authored)\s+(?:an?|the)\s+"
+    rf"{_NOUN}\s+(?:in|for)|was\s+(?P<featured>featured|quoted|interviewed|cited)\s+(?:in|on|by)))"
+    rf"\s+(?:the\s+)?(?P<outlet>(?:The\s+)?{_WORD}(?:\s+(?:(?:of(?:\s+the)?|for|and|&)\s+)?{_WORD})*)"
+    r"(?=[\s,.;:!?]|$)"
+)
 _SOURCE_PREFIX = re.compile(r"^\s*source\s*:\s*", re.I)
 _SPACES = re.compile(r"[^\S\n]+")
 
@@ -223,7 +240,8 @@ def find_full_article(body: str | None, source_line: str | None = None) -> FullA
     """The sentence that sends readers to the full piece elsewhere, or None.
 
     A closing pointer is looked for from the last paragraph up; an opening "originally
-    published" line in the first paragraph. A "… here." pointer names no outlet: the page's
+    published" line, or a dated lead ("On August 15, <Name> wrote an op-ed in <Outlet> on
+    …"), in the first paragraph. A "… here." pointer names no outlet: the page's
     Source: line supplies it, or it stays None.
     """
     if not body:
@@ -275,7 +293,7 @@ def _closing_pointer(paragraph: str, source_line: str | None) -> FullArticle | N
 def _opening_line(paragraph: str) -> FullArticle | None:
     match = _ORIGINALLY.match(paragraph)
     if not match:
-        return None
+        return _dated_lead(paragraph)
     outlet = match["outlet"].strip()
     if dated := _DATED_OUTLET.match(outlet):  # "... on <date> by 38 North": not the date
         outlet = dated["outlet_first"] or dated["outlet_last"]
@@ -283,6 +301,22 @@ def _opening_line(paragraph: str) -> FullArticle | None:
         sentence=paragraph[: match.end()].strip(),
         outlet=outlet,
         verb=_lower(match["verb"]),
+        noun=_lower(match["noun"]),
+        position="opening",
+    )
+
+
+def _dated_lead(paragraph: str) -> FullArticle | None:
+    """ "On <Month D>, <who> wrote an op-ed in <Outlet> …": the whole first sentence."""
+    match = _ON_DATE_IN_OUTLET.match(paragraph)
+    if not match:
+        return None
+    end = re.search(r"[.!?](?=\s|$)", paragraph[match.end() :])
+    sentence = paragraph[: match.end() + end.end()] if end else paragraph
+    return FullArticle(
+        sentence=sentence.strip(),
+        outlet=match["outlet"].strip().rstrip("."),
+        verb=_lower(match["wrote"] or match["featured"]),
         noun=_lower(match["noun"]),
         position="opening",
     )
