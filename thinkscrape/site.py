@@ -118,6 +118,9 @@ class Site:
     # the site's own type labels, lower case, onto PUBLICATION_TYPES: {"research": "report"};
     # a page whose label maps takes its type from it, any other from its URL rule
     type_labels: Mapping[str, str] = field(default_factory=dict)
+    # path prefixes that name the language of the same page ("/en" in /en/posts/x, which is
+    # /posts/x): dropped from canonical URLs
+    language_prefixes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         given = [rule.type for rule in self.publications] + list(self.type_labels.values())
@@ -180,7 +183,9 @@ class Site:
 
     def canonical_url(self, url: str, mirror_origin: str | None = None) -> str | None:
         """``<home><path>`` for any URL of the site, else None (see ``canonical_url``)."""
-        return canonical_url(self.home, frozenset(self.hosts), url, mirror_origin)
+        return canonical_url(
+            self.home, frozenset(self.hosts), url, mirror_origin, self.language_prefixes
+        )
 
     def classify(self, url: str, mirror_origin: str | None = None) -> tuple[str, str | None] | None:
         """(type, series) of a publication page, None for any other page."""
@@ -201,14 +206,19 @@ def _origin(url: str) -> str | None:
 # is pure: each such URL is worked out once. The bound keeps memory flat.
 @functools.lru_cache(maxsize=8_192)
 def canonical_url(
-    home: str, hosts: frozenset[str], url: str, mirror_origin: str | None = None
+    home: str,
+    hosts: frozenset[str],
+    url: str,
+    mirror_origin: str | None = None,
+    language_prefixes: tuple[str, ...] = (),
 ) -> str | None:
     """``<home><path>`` for a URL on one of ``hosts``, else None.
 
     http, query strings (preview tokens, e-mail campaign tags, listing filters), fragments,
     repeated and trailing slashes all reduce to one URL. With ``mirror_origin`` (e.g.
     ``"http://127.0.0.1:8000"``) URLs on that local mirror count as the site's too; the
-    mirror's ``index.html`` file names are dropped.
+    mirror's ``index.html`` file names are dropped, and so is a leading language prefix of
+    ``language_prefixes`` ("/en") that names the same page in its language.
     """
     if not url:
         return None
@@ -227,6 +237,10 @@ def canonical_url(
     if on_mirror and path.endswith("/index.html"):
         path = path[: -len("index.html")]
     path = re.sub(r"/{2,}", "/", path).rstrip("/")
+    for prefix in language_prefixes:
+        if path == prefix or path.startswith(prefix + "/"):
+            path = path[len(prefix) :]
+            break
     return home + (path or "/")
 
 
