@@ -230,6 +230,21 @@ def test_a_sidebar_teaser_of_another_piece_gives_neither_date_nor_author() -> No
     assert raw(module)["published_raw"] == "March 5, 2024"
 
 
+def test_an_unsigned_pieces_related_cards_give_neither_date_nor_byline() -> None:
+    # Cards of other pieces after the article, in a block named "related", each with its
+    # own "By" line and date: the page itself shows neither.
+    html = page(
+        body="<main><article><header><h1>A Podcast Episode</h1></header>"
+        "<div class='article-body'><p>Text of the episode.</p></div></article>"
+        "<section class='related-content'><h2>Related Content</h2>"
+        "<div class='card'><a href='/analysis/other'>Other</a><p>By Ana Lima and Bo Chen</p>"
+        "<p>March 5, 2024</p></div></section></main>"
+    )
+    found = raw(html)
+    assert (found["byline_raw"], found["contributors"]) == (None, [])
+    assert found["published_raw"] is None
+
+
 def test_the_raw_half_has_every_raw_key_and_known_sources_only(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -284,9 +284,10 @@ def _part_of(heading: str, title: str) -> str | None:
     return False
 
 
-# Blocks whose dates and names belong to someone else: readers' comments and replies, and
-# navigation menus (lists of links to other pages, often titled with their dates).
-_ASIDE = re.compile(r"comment(?!ary)|respond|reply|replies", re.IGNORECASE)
+# Blocks whose dates and names belong to someone else: readers' comments and replies, other
+# pieces' related cards, and navigation menus (lists of links to other pages, often titled
+# with their dates).
+_ASIDE = re.compile(r"comment(?!ary)|respond|reply|replies|related", re.IGNORECASE)
 _MENU = re.compile(r"menu|nav", re.IGNORECASE)
 # A microdata item that is a piece of writing: schema.org/Article, NewsArticle, BlogPosting...
 _PIECE_TYPE = re.compile(r"schema\.org/(?:\w*Article|BlogPosting|Report)$", re.IGNORECASE)
