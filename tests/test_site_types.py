@@ -60,6 +60,28 @@ def test_a_page_without_a_label_selector_has_no_label() -> None:
     assert (got["type"], got["type_label"]) == ("commentary", None)
 
 
+def card(label: str | None) -> dict:
+    return {"url": "https://www.example.org/analysis/what-comes-next", "type": label}
+
+
+def test_the_listing_cards_label_types_a_page_that_shows_none() -> None:
+    site = labelled_site(article_pages=(ArticlePage,))
+    got = site.typed_by_card(raw(site, "Research"), card("Critical Questions"))
+    assert (got["type"], got["type_label"]) == ("commentary", "Critical Questions")
+    assert got["sources"]["type"] == got["sources"]["type_label"] == "listing"
+    got = site.typed_by_card(raw(site, "Research"), card(" research "))
+    assert got["type"] == "report"
+
+
+def test_the_pages_own_label_outranks_the_cards_and_an_unmapped_card_changes_nothing() -> None:
+    site = labelled_site()
+    page_labelled = raw(site, "Research")
+    assert site.typed_by_card(page_labelled, card("Critical Questions")) == page_labelled
+    unlabelled = raw(labelled_site(article_pages=(ArticlePage,)), "Research")
+    for other in (card("Event"), card(None), None):
+        assert site.typed_by_card(unlabelled, other) == unlabelled
+
+
 @pytest.mark.parametrize(
     "facts",
     [

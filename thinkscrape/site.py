@@ -136,6 +136,17 @@ class Site:
             return None
         return self.type_labels.get(" ".join(label.split()).lower())
 
+    def typed_by_card(self, raw: dict[str, Any], card: Mapping[str, Any] | None) -> dict[str, Any]:
+        """A publication's raw half with the type its listing card's label gives, when the
+        page shows no label of its own: on a site whose URLs carry no type, the card may be
+        the one place the label is shown. The page's label first, then the card's, then the
+        URL rule."""
+        labelled = self.type_of_label(card.get("type")) if card else None
+        if labelled is None or raw.get("type_label") or raw.get("type") is None:
+            return raw
+        sources = {**raw.get("sources", {}), "type": "listing", "type_label": "listing"}
+        return {**raw, "type": labelled, "type_label": card["type"], "sources": sources}
+
     def extract_listing(self, url: str, html: str) -> dict[str, Any]:
         """A listing page's cards, pagination, publication links and "Showing X-Y of N"."""
         return self.listing_page(self, url, html).to_dict()

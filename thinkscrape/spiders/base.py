@@ -448,7 +448,7 @@ class ThinkTankSpider(scrapy.Spider):
             self.logger.warning("Not an HTML page, skipped: %s", response.url)
             self._not_stored(response, f"not an HTML page: {response.url}")
             return
-        fields = self.extract_article(url, response.text)
+        fields = self.site.typed_by_card(self.extract_article(url, response.text), card)
         self.note_parse_truncation(fields, response)
         yield Publication(
             **fields,
