@@ -175,6 +175,20 @@ def test_showing_line(site: Site) -> None:
     assert got["showing"] == {"first": 21, "last": 40, "total": 217}
 
 
+@pytest.mark.parametrize(
+    ("line", "showing"),
+    [
+        ("1 - 10 of 43 results", {"first": 1, "last": 10, "total": 43}),
+        ("11 – 20 of 43 Results", {"first": 11, "last": 20, "total": 43}),
+        # without "Showing" only a count of results is a counter: not a range of years
+        ("Reports 2019 - 2021 of the commission", None),
+    ],
+)
+def test_a_bare_results_counter(site: Site, line: str, showing: dict | None) -> None:
+    html = page(f"<main><div class='results'>{line}</div></main>")
+    assert site.extract_listing("https://www.example.org/articles", html)["showing"] == showing
+
+
 class SelectedCards(ListingPage):
     title_links = "//h2[@class='entry-title']/a"
 

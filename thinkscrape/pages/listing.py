@@ -37,7 +37,12 @@ _DATE_LINE = re.compile(
     re.IGNORECASE,
 )
 _BYLINE_LINE = re.compile(r"^By\b", re.IGNORECASE)
-_SHOWING = re.compile(r"Showing\s+(\d+)\s*[-–—]\s*(\d+)\s+of\s+(\d+)", re.IGNORECASE)
+# "Showing 21 – 40 of 217", and the bare counter some views print: "1 - 10 of 43 results"
+_SHOWING = re.compile(
+    r"Showing\s+(\d+)\s*[-–—]\s*(\d+)\s+of\s+(\d+)"
+    r"|(?<![\d.,/-])(\d+)\s*[-–—]\s*(\d+)\s+of\s+(\d+)\s+results\b",
+    re.IGNORECASE,
+)
 # Query parameters that number a listing's pages: ?page=2 (Drupal, most CMSes), ?paged=2
 # (WordPress without pretty permalinks).
 _PAGE_PARAMETERS = frozenset({"page", "paged"})
@@ -161,7 +166,7 @@ class ListingPage:
         found = _SHOWING.search(node_text(self.sel.xpath("//body")) or "")
         if not found:
             return None
-        first, last, total = (int(n) for n in found.groups())
+        first, last, total = (int(n) for n in found.groups() if n is not None)
         return {"first": first, "last": last, "total": total}
 
     def to_dict(self) -> dict[str, Any]:
