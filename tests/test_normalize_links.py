@@ -515,6 +515,56 @@ SENTENCES = [
             "opening",
         ),
     ),
+    # --- a republished piece's dated credit at the end, before a disclaimer (RAND 3.3) ----
+    (
+        "Great-power competition is a poor guide.\n"
+        "Ali Wyne is a policy analyst at the nonprofit, nonpartisan RAND Corporation.\n"
+        "This commentary originally appeared on The National Interest on February 11, 2019.\n"
+        "Commentary gives RAND researchers a platform to convey insights based on their "
+        "professional expertise and often on their peer-reviewed research and analysis.",
+        None,
+        closing(
+            "This commentary originally appeared on The National Interest on February 11, 2019.",
+            "The National Interest",
+            "appeared",
+            "commentary",
+        ),
+    ),
+    (
+        # the outside date differs from the page's; the outlet keeps its parentheses
+        "This commentary originally appeared on Modern War Institute (West Point) on "
+        "February 19, 2019.",
+        None,
+        closing(
+            "This commentary originally appeared on Modern War Institute (West Point) on "
+            "February 19, 2019.",
+            "Modern War Institute (West Point)",
+            "appeared",
+            "commentary",
+        ),
+    ),
+    (
+        "Text.\nA version of this commentary originally appeared in the Los Angeles Times on "
+        "May 24, 2021. More text follows.",
+        None,
+        closing(
+            "A version of this commentary originally appeared in the Los Angeles Times on "
+            "May 24, 2021.",
+            "the Los Angeles Times",
+            "appeared",
+            "commentary",
+        ),
+    ),
+    (
+        "Body.\nThis commentary was originally published by Atlantic Council, on Feb. 8, 2019",
+        None,
+        closing(
+            "This commentary was originally published by Atlantic Council, on Feb. 8, 2019",
+            "Atlantic Council",
+            "published",
+            "commentary",
+        ),
+    ),
     # --- not outbound pointers ------------------------------------------------------------
     # an undated lead, or a dated one that names no piece in an outlet
     ("Last week, a senator wrote an op-ed in The Washington Post arguing for it.", None, None),
@@ -528,6 +578,15 @@ SENTENCES = [
     (None, "NK News", None),
     # an "originally published" line deep in the body is not the opening line
     ("Intro.\nThis article was originally published on Foreign Affairs.", None, None),
+    # RAND-original commentary: the disclaimer alone names no outlet
+    (
+        "Commentary gives RAND researchers a platform to convey insights based on their "
+        "professional expertise and often on their peer-reviewed research and analysis.",
+        None,
+        None,
+    ),
+    # a date that is no date of the credit: "on" a topic, not "on" a day
+    ("Intro.\nThis report first appeared in Foreign Policy on China and Taiwan.", None, None),
 ]
 
 

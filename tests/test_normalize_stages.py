@@ -722,6 +722,46 @@ LINK_CASES = [
         id="opening-line",
     ),
     pytest.param(
+        raw(
+            body="Text.\nThis commentary originally appeared on Atlantic Council on February 8,"
+            " 2019.\nCommentary gives RAND researchers a platform to convey insights.",
+            links_raw=[
+                {
+                    "url": "https://www.atlanticcouncil.org/blogs/iransource/forty/",
+                    "text": "Atlantic Council",
+                    "context": "This commentary originally appeared on Atlantic Council on"
+                    " February 8, 2019.",
+                }
+            ],
+        ),
+        StageResult(
+            {
+                **NO_LINKS,
+                "outlet": "Atlantic Council",
+                "full_article_url": "https://www.atlanticcouncil.org/blogs/iransource/forty/",
+                "full_article_domain": "atlanticcouncil.org",
+                "links": [
+                    {
+                        "url": "https://www.atlanticcouncil.org/blogs/iransource/forty/",
+                        "domain": "atlanticcouncil.org",
+                        "text": "Atlantic Council",
+                        "kind": "full_article",
+                    }
+                ],
+            },
+            {
+                name: {
+                    "source": "body_sentence",
+                    "raw": "This commentary originally appeared on Atlantic Council on"
+                    " February 8, 2019.",
+                }
+                for name in ("full_article_url", "full_article_domain", "outlet")
+            },
+            ["full_article_sentence", "full_article_link", "outlet_from_body_sentence"],
+        ),
+        id="closing-dated-credit-before-a-disclaimer",
+    ),
+    pytest.param(
         raw(body="View the infographic on U.S. Strategy After the Iran Deal."),
         StageResult(NO_LINKS, {}, []),
         id="infographic-is-not-a-pointer",

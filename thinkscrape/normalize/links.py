@@ -232,6 +232,15 @@ _ON_DATE_IN_OUTLET = re.compile(
     rf"\s+(?:the\s+)?(?P<outlet>(?:The\s+)?{_WORD}(?:\s+(?:(?:of(?:\s+the)?|for|and|&)\s+)?{_WORD})*)"
     r"(?=[\s,.;:!?]|$)"
 )
+# "This commentary originally appeared on The Hill on February 13, 2019." at the end of the
+# body: the republished piece's credit, dated with the outside publication's day. The date
+# sets it apart from a passing mention of where something was published.
+_CREDIT = re.compile(
+    rf"(?:^|(?<=[.!?]\s))(?i:(?:a\s+version\s+of\s+)?(?:this|the\s+following)\s+{_NOUN}\s+"
+    r"(?:was\s+|is\s+)?(?:originally\s+|first\s+)?(?P<verb>published|appeared|ran)\s+"
+    r"(?:originally\s+)?(?:on|in|by|at)\s+)(?P<outlet>\S.*?),?\s+(?i:on)\s+"
+    rf"(?P<date>{_TYPED_DATE})\s*[.!]?(?=\s|$)"
+)
 _SOURCE_PREFIX = re.compile(r"^\s*source\s*:\s*", re.I)
 _SPACES = re.compile(r"[^\S\n]+")
 
@@ -239,9 +248,10 @@ _SPACES = re.compile(r"[^\S\n]+")
 def find_full_article(body: str | None, source_line: str | None = None) -> FullArticle | None:
     """The sentence that sends readers to the full piece elsewhere, or None.
 
-    A closing pointer is looked for from the last paragraph up; an opening "originally
-    published" line, or a dated lead ("On August 15, <Name> wrote an op-ed in <Outlet> on
-    …"), in the first paragraph. A "… here." pointer names no outlet: the page's
+    A closing pointer (or a dated "originally appeared on X on <date>" credit) is looked for
+    from the last paragraph up; an opening "originally published" line, or a dated lead
+    ("On August 15, <Name> wrote an op-ed in <Outlet> on …"), in the first paragraph. A
+    "… here." pointer names no outlet: the page's
     Source: line supplies it, or it stays None.
     """
     if not body:
@@ -287,6 +297,14 @@ def _closing_pointer(paragraph: str, source_line: str | None) -> FullArticle | N
                 noun=_lower(match["noun"]),
                 position="closing",
             )
+    if match := _CREDIT.search(paragraph):
+        return FullArticle(
+            sentence=paragraph[match.start() : match.end()].strip(),
+            outlet=match["outlet"].strip(),
+            verb=_lower(match["verb"]),
+            noun=_lower(match["noun"]),
+            position="closing",
+        )
     return None
 
 
