@@ -178,6 +178,18 @@ def test_related_teaser_and_comment_blocks_give_no_links_date_or_pdf() -> None:
     assert found["source_line"] == "Outlet Weekly"
 
 
+def test_a_teaser_embedded_in_the_body_is_no_part_of_its_text() -> None:
+    # An embed of a related post or a person's card inside the body's container: its
+    # heading and lines are not paragraphs of the piece.
+    html = page(
+        body="<article><header><h1>A Piece</h1></header><div class='entry-content'>"
+        "<p>First paragraph.</p><div class='related-expert'><h3>Ana Lima</h3>"
+        "<p>Senior Fellow</p></div><div class='teaser'><p>Another piece</p></div>"
+        "<p>Last paragraph.</p></div></article>"
+    )
+    assert raw(html)["body"] == "First paragraph.\n\nLast paragraph."
+
+
 @pytest.mark.parametrize(
     "credit",
     [

@@ -6,7 +6,7 @@ Everything here is a pure function of a parsel ``Selector`` or a string; nothing
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 
 from parsel import Selector, SelectorList
@@ -125,19 +125,25 @@ def first_text(node: Selector | SelectorList, *queries: str) -> str | None:
 
 
 def block_texts(
-    containers: Iterable[Selector], *, skip: re.Pattern[str] | None = None
+    containers: Iterable[Selector],
+    *,
+    skip: re.Pattern[str] | None = None,
+    keep: Callable[[Selector], bool] | None = None,
 ) -> list[str]:
     """Paragraph texts of the given containers in document order.
 
     A block that holds other blocks (an ``li`` wrapping ``p``s) is not counted twice: only the
     innermost blocks are read. Text written directly in a container, outside any block, is
-    kept as its own paragraph. Paragraphs matching ``skip`` are left out.
+    kept as its own paragraph. Paragraphs matching ``skip`` are left out, and so are blocks
+    ``keep`` refuses (one inside an embedded teaser).
     """
     inner_block = " or ".join(f"self::{tag}" for tag in BLOCK_TAGS)
     paragraphs: list[str] = []
     for container in containers:
         query = f".//*[({inner_block}) and not(.//*[{inner_block}])] | ./text()[normalize-space()]"
         for block in container.xpath(query):
+            if keep is not None and not isinstance(block.root, str) and not keep(block):
+                continue
             text = (
                 collapse_whitespace(block.root) if isinstance(block.root, str) else node_text(block)
             )

@@ -473,7 +473,8 @@ class ArticlePage:
 
     @functools.cached_property
     def paragraphs(self) -> list[str]:
-        return block_texts(self.body_containers, skip=self.skipped_paragraphs)
+        # a related, teaser or comment block embedded in the body is no part of its text
+        return block_texts(self.body_containers, skip=self.skipped_paragraphs, keep=self.outside)
 
     def body_text(self) -> Found:
         body = join_paragraphs(self.paragraphs)
