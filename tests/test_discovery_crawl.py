@@ -9,6 +9,7 @@ import json
 
 import pytest
 from registered import register_site
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Request, Response, TextResponse
 from scrapy.utils.test import get_crawler
 
@@ -20,7 +21,7 @@ from thinkscrape.middlewares.incremental import (
     next_in_order,
     page_number,
 )
-from thinkscrape.site import Feed, JsonApi, Sitemap, TypeRule
+from thinkscrape.site import Feed, JsonApi, Listing, Sitemap, TypeRule
 from thinkscrape.spiders.thinktanks import spider_for
 
 HOME = "https://www.example.org"
@@ -34,7 +35,7 @@ def spider(monkeypatch: pytest.MonkeyPatch):
         monkeypatch,
         "example",
         # WordPress posts live under /YYYY/MM/slug/
-        publications=(TypeRule(r"/\d{4}/\d{2}/[a-z0-9-]+", "article"),),
+        publications=(TypeRule(r"/\d{4}/\d{2}/[a-z0-9-]+", "commentary"),),
         discovery=(
             Sitemap("/sitemap_index.xml"),
             Feed("/feed/"),
@@ -90,6 +91,32 @@ def test_start_follows_each_discovery_of_the_site(spider) -> None:
         (MIRROR + "/feed/", "parse_feed"),
         (MIRROR + "/wp-json/wp/v2/posts?page=1", "parse_api"),
     ]
+
+
+def test_a_fallback_sitemap_is_read_once_the_crawl_first_runs_out_of_requests(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    site = register_site(
+        monkeypatch,
+        "example",
+        publications=(TypeRule(r"/analysis/[a-z0-9-]+", "commentary"),),
+        discovery=(Listing("/analysis"), Sitemap("/sitemap.xml", fallback=True)),
+    )
+    spider = make_spider(site)
+
+    async def collect() -> list[Request]:
+        return [request async for request in spider.start()]
+
+    assert [r.url for r in asyncio.run(collect())] == [MIRROR + "/analysis"]
+    scheduled: list[Request] = []
+    spider.crawler.engine = type("Engine", (), {"crawl": staticmethod(scheduled.append)})()
+    with pytest.raises(DontCloseSpider):
+        spider.read_fallbacks()
+    assert [(r.url, r.callback.__name__) for r in scheduled] == [
+        (MIRROR + "/sitemap.xml", "parse_sitemap")
+    ]
+    spider.read_fallbacks()  # the next time the crawl runs dry, it ends
+    assert len(scheduled) == 1
 
 
 def test_a_sitemap_index_leads_to_its_children_but_not_off_the_site(spider) -> None:
@@ -161,7 +188,7 @@ def test_a_full_crawl_asks_for_every_sitemap_entry(monkeypatch) -> None:
 def _facts() -> dict:
     return {
         "home": HOME,
-        "publications": (TypeRule(r"/\d{4}/\d{2}/[a-z0-9-]+", "article"),),
+        "publications": (TypeRule(r"/\d{4}/\d{2}/[a-z0-9-]+", "commentary"),),
         "discovery": (Sitemap("/sitemap_index.xml"),),
     }
 

@@ -64,16 +64,23 @@ WORDPRESS_PAGES = r"/page/\d+"
 
 @dataclass(frozen=True)
 class Sitemap:
-    """An XML sitemap or sitemap index (``/sitemap_index.xml``)."""
+    """An XML sitemap or sitemap index (``/sitemap_index.xml``).
+
+    ``fallback``: read once the listings are read through, for what they missed. Where the
+    listing cards carry what the pages do not show (the type label), a sitemap read at the
+    start would fetch the pages first, without their cards.
+    """
 
     path: str
+    fallback: bool = False
 
 
 @dataclass(frozen=True)
 class Feed:
-    """An RSS or Atom feed (``/feed/``)."""
+    """An RSS or Atom feed (``/feed/``); ``fallback`` as for a ``Sitemap``."""
 
     path: str
+    fallback: bool = False
 
 
 @dataclass(frozen=True)

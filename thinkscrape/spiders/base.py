@@ -32,6 +32,9 @@ from typing import Any, ClassVar
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DontCloseSpider
 from scrapy.http import Response
 from twisted.python.failure import Failure
 from w3lib.url import add_or_replace_parameter
@@ -114,6 +117,7 @@ class ThinkTankSpider(scrapy.Spider):
         self.listed: set[str] = set()  # ... of which shown on a listing by this crawl
         # why a wanted URL was not stored, as its request or response told
         self.failures: dict[str, str] = {}
+        self.fallbacks_read = False  # the discovery kept for after the listings requested
 
     # --- what the site's record and pages provide --------------------------------------
     def canonical_url(self, url: str) -> str | None:
@@ -155,17 +159,47 @@ class ThinkTankSpider(scrapy.Spider):
         return self.canonical_url(self.site_url_of(response_url))
 
     # --- crawl -------------------------------------------------------------------------
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> ThinkTankSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.read_fallbacks, signal=signals.spider_idle)
+        return spider
+
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        for request in self.discovery_requests(fallback=False):
+            yield request
+
+    def discovery_requests(self, *, fallback: bool) -> list[scrapy.Request]:
+        """The first request of each discovery source, those kept for after the listings
+        (``fallback``) or the others."""
+        requests = []
         for source in self.site.discovery:
+            if getattr(source, "fallback", False) != fallback:
+                continue
             url = self.home + source.path
             if isinstance(source, Listing):
-                yield self.listing_request(url, source.path)
+                requests.append(self.listing_request(url, source.path))
             elif isinstance(source, Sitemap):
-                yield self.sitemap_request(url)
+                requests.append(self.sitemap_request(url))
             elif isinstance(source, Feed):
-                yield self.feed_request(url)
+                requests.append(self.feed_request(url))
             elif isinstance(source, JsonApi):
-                yield self.api_request(url, chain(source.path))
+                requests.append(self.api_request(url, chain(source.path)))
+        return requests
+
+    def read_fallbacks(self) -> None:
+        """When the crawl first runs out of requests (its listings read through), the
+        sitemaps and feeds kept for what the listings missed: the publications the listings
+        showed were requested with their cards, and a sitemap's repeat of them is a
+        duplicate."""
+        if self.fallbacks_read:
+            return
+        self.fallbacks_read = True
+        requests = self.discovery_requests(fallback=True)
+        for request in requests:
+            self.crawler.engine.crawl(request)
+        if requests:
+            raise DontCloseSpider
 
     def parse_listing(self, response: Response, index: str) -> Iterable[scrapy.Request]:
         listing = self.extract_listing(self.site_url_of(response.url), response.text)
