@@ -2,7 +2,14 @@
 
 import pytest
 
-from thinkscrape.normalize.people import Person, clean_name, name_key, split_byline
+from thinkscrape.normalize.people import (
+    Person,
+    clean_name,
+    name_key,
+    organisation_name,
+    read_byline,
+    split_byline,
+)
 
 
 def author(name, name_raw=None, honorific=None, suffix=None, role="author"):
@@ -275,3 +282,134 @@ def test_name_key_tells_different_people_apart():
 )
 def test_split_byline_reads_the_lead_words_and_separators_of_other_languages(raw, names):
     assert [person.name for person in split_byline(raw)] == names
+
+
+# --- ranks and retirement, handles, affiliations, placeholder initials -------------------
+# Bylines as the site notes print them: CSIS's co-authors from FDD ("RADM (Ret.) Mark
+# Montgomery", csis 2.3, whose rank the notes say is no part of the name), RAND's related
+# products with handles (rand 3.2), Brookings author cards with role lines, a Twitter label
+# and handle, and a placeholder's initial (brookings 4, 5.3, 6.2).
+PEOPLE_APART_FROM_WHAT_SURROUNDS_THEM = [
+    (
+        "Benjamin Jensen, RADM (Ret.) Mark Montgomery",
+        [
+            author("Benjamin Jensen"),
+            author("Mark Montgomery", "RADM (Ret.) Mark Montgomery", honorific="RADM (Ret.)"),
+        ],
+    ),
+    (
+        "Maj. Gen. (Ret.) Jane Doe",
+        [author("Jane Doe", "Maj. Gen. (Ret.) Jane Doe", honorific="Maj. Gen. (Ret.)")],
+    ),
+    (
+        "General David Petraeus (ret.)",
+        [
+            author(
+                "David Petraeus",
+                "General David Petraeus (ret.)",
+                honorific="General",
+                suffix="(ret.)",
+            )
+        ],
+    ),
+    ("Lt. Col. Sam Roe", [author("Sam Roe", "Lt. Col. Sam Roe", honorific="Lt. Col.")]),
+    ("Adm. Sam Roe", [author("Sam Roe", "Adm. Sam Roe", honorific="Adm.")]),
+    (
+        "Lt. Gen. (ret.) Jane Doe Jr.",
+        [
+            author(
+                "Jane Doe",
+                "Lt. Gen. (ret.) Jane Doe Jr.",
+                honorific="Lt. Gen. (ret.)",
+                suffix="Jr.",
+            )
+        ],
+    ),
+    ("Jane Doe, Senior Fellow, CSIS", [author("Jane Doe")]),
+    (
+        "William R. Johnston @WR_Johnston, Goke Akinniranye, et al.",
+        [
+            author("William R. Johnston", "William R. Johnston @WR_Johnston"),
+            author("Goke Akinniranye"),
+        ],
+    ),
+    (
+        "Darrell M. West\nVice President and Director - Governance Studies\n"
+        "Senior Fellow - Center for Technology Innovation\nTwitter\n@DarrWest",
+        [author("Darrell M. West")],
+    ),
+    ("John R. Allen\nPresident, The Brookings Institution", [author("John R. Allen")]),
+    (
+        "Elena Patel, Economic Studies, Robert McClelland, John Wong, Research Analyst",
+        [author("Elena Patel"), author("Robert McClelland"), author("John Wong")],
+    ),
+    ("M\nMatthew Turner", [author("Matthew Turner")]),
+    ("JD Jane Doe", [author("Jane Doe", "JD Jane Doe")]),
+    ("J Jane Doe", [author("Jane Doe", "J Jane Doe")]),
+    ("JD\nJane Doe", [author("Jane Doe")]),
+    ("Twitter", []),
+    ("@DarrWest", []),
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), PEOPLE_APART_FROM_WHAT_SURROUNDS_THEM)
+def test_split_byline_keeps_ranks_handles_roles_and_initials_out_of_names(raw, expected):
+    assert split_byline(raw) == expected
+
+
+def test_initials_that_are_the_name_itself_stay():
+    # "JD" is no placeholder when the words after it do not start with J and D.
+    assert clean_name("JD Vance") == author("JD Vance")
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        ("Mark Montgomery", "RADM (Ret.) Mark Montgomery"),
+        ("William R. Johnston", "William R. Johnston @WR_Johnston"),
+        ("Jane Doe", "JD Jane Doe", "Maj. Gen. (Ret.) Jane Doe"),
+    ],
+)
+def test_name_key_ignores_ranks_handles_and_placeholders(names):
+    assert len({name_key(name) for name in names}) == 1
+
+
+# --- institutions credited as author --------------------------------------------------
+@pytest.mark.parametrize(
+    ("raw", "not_names", "organisations"),
+    [
+        # 38 North credits editorial posts to the user "38 NORTH" (38north 4.1, 6.2)
+        ("BY:\u00a038 NORTH", ("38 North",), ["38 North"]),
+        ("By Brookings Institution", (), ["Brookings Institution"]),
+        ("CSIS", (), ["CSIS"]),
+        ("RAND Corporation", (), ["RAND Corporation"]),
+        ("By Atlantic Council", (), ["Atlantic Council"]),
+        (
+            "by Carnegie Program Directors",
+            ("Carnegie Program Directors",),
+            ["Carnegie Program Directors"],
+        ),
+        ("By CNAS", ("CNAS", "Center for a New American Security"), ["CNAS"]),
+        # beside a person, an institution is an affiliation
+        ("Jane Doe, Senior Fellow, CSIS", (), []),
+        ("John R. Allen\nPresident, The Brookings Institution", (), []),
+        # headings, roles and placeholder initials are no institution
+        ("Task Force Co-Chairs", (), []),
+        ("Senior Fellow - Center for Technology Innovation", (), []),
+        ("JD", (), []),
+        ("Image Credit", (), []),
+        ("", (), []),
+        (None, (), []),
+    ],
+)
+def test_read_byline_gives_the_institution_a_byline_credits(raw, not_names, organisations):
+    byline = read_byline(raw, not_names=not_names)
+    assert byline.organisations == organisations
+    if organisations:
+        assert byline.people == []
+
+
+def test_organisation_name_spells_a_not_name_as_the_site_does():
+    assert organisation_name("38  NORTH", not_names=("38 North",)) == "38 North"
+    assert organisation_name("the 38 North", not_names=("38 North",)) == "38 North"
+    assert organisation_name("Patrick M. Cronin", not_names=("38 North",)) is None

@@ -4,10 +4,14 @@ A byline is cleaned in a short sequence of named steps (invisible characters, sp
 quotes), its lead word read for the role ("By", "Featuring", "Journalist", "Testimony by"),
 then split on the separators sites use ("and", "&", commas, semicolons, line breaks). Each
 piece goes through ``clean_name``, which refuses what is not a person (a task-force heading,
-a role, an affiliation, an organisation, or one of the words the site says name no person:
-its ``not_names``) and takes honorifics, ranks and suffixes off the name with
+a role, an affiliation, an organisation, a social-media label, or one of the words the site
+says name no person: its ``not_names``) and takes honorifics, ranks (retired or not),
+suffixes, social handles and an author card's placeholder initials off the name with
 nameparser's vocabulary. The name itself is never re-cased or reordered: it is the text as
 written, minus those words.
+
+An institution credited as author ("By 38 North", "RAND Corporation") is no person; when a
+byline names nobody else, ``read_byline`` gives it as the byline's organisation instead.
 """
 
 from __future__ import annotations
@@ -21,6 +25,15 @@ from nameparser import HumanName
 from nameparser.config import CONSTANTS, Constants
 
 ROLES = ("author", "featured", "journalist")
+
+
+@dataclass(frozen=True)
+class Byline:
+    """What a byline credits: its people, and the institutions it names when it names no
+    person (an institution beside a person is that person's affiliation, not an author)."""
+
+    people: list[Person]
+    organisations: list[str]
 
 
 @dataclass(frozen=True)
@@ -89,7 +102,9 @@ _NOT_A_NAME = re.compile(
     r"editorial|board|team|university|foundation|council|department|office|project|studies|"
     r"affairs|policy|research|national|american|international|associates?|contributors?|"
     r"correspondent|analyst|experts?|guests?|moderator|host|former|authors?|journalists?|"
-    r"image|photo|credit|read|more|download|print|share|subscribe|and|the|of|for)\b",
+    r"image|photo|credit|read|more|download|print|share|subscribe|and|the|of|for|"
+    # the labels of an author card's social links ("Twitter" above "@DarrWest")
+    r"twitter|linkedin|facebook|instagram|bluesky|threads|e-?mail)\b",
     re.I,
 )
 # Words that name an organisation, not a person, on any site: "Brookings Institution",
@@ -103,6 +118,13 @@ _ORGANISATION = re.compile(
 # An acronym standing alone ("CSIS", "IISS", "RAND") is an organisation's short name.
 _ACRONYM = re.compile(r"^[A-Z&]{2,}$")
 _HAS_DIGIT = re.compile(r"\d")
+# An organisation's name is short, whatever its words.
+_MAX_ORGANISATION_WORDS = 10
+# A social-media handle beside a name ("William R. Johnston @WR_Johnston"): not the name.
+_HANDLE = re.compile(r"(?<!\S)@\w+")
+# A rank's retirement mark, before the name or after it: "Maj. Gen. (Ret.) Jane Doe",
+# "General David Petraeus (ret.)", "RADM (Ret.) Mark Montgomery".
+_RETIRED = re.compile(r"\(\s*ret(?:\.|ired)?\s*\)", re.I)
 # A name has at most this many words once honorific and suffix are off.
 _MAX_NAME_WORDS = 6
 
@@ -120,21 +142,38 @@ def split_byline(raw: str | None, *, not_names: tuple[str, ...] = ()) -> list[Pe
     ``not_names`` are the words that name no person on the site (``Site.not_names``: its
     own name, a desk, a newsletter); a piece holding one is not a person.
     """
+    return read_byline(raw, not_names=not_names).people
+
+
+def read_byline(raw: str | None, *, not_names: tuple[str, ...] = ()) -> Byline:
+    """A byline's people (as ``split_byline``) and, when it names no person, the
+    organisations it credits ("By 38 North": ["38 North"]), each once, in its order.
+
+    An organisation is a piece naming one of ``not_names`` or holding an institution's
+    word ("Institution", "Corporation", "Council", "Center") or a lone acronym ("CSIS").
+    Beside a person it is that person's affiliation ("Jane Doe, Senior Fellow, CSIS", an
+    author card's role lines), so a byline naming anyone has no organisations.
+    """
     if not raw:
-        return []
+        return Byline([], [])
     people: list[Person] = []
+    organisations: list[str] = []
     for line in _clean_text(raw).split("\n"):
-        people.extend(_split_line(line, not_names))
-    return people
+        line_people, line_organisations = _split_line(line, not_names)
+        people.extend(line_people)
+        organisations.extend(line_organisations)
+    if people:
+        return Byline(people, [])
+    return Byline([], list(dict.fromkeys(organisations)))
 
 
-def _split_line(line: str, not_names: tuple[str, ...]) -> list[Person]:
+def _split_line(line: str, not_names: tuple[str, ...]) -> tuple[list[Person], list[str]]:
     role = "author"
     if match := _TESTIMONY.match(line):
         # The role and affiliation after the witness's name are not people.
         witness = line[match.end() :].split(",")[0]
         person = clean_name(witness, role="author", not_names=not_names)
-        return [person] if person else []
+        return ([person] if person else []), []
     if match := _FEATURING.match(line):
         role, line = "featured", line[match.end() :]
     elif match := _JOURNALIST.match(line):
@@ -144,6 +183,7 @@ def _split_line(line: str, not_names: tuple[str, ...]) -> list[Person]:
 
     pieces = [piece for piece in _SEPARATORS.split(line) if piece.strip(_EDGE_PUNCTUATION)]
     people: list[Person] = []
+    organisations: list[str] = []
     for piece in pieces:
         # "A Smith, Jr.": a piece that is only a suffix belongs to the name before it.
         if people and _is_only_suffix(piece):
@@ -160,7 +200,9 @@ def _split_line(line: str, not_names: tuple[str, ...]) -> list[Person]:
         person = clean_name(piece, role=role, not_names=not_names)
         if person is not None:
             people.append(person)
-    return people
+        elif organisation := organisation_name(piece, not_names=not_names):
+            organisations.append(organisation)
+    return people, organisations
 
 
 def _is_only_suffix(piece: str) -> bool:
@@ -189,7 +231,15 @@ def clean_name(
     if not raw:
         return None
     name_raw = _clean_text(raw).replace("\n", " ").strip(" ,;")
-    text = name_raw.strip(_EDGE_PUNCTUATION.replace(".", ""))
+    # A handle beside the name is the person's account, not part of their name.
+    text = " ".join(_HANDLE.sub(" ", name_raw).split())
+    # A rank's "(Ret.)" is set apart before nameparser reads the rank, then rejoins it.
+    retired = _RETIRED.search(text)
+    retired_after: list[str] = []
+    if retired:
+        retired_after = text[: retired.start()].split()
+        text = " ".join(f"{text[: retired.start()]} {text[retired.end() :]}".split())
+    text = text.strip(_EDGE_PUNCTUATION.replace(".", ""))
     # A sentence's closing period is not part of the name; the period of an initial ("B.")
     # or a suffix ("Jr.") is.
     if text.endswith(".") and " " in text:
@@ -198,7 +248,8 @@ def clean_name(
             text = text[:-1]
     if not text:
         return None
-    words = text.split(" ")
+    words = _without_placeholder(text.split(" "))
+    text = " ".join(words)
     parsed = HumanName(text, constants=_CONSTANTS)
 
     # Honorifics and ranks lead the name: take as many words as nameparser read as title,
@@ -216,6 +267,14 @@ def clean_name(
     if words:
         words[-1] = words[-1].rstrip(",")
 
+    if retired:
+        mark = retired.group()
+        # "Maj. Gen. (Ret.)": the mark follows the rank; anywhere else it ends the name.
+        if honorific_words and retired_after == honorific_words:
+            honorific_words.append(mark)
+        else:
+            suffix_words.append(mark)
+
     name = " ".join(words).strip(_EDGE_PUNCTUATION.replace(".", "")).strip()
     if not _looks_like_a_name(name) or _holds_a_not_name(name, not_names):
         return None
@@ -226,6 +285,65 @@ def clean_name(
         suffix=", ".join(suffix_words) or None,
         role=role,
     )
+
+
+def _without_placeholder(words: list[str]) -> list[str]:
+    """The words of a name without the initials an author card shows in place of a photo
+    ("JD Jane Doe", "J Jane Doe"): a leading capital or two or three capitals that are the
+    initials of the words after them. "JD Vance" keeps its "JD"."""
+    first, rest = words[0], words[1:]
+    if len(rest) < 2 or not (first.isalpha() and first.isupper() and len(first) <= 3):
+        return words
+    initials = "".join(word[0] for word in rest if word[:1].isalpha()).upper()
+    if initials and first in {initials, initials[0], initials[0] + initials[-1]}:
+        return rest
+    return words
+
+
+def organisation_name(raw: str | None, *, not_names: tuple[str, ...] = ()) -> str | None:
+    """The institution a byline piece credits ("38 NORTH" on 38 North: "38 North";
+    "Brookings Institution"; "CSIS"), or None when the piece names none.
+
+    A piece that is one of ``not_names`` (any case, spacing, a leading "The") is that
+    institution, spelled as ``not_names`` spells it; otherwise a short piece holding an
+    institution's word (Institution, Corporation, Endowment, Council, Center, ...) or a
+    lone acronym of three letters or more, as written. A role beside it ("Senior Fellow -
+    Center for Technology Innovation") is a person's affiliation, not a credit.
+    """
+    if not raw:
+        return None
+    text = _clean_text(raw).replace("\n", " ")
+    if match := _BY.match(text):
+        text = text[match.end() :]
+    text = text.strip(_EDGE_PUNCTUATION)
+    if not text or len(text.split()) > _MAX_ORGANISATION_WORDS:
+        return None
+    for phrase in not_names:
+        if _whole_phrase_re(phrase).fullmatch(text):
+            return phrase
+    if _ROLE.search(text):
+        return None
+    if _ORGANISATION.search(text) or _ORGANISATION_ACRONYM.match(text):
+        return text
+    return None
+
+
+# Words of a person's role: a piece holding one is an affiliation line, not a credit.
+_ROLE = re.compile(
+    r"\b(?:fellows?|directors?|senior|adjunct|president|vice|professors?|analysts?|"
+    r"chairs?|co-?chairs?|chairman|chairwoman|associates?|researchers?|editors?|members?|"
+    r"scholars?|advisers?|advisors?|managers?|officers?|founder|head|dean|lecturer|"
+    r"nonresident|visiting)\b",
+    re.I,
+)
+# An institution's short name standing alone ("CSIS", "RAND"); two capitals are more
+# often a card's placeholder initials ("JD") than an institution.
+_ORGANISATION_ACRONYM = re.compile(r"^[A-Z&]{3,}$")
+
+
+@functools.cache
+def _whole_phrase_re(phrase: str) -> re.Pattern[str]:
+    return re.compile(r"(?:the\s+)?" + r"\s+".join(map(re.escape, phrase.split())), re.I)
 
 
 def _looks_like_a_name(name: str) -> bool:
