@@ -67,6 +67,7 @@ def test_the_halves_are_the_ones_the_archive_stores() -> None:
         "published_ambiguous",
         "date_disagreement",
         "authors",
+        "corporate_author",
         "outlet",
         "full_article_url",
         "full_article_domain",

@@ -409,6 +409,9 @@ PEOPLE_CASES = [
 
 @pytest.mark.parametrize(("raw_half", "expected"), PEOPLE_CASES)
 def test_normalize_people(raw_half, expected):
+    # none of these pages credits an institution instead of a person
+    fields = {**expected.fields, "corporate_author": None}
+    expected = StageResult(fields, expected.provenance, expected.events)
     assert normalize_people(raw_half, not_names=CNAS.not_names) == expected
 
 
@@ -870,3 +873,44 @@ def test_institutions_and_the_sites_not_names_never_become_authors(monkeypatch, 
         authors = normalize_all(raw_half, site=site, reference=FETCHED)["people"].fields
         names = [author["name"] for author in authors["authors"]]
         assert institution not in names, where
+
+
+# --- corporate authors ------------------------------------------------------------------
+NORTH_USER = "https://www.38north.org/author/38-north/"  # 38north notes 4.1
+
+
+@pytest.mark.parametrize(
+    ("raw_half", "corporate", "source"),
+    [
+        # the 2010 editorial post: "BY: 38 NORTH", one author link to the user "38 North"
+        (
+            raw(
+                byline_raw="BY:\u00a038 NORTH",
+                contributors=[{"name": "38 NORTH", "profile_url": NORTH_USER, "role": None}],
+            ),
+            "38 North",
+            "article_header",
+        ),
+        # the user's link alone
+        (
+            raw(contributors=[{"name": "38 NORTH", "profile_url": NORTH_USER, "role": None}]),
+            "38 North",
+            "article_header",
+        ),
+        # a listing card's byline when the page has none
+        (raw(listing={"byline_raw": "RAND Corporation"}), "RAND Corporation", "listing"),
+        # a person with an affiliation: the person is the author, nobody corporate
+        (raw(byline_raw="Jane Doe, Senior Fellow, CSIS"), None, None),
+        (raw(byline_raw="By Patrick M. Cronin"), None, None),
+        (raw(), None, None),
+    ],
+)
+def test_normalize_people_gives_the_institution_credited_instead_of_a_person(
+    raw_half, corporate, source
+):
+    result = normalize_people(raw_half, not_names=("38 North",))
+    assert result.fields["corporate_author"] == corporate
+    assert ("corporate_author" in result.events) == (corporate is not None)
+    assert result.provenance.get("corporate_author", {}).get("source") == source
+    if corporate:
+        assert result.fields["authors"] == []

@@ -37,6 +37,7 @@ FEED_FIELDS = (
     "body",
     "topics",
     "authors",
+    "corporate_author",
     "outlet",
     "full_article_url",
     "full_article_domain",
@@ -210,6 +211,9 @@ class Publication:
     )
     authors: list[Author] = _normalised(
         "the byline's people, one entry each, in byline order", [], serializer=feed_authors
+    )
+    corporate_author: str | None = _normalised(
+        "the institution credited as author when no person is, e.g. 38 North"
     )
     outlet: str | None = _normalised("where the full piece appeared, e.g. Foreign Policy")
     full_article_url: str | None = _normalised("the link to the full piece published elsewhere")

@@ -55,6 +55,7 @@ EXTRA_COLUMNS = (
     "gone_at",
     "first_crawl_id",
     "last_crawl_id",
+    "corporate_author",
 )
 ALL_COLUMNS = DEFAULT_COLUMNS + EXTRA_COLUMNS
 INTEGER_COLUMNS = frozenset(

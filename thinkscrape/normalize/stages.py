@@ -26,7 +26,14 @@ from thinkscrape.normalize.links import (
     outlet_from_source_line,
     registered_domain,
 )
-from thinkscrape.normalize.people import Person, clean_name, name_key, split_byline
+from thinkscrape.normalize.people import (
+    Byline,
+    Person,
+    clean_name,
+    name_key,
+    organisation_name,
+    read_byline,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -185,32 +192,43 @@ def _days_apart(first: ParsedDate, second: ParsedDate) -> int:
 
 # --- people -------------------------------------------------------------------------------
 def normalize_people(raw: dict[str, Any], *, not_names: tuple[str, ...]) -> StageResult:
-    """authors: the byline's people in its order, with the contributors' profile URLs.
+    """authors: the byline's people in its order, with the contributors' profile URLs;
+    corporate_author: the institution credited instead when no person is.
 
     ``not_names`` are the words that name no person on the site (``Site.not_names``).
 
     People marked up as contributors but missing from the byline follow it. With neither a
     byline nor contributors on the page, the listing card's byline is used. One entry per
-    person (name_key) per publication. Events: "from_byline", "from_contributors",
+    person (name_key) per publication. A publication that names no person but credits an
+    institution ("By 38 North", a contributor "RAND Corporation", one of ``not_names``)
+    has it as ``corporate_author`` (several joined with "; "), from the byline, else the
+    contributors, else the listing card. Events: "from_byline", "from_contributors",
     "from_listing", "no_authors", "unmatched_contributor" (a contributor the byline does not
-    name), "not_a_name" (a contributor text that is not a person's name).
+    name), "not_a_name" (a contributor text that is not a person's name),
+    "corporate_author".
     """
     events: list[str] = []
-    byline = split_byline(raw.get("byline_raw"), not_names=not_names)
+    byline = read_byline(raw.get("byline_raw"), not_names=not_names)
     contributors: list[tuple[Person, str | None]] = []
+    contributor_organisations: list[str] = []
     for contributor in raw.get("contributors") or []:
         role = contributor.get("role") or "author"
         person = clean_name(contributor.get("name"), role=role, not_names=not_names)
         if person is None:
             events.append("not_a_name")
+            organisation = organisation_name(contributor.get("name"), not_names=not_names)
+            if organisation:
+                contributor_organisations.append(organisation)
             continue
         contributors.append((person, contributor.get("profile_url")))
 
     provenance: dict[str, dict[str, Any]] = {}
     people: list[tuple[Person, str | None]]
-    if byline:
+    listing_byline = _listing(raw).get("byline_raw")
+    listed = read_byline(listing_byline, not_names=not_names)
+    if byline.people:
         events.append("from_byline")
-        people = _merge(byline, contributors, events)
+        people = _merge(byline.people, contributors, events)
         source, raw_value = _source(raw, "byline_raw"), raw.get("byline_raw")
     elif contributors:
         events.append("from_contributors")
@@ -218,16 +236,40 @@ def normalize_people(raw: dict[str, Any], *, not_names: tuple[str, ...]) -> Stag
         source = _source(raw, "contributors")
         raw_value = [contributor.get("name") for contributor in raw.get("contributors") or []]
     else:
-        listing_byline = _listing(raw).get("byline_raw")
-        listed = split_byline(listing_byline, not_names=not_names)
-        people = [(person, None) for person in listed]
+        people = [(person, None) for person in listed.people]
         source, raw_value = "listing", listing_byline
         events.append("from_listing" if people else "no_authors")
 
     authors = _deduplicated(people)
     if authors:
         provenance["authors"] = {"source": source, "raw": raw_value}
-    return StageResult({"authors": authors}, provenance, events)
+    corporate = None if authors else _corporate(raw, byline, contributor_organisations, listed)
+    if corporate is not None:
+        name, source, raw_value = corporate
+        provenance["corporate_author"] = {"source": source, "raw": raw_value}
+        events.append("corporate_author")
+    return StageResult(
+        {"authors": authors, "corporate_author": corporate[0] if corporate else None},
+        provenance,
+        events,
+    )
+
+
+def _corporate(
+    raw: dict[str, Any], byline: Byline, contributors: list[str], listed: Byline
+) -> tuple[str, str, Any] | None:
+    """(institutions, source, raw value) of a publication that credits no person."""
+    if byline.organisations:
+        names, source = byline.organisations, _source(raw, "byline_raw")
+        raw_value = raw.get("byline_raw")
+    elif contributors:
+        names, source = contributors, _source(raw, "contributors")
+        raw_value = [contributor.get("name") for contributor in raw.get("contributors") or []]
+    elif listed.organisations:
+        names, source, raw_value = listed.organisations, "listing", _listing(raw).get("byline_raw")
+    else:
+        return None
+    return "; ".join(dict.fromkeys(names)), source, raw_value
 
 
 def _merge(
