@@ -52,6 +52,7 @@ TABLES = {
         "gone_at",
         "first_crawl_id",
         "last_crawl_id",
+        "corporate_author",
     ],
     "authors": ["id", "name", "honorific", "suffix", "profile_url", "name_key"],
     "author_aliases": ["author_id", "alias"],
@@ -80,6 +81,8 @@ TABLES = {
         "crawl_id",
     ],
     "http_validators": ["url", "etag", "last_modified", "status", "checked"],
+    "author_profiles": ["url", "author_id", "site"],
+    "author_overrides": ["id", "name_key", "site", "author_id", "action", "made"],
 }
 
 PRIMARY_KEYS = {
@@ -93,6 +96,8 @@ PRIMARY_KEYS = {
     "publication_versions": ["id"],
     "captures": ["id"],
     "http_validators": ["url"],
+    "author_profiles": ["url"],
+    "author_overrides": ["id"],
 }
 
 
@@ -244,6 +249,7 @@ def test_migrations_rerun_safely_on_an_existing_file(tmp_path):
         "m004_dropped_pages",
         "m005_missing_publications",
         "m006_crawl_changes",
+        "m007_people_across_sites",
     ]
     assert migrations.pending(db) == []
     rows = list(db.query("SELECT url, body FROM publications"))

@@ -178,6 +178,7 @@ def test_a_new_publication_becomes_whole_rows(archive, db, crawl):
         "gone_at": None,
         "first_crawl_id": crawl,
         "last_crawl_id": crawl,
+        "corporate_author": None,
     }
     assert list(db["authors"].rows) == [
         {
@@ -190,6 +191,9 @@ def test_a_new_publication_becomes_whole_rows(archive, db, crawl):
         }
     ]
     assert list(db["author_aliases"].rows) == [{"author_id": 1, "alias": "Patrick M. Cronin"}]
+    assert list(db["author_profiles"].rows) == [
+        {"url": CRONIN_PROFILE, "author_id": 1, "site": "cnas"}
+    ]
     assert list(db["publication_authors"].rows) == [
         {"publication_id": 1, "author_id": 1, "position": 0, "role": "author"}
     ]
@@ -285,6 +289,7 @@ def test_a_change_keeps_exactly_one_previous_version(archive, db, crawl):
         "full_article_domain": "warontherocks.com",
         "pdf_url": None,
         "topics": [],
+        "corporate_author": None,
         "fetched_at": FIRST_FETCH,
         "authors": [
             {

@@ -131,6 +131,20 @@ def test_title_date_and_authors(db, path, title, published, authors) -> None:
     assert names(db, path) == authors
 
 
+def test_the_organisation_credited_as_author_is_the_corporate_author(db) -> None:
+    # "BY: 38 NORTH" names the site's own user (site notes 6.2): no person, one institution;
+    # the mirror's report is credited to it too (its byline is invented in sitegen)
+    credited = {
+        r["url"][len(HOME) :]: r["corporate_author"]
+        for r in db["publications"].rows
+        if r["corporate_author"]
+    }
+    assert credited == {
+        "/2010/05/the-new-york-times-and-the-human-torpedo-a-close-second-place": "38 North",
+        "/reports/2023/04/deterring-a-nuclear-north-korea": "38 North",
+    }
+
+
 def test_the_sidebar_cards_do_not_leak_into_an_article(db) -> None:
     # Every page's sidebar shows the NATO piece by Daniel R. DePetris, dated July 21, 2023.
     path = (

@@ -404,6 +404,8 @@ def test_table_counts_cover_data_tables_only(db) -> None:
         "dropped_pages": 0,
         "missing_publications": 0,
         "crawl_changes": 0,
+        "author_profiles": 0,
+        "author_overrides": 0,
     }
 
 

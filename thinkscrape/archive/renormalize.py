@@ -10,6 +10,7 @@ reported. Otherwise each publication whose normalised content changes is rewritt
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 import logging
 from collections import Counter
@@ -51,6 +52,7 @@ STAGE_COLUMNS = (
     "full_article_url",
     "full_article_domain",
     "pdf_url",
+    "corporate_author",
 )
 
 
@@ -242,19 +244,34 @@ def _differences(db: sqlite_utils.Database, row: dict[str, Any], pub: Publicatio
 
 
 def _stored_authors(db: sqlite_utils.Database, publication_id: int) -> list[dict[str, Any]]:
-    """The byline as archived, in order: each person's name, identity key, profile, role."""
+    """The byline as archived, in order: each person's name, the identity keys they are
+    known by (their own and their spellings'), their profile pages on any site, role."""
     rows = db.execute(
         """
-        SELECT a.name, a.name_key, a.profile_url, pa.role
+        SELECT a.id, a.name, a.name_key, a.profile_url, pa.role
         FROM publication_authors pa JOIN authors a ON a.id = pa.author_id
         WHERE pa.publication_id = ? ORDER BY pa.position
         """,
         [publication_id],
-    )
-    return [
-        {"name": name, "name_key": key, "profile_url": profile_url, "role": role}
-        for name, key, profile_url, role in rows
-    ]
+    ).fetchall()
+    people = []
+    for author_id, name, key, profile_url, role in rows:
+        aliases = db.execute("SELECT alias FROM author_aliases WHERE author_id = ?", [author_id])
+        profiles = db.execute("SELECT url FROM author_profiles WHERE author_id = ?", [author_id])
+        people.append(
+            {
+                "name": name,
+                "name_key": key,
+                "keys": {key, *(_alias_key(alias) for (alias,) in aliases)},
+                "profile_url": profile_url,
+                "profiles": {profile_url, *(url for (url,) in profiles)},
+                "role": role,
+            }
+        )
+    return people
+
+
+_alias_key = functools.lru_cache(maxsize=65_536)(name_key)
 
 
 def _authors(pub: Publication) -> list[dict[str, Any]]:
@@ -274,12 +291,13 @@ def _authors(pub: Publication) -> list[dict[str, Any]]:
 
 def _same_people(stored: list[dict[str, Any]], new: list[dict[str, Any]]) -> bool:
     """One person per position, same role. An archived person keeps the first spelling
-    seen and may have gained a profile page from another publication, so names compare
-    by identity key and a profile URL only when the new byline gives one."""
+    seen, may be known by other spellings (a researcher's merge) and has a profile page per
+    site, so names compare by the keys the person is known by and a profile URL only when
+    the new byline gives one."""
     return len(stored) == len(new) and all(
-        old["name_key"] == person["name_key"]
+        person["name_key"] in old["keys"]
         and old["role"] == person["role"]
-        and person["profile_url"] in (None, old["profile_url"])
+        and (person["profile_url"] is None or person["profile_url"] in old["profiles"])
         for old, person in zip(stored, new, strict=True)
     )
 

@@ -448,3 +448,87 @@ def m006_crawl_changes(db: sqlite_utils.Database) -> None:
         pk=("crawl_id", "url"),
         not_null=["change"],
     )
+
+
+@migrations(name="m007_people_across_sites")
+def m007_people_across_sites(db: sqlite_utils.Database) -> None:
+    # An institution credited as author instead of a person ("38 North").
+    db["publications"].add_column("corporate_author", str)
+    # Every site's profile page of a person: one ``authors`` row per person across sites.
+    db["author_profiles"].create(
+        {"url": str, "author_id": int, "site": str},
+        pk="url",
+        not_null=["author_id", "site"],
+        foreign_keys=[("author_id", "authors", "id")],
+    )
+    db["author_profiles"].create_index(["author_id", "site"])
+    # A researcher's corrections: a name key (on one site, or on every site when ``site``
+    # is NULL) that resolves to this author, whatever the matching rule would say.
+    db["author_overrides"].create(
+        {"id": int, "name_key": str, "site": str, "author_id": int, "action": str, "made": str},
+        pk="id",
+        not_null=["name_key", "author_id", "action"],
+        foreign_keys=[("author_id", "authors", "id")],
+    )
+    db["author_overrides"].create_index(["name_key", "site"])
+
+    # An author row's profile URL is on the site of the publications it signed.
+    db.execute(
+        """
+        INSERT INTO author_profiles (url, author_id, site)
+        SELECT a.profile_url, a.id, (
+          SELECT p.site FROM publication_authors pa JOIN publications p ON p.id = pa.publication_id
+          WHERE pa.author_id = a.id GROUP BY p.site ORDER BY count(*) DESC, p.site LIMIT 1
+        ) AS site
+        FROM authors a WHERE a.profile_url IS NOT NULL AND site IS NOT NULL
+        """
+    )
+    _m007_join_people_across_sites(db)
+
+
+def _m007_join_people_across_sites(db: sqlite_utils.Database) -> None:
+    """One row per person: rows of one name key whose profiles are on different sites
+    become the oldest row they do not clash with (a row without a profile joins the oldest).
+    Two rows with profiles on the same site stay apart: namesakes on one site."""
+    rows = db.execute(
+        """
+        SELECT a.id, a.name_key, group_concat(ap.site, char(31))
+        FROM authors a LEFT JOIN author_profiles ap ON ap.author_id = a.id
+        WHERE a.name_key IN (
+          SELECT name_key FROM authors WHERE name_key IS NOT NULL
+          GROUP BY name_key HAVING count(*) > 1
+        )
+        GROUP BY a.id ORDER BY a.name_key, a.id
+        """
+    ).fetchall()
+    kept: dict[str, list[tuple[int, set[str]]]] = {}
+    for author_id, key, site_list in rows:
+        row_sites = set(site_list.split("\x1f")) if site_list else set()
+        targets = kept.setdefault(key, [])
+        target = next((t for t in targets if not (t[1] & row_sites)), None)
+        if target is None:
+            targets.append((author_id, row_sites))
+            continue
+        target[1].update(row_sites)
+        keep = target[0]
+        db.execute(
+            "UPDATE publication_authors SET author_id = ? WHERE author_id = ?", [keep, author_id]
+        )
+        db.execute(
+            "UPDATE author_profiles SET author_id = ? WHERE author_id = ?", [keep, author_id]
+        )
+        db.execute(
+            "INSERT OR IGNORE INTO author_aliases (author_id, alias)"
+            " SELECT ?, alias FROM author_aliases WHERE author_id = ?",
+            [keep, author_id],
+        )
+        db.execute("DELETE FROM author_aliases WHERE author_id = ?", [author_id])
+        gone = db.execute(
+            "SELECT honorific, suffix, profile_url FROM authors WHERE id = ?", [author_id]
+        ).fetchone()
+        db.execute("DELETE FROM authors WHERE id = ?", [author_id])
+        db.execute(
+            "UPDATE authors SET honorific = coalesce(honorific, ?), suffix = coalesce(suffix, ?),"
+            " profile_url = coalesce(profile_url, ?) WHERE id = ?",
+            [*gone, keep],
+        )

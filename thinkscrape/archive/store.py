@@ -48,6 +48,7 @@ CONTENT_COLUMNS = (
     "full_article_domain",
     "pdf_url",
     "topics",
+    "corporate_author",
 )
 # A change in any of these (or in the authors or links) is a new version. The raw date
 # text, fetch facts and provenance are not: "February 06, 2019" re-spelled "February 6,
@@ -107,6 +108,9 @@ def content_hash(pub: Publication) -> str:
     """
     content = {column: getattr(pub, column) for column in HASHED_COLUMNS if column != "body"}
     content["published_ambiguous"] = bool(pub.published_ambiguous)
+    if pub.corporate_author is None:
+        # absent, not null: publications archived before the field existed keep their hash
+        del content["corporate_author"]
     content["has_body"] = pub.body is not None
     content["authors"] = [{k: a.get(k) for k in AUTHOR_FIELDS} for a in _ordered(pub.authors)]
     content["links"] = sorted(
@@ -483,7 +487,7 @@ class Archive:
                 self._execute(f"DELETE FROM {table} WHERE publication_id = ?", [publication_id])
         byline = []
         for author in _ordered(pub.authors):
-            author_id = self._resolve_author(author)
+            author_id = self._resolve_author(author, pub.site)
             if author_id is None:
                 logger.warning("Author without a name skipped on %s: %r", pub.url, author)
                 continue
@@ -510,11 +514,16 @@ class Archive:
             ],
         )
 
-    def _resolve_author(self, author: dict[str, Any]) -> int | None:
+    def _resolve_author(self, author: dict[str, Any], site: str) -> int | None:
         """The ``authors`` row for this person, created or completed as needed.
 
-        Identity is the profile URL first, else the name key. A name-only row gains the
-        profile URL when one appears for the same name; every raw spelling becomes an alias.
+        One row per person across sites. Within a site the profile URL identifies a person;
+        across sites the name key does: a profile page new to the archive joins the oldest
+        row of its name key that has no profile page on this site yet, and a name without
+        one joins the row of its key with a profile on this site, else the oldest. Before
+        that rule, a researcher's override for the name key (``merge_authors``,
+        ``split_author``) decides. Each site's profile URL is kept in ``author_profiles``;
+        every raw spelling becomes an alias.
         """
         name = (author.get("name") or "").strip()
         key = _cached_name_key(name) if name else ""
@@ -523,10 +532,10 @@ class Archive:
         profile_url = author.get("profile_url") or None
         honorific = author.get("honorific") or None
         suffix = author.get("suffix") or None
-        identity = (profile_url, key, honorific, suffix)
+        identity = (site, profile_url, key, honorific, suffix)
         author_id = self._author_ids.get(identity) or self._pending_author_ids.get(identity)
         if author_id is None:
-            author_id = self._find_or_add_author(name, key, profile_url, honorific, suffix)
+            author_id = self._find_or_add_author(name, key, profile_url, honorific, suffix, site)
             if self._remembering:
                 self._pending_author_ids[identity] = author_id
         alias = (author.get("name_raw") or name).strip()
@@ -547,26 +556,35 @@ class Archive:
         profile_url: str | None,
         honorific: str | None,
         suffix: str | None,
+        site: str,
     ) -> int:
         row = None
         if profile_url:
-            row = self._row("SELECT * FROM authors WHERE profile_url = ?", [profile_url])
-            if row is None:
-                row = self._row(
-                    "SELECT * FROM authors WHERE name_key = ? AND profile_url IS NULL"
-                    " ORDER BY id LIMIT 1",
-                    [key],
-                )
-        else:
-            # A name alone: the one row of that name if there is one; with several people
-            # of one name, the name-only row first, then the oldest.
             row = self._row(
-                "SELECT * FROM authors WHERE name_key = ?"
-                " ORDER BY profile_url IS NOT NULL, id LIMIT 1",
-                [key],
+                "SELECT a.* FROM author_profiles ap JOIN authors a ON a.id = ap.author_id"
+                " WHERE ap.url = ?",
+                [profile_url],
+            ) or self._row("SELECT * FROM authors WHERE profile_url = ?", [profile_url])
+        if row is None:
+            row = self._overridden(key, site, profile_url)
+        if row is None and profile_url:
+            # A profile page new to the archive: the same name elsewhere, unless that row
+            # already has a (different) profile page here, which makes them namesakes.
+            row = self._row(
+                "SELECT * FROM authors a WHERE name_key = ? AND NOT EXISTS ("
+                "  SELECT 1 FROM author_profiles ap WHERE ap.author_id = a.id AND ap.site = ?"
+                ") ORDER BY id LIMIT 1",
+                [key, site],
+            )
+        elif row is None:
+            row = self._row(
+                "SELECT * FROM authors a WHERE name_key = ? ORDER BY NOT EXISTS ("
+                "  SELECT 1 FROM author_profiles ap WHERE ap.author_id = a.id AND ap.site = ?"
+                "), id LIMIT 1",
+                [key, site],
             )
         if row is None:
-            return self._insert(
+            author_id = self._insert(
                 "authors",
                 {
                     "name": name,
@@ -576,20 +594,189 @@ class Archive:
                     "name_key": key,
                 },
             )
+            if profile_url:
+                self._add_profile(author_id, site, profile_url)
+            return author_id
         author_id = row["id"]
         # Fill what the row lacks; never overwrite what an earlier byline gave.
         missing = {
             column: value
-            for column, value in (
-                ("honorific", honorific),
-                ("suffix", suffix),
-                ("profile_url", profile_url),
-            )
+            for column, value in (("honorific", honorific), ("suffix", suffix))
             if value and not row[column]
         }
         if missing:
             self._update("authors", author_id, missing)
+        if profile_url:
+            self._add_profile(author_id, site, profile_url)
         return author_id
+
+    def _overridden(self, key: str, site: str, profile_url: str | None) -> dict[str, Any] | None:
+        """The author a researcher's override gives this name key on this site (one for
+        the site before one for every site), unless the page links a profile and that
+        author already has another profile page on this site: a namesake's."""
+        row = self._row(
+            "SELECT a.* FROM author_overrides o JOIN authors a ON a.id = o.author_id"
+            " WHERE o.name_key = ? AND (o.site = ? OR o.site IS NULL)"
+            " ORDER BY o.site IS NULL, o.id DESC LIMIT 1",
+            [key, site],
+        )
+        if row is None or profile_url is None:
+            return row
+        other = self._row(
+            "SELECT 1 AS found FROM author_profiles WHERE author_id = ? AND site = ?",
+            [row["id"], site],
+        )
+        return None if other else row
+
+    def _add_profile(self, author_id: int, site: str, url: str) -> None:
+        self._execute(
+            "INSERT OR IGNORE INTO author_profiles (url, author_id, site) VALUES (?, ?, ?)",
+            [url, author_id, site],
+        )
+        # ``authors.profile_url`` keeps the first profile page seen, whatever the site.
+        self._execute(
+            "UPDATE authors SET profile_url = ? WHERE id = ? AND profile_url IS NULL"
+            " AND NOT EXISTS (SELECT 1 FROM authors WHERE profile_url = ?)",
+            [url, author_id, url],
+        )
+
+    # --- a researcher's corrections -----------------------------------------------------
+    def merge_authors(self, keep: int, other: int) -> dict[str, Any]:
+        """Make author ``other`` the same person as ``keep``, for good.
+
+        ``other``'s bylines, profile pages, spellings and overrides move to ``keep`` and its
+        row is deleted; each name key it was known by (its own and its spellings') is
+        recorded in ``author_overrides`` to resolve to ``keep`` on every site, so later
+        crawls and ``renormalize`` keep the two together. Returns what moved.
+        """
+        if keep == other:
+            raise ValueError(f"cannot merge author {keep} with itself")
+        with self._transaction():
+            kept, gone = self._author(keep), self._author(other)
+            keys = self._keys_of(other) - {kept["name_key"]}
+            moved = {
+                "publications": self._execute(
+                    "UPDATE publication_authors SET author_id = ? WHERE author_id = ?",
+                    [keep, other],
+                ).rowcount,
+                "profiles": self._execute(
+                    "UPDATE author_profiles SET author_id = ? WHERE author_id = ?", [keep, other]
+                ).rowcount,
+            }
+            self._execute(
+                "INSERT OR IGNORE INTO author_aliases (author_id, alias)"
+                " SELECT ?, alias FROM author_aliases WHERE author_id = ?",
+                [keep, other],
+            )
+            self._execute("DELETE FROM author_aliases WHERE author_id = ?", [other])
+            self._execute(
+                "UPDATE author_overrides SET author_id = ? WHERE author_id = ?", [keep, other]
+            )
+            self._execute("DELETE FROM authors WHERE id = ?", [other])
+            self._execute(
+                "UPDATE authors SET honorific = coalesce(honorific, ?),"
+                " suffix = coalesce(suffix, ?), profile_url = coalesce(profile_url, ?)"
+                " WHERE id = ?",
+                [gone["honorific"], gone["suffix"], gone["profile_url"], keep],
+            )
+            for key in sorted(keys):
+                self._override(key, None, keep, "merge")
+        self._forget_resolutions()
+        return {"kept": keep, "merged": other, "name_keys": sorted(keys), **moved}
+
+    def split_author(self, author_id: int, site: str) -> int:
+        """Give author ``author_id``'s bylines and profile pages on ``site`` a row of their
+        own (a namesake's), for good; return the new row's id.
+
+        Each name key the author is known by is recorded in ``author_overrides`` to resolve
+        to the new row on ``site``, so later crawls and ``renormalize`` keep them apart.
+        """
+        with self._transaction():
+            author = self._author(author_id)
+            on_site = self._execute(
+                "SELECT count(*) FROM publication_authors pa"
+                " JOIN publications p ON p.id = pa.publication_id"
+                " WHERE pa.author_id = ? AND p.site = ?",
+                [author_id, site],
+            ).fetchone()[0]
+            elsewhere = self._execute(
+                "SELECT count(*) FROM publication_authors pa"
+                " JOIN publications p ON p.id = pa.publication_id"
+                " WHERE pa.author_id = ? AND p.site != ?",
+                [author_id, site],
+            ).fetchone()[0]
+            if not on_site:
+                raise ValueError(f"author {author_id} has no publication on {site}")
+            if not elsewhere:
+                raise ValueError(
+                    f"author {author_id} has publications on {site} only: nothing to split"
+                )
+            keys = self._keys_of(author_id)
+            new_id = self._insert(
+                "authors",
+                {
+                    "name": author["name"],
+                    "honorific": author["honorific"],
+                    "suffix": author["suffix"],
+                    "profile_url": None,
+                    "name_key": author["name_key"],
+                },
+            )
+            self._execute(
+                "UPDATE publication_authors SET author_id = ? WHERE author_id = ?"
+                " AND publication_id IN (SELECT id FROM publications WHERE site = ?)",
+                [new_id, author_id, site],
+            )
+            self._execute(
+                "UPDATE author_profiles SET author_id = ? WHERE author_id = ? AND site = ?",
+                [new_id, author_id, site],
+            )
+            self._execute(
+                "INSERT INTO author_aliases (author_id, alias)"
+                " SELECT ?, alias FROM author_aliases WHERE author_id = ?",
+                [new_id, author_id],
+            )
+            # ``authors.profile_url`` follows the profile pages to their row.
+            for row_id in (author_id, new_id):
+                self._execute("UPDATE authors SET profile_url = NULL WHERE id = ?", [row_id])
+            for row_id in (author_id, new_id):
+                self._execute(
+                    "UPDATE authors SET profile_url = (SELECT url FROM author_profiles"
+                    " WHERE author_id = :id ORDER BY rowid LIMIT 1) WHERE id = :id",
+                    {"id": row_id},
+                )
+            for key in sorted(keys):
+                self._override(key, site, new_id, "split")
+        self._forget_resolutions()
+        return new_id
+
+    def _author(self, author_id: int) -> dict[str, Any]:
+        row = self._row("SELECT * FROM authors WHERE id = ?", [author_id])
+        if row is None:
+            raise KeyError(f"no author {author_id}")
+        return row
+
+    def _keys_of(self, author_id: int) -> set[str]:
+        """Every name key an author is known by: its own, and its spellings'."""
+        aliases = self._execute(
+            "SELECT alias FROM author_aliases WHERE author_id = ?", [author_id]
+        ).fetchall()
+        keys = {self._author(author_id)["name_key"]}
+        keys.update(_cached_name_key(alias) for (alias,) in aliases)
+        return {key for key in keys if key}
+
+    def _override(self, key: str, site: str | None, author_id: int, action: str) -> None:
+        self._execute("DELETE FROM author_overrides WHERE name_key = ? AND site IS ?", [key, site])
+        self._execute(
+            "INSERT INTO author_overrides (name_key, site, author_id, action, made)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [key, site, author_id, action, self.clock()],
+        )
+
+    def _forget_resolutions(self) -> None:
+        # A correction changes what a person resolves to: nothing remembered still holds.
+        self._author_ids.clear()
+        self._aliases.clear()
 
 
 _ADD_CAPTURE = """
