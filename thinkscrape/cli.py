@@ -287,6 +287,48 @@ def reextract(
         raise click.ClickException(f"Not every capture was read: {result['damage']}.")
 
 
+@cli.command()
+@db_option
+@click.option(
+    "--redis",
+    "redis_url",
+    envvar="THINKSCRAPE_REDIS_URL",
+    required=True,
+    help="The Redis of the shared crawls (also read from THINKSCRAPE_REDIS_URL).",
+)
+@click.option(
+    "--idle-exit",
+    type=click.FloatRange(min=0),
+    help="Stop after this many seconds without a message (default: run until stopped).",
+)
+@click.option(
+    "--crawls",
+    type=click.IntRange(min=1),
+    help="Stop once this many crawls have been closed.",
+)
+def ingest(db_path: Path, redis_url: str, idle_exit: float | None, crawls: int | None) -> None:
+    """Write what the crawlers of shared crawls send through Redis into the archive.
+
+    The one writer of the archive while crawls run in several processes (scrapy crawl NAME
+    -s THINKSCRAPE_REDIS_URL=URL, on this machine or others): it opens and closes their
+    crawls and stores their items and WARC capture records. It holds the archive's lock;
+    SIGTERM or Ctrl-C stop it between two messages, and whatever it had not committed is
+    written when it starts again.
+    """
+    import logging
+
+    from thinkscrape.distributed.ingest import serve
+    from thinkscrape.distributed.worker import RedisUnavailable
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s [%(name)s] %(message)s")
+    try:
+        with writer_errors():
+            counts = serve(str(db_path), redis_url, idle_exit=idle_exit, crawls=crawls)
+    except RedisUnavailable as error:
+        raise CommandNotStarted(str(error)) from None
+    click.echo("Wrote " + (", ".join(f"{n} {op}" for op, n in sorted(counts.items())) or "nothing"))
+
+
 def reextract_summary(result: dict[str, Any]) -> str:
     stored = ", ".join(f"{n} {outcome}" for outcome, n in sorted(result["stored"].items()))
     return (

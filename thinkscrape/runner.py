@@ -130,7 +130,12 @@ EXIT_MEANINGS = {
 
 
 # Finish reasons of a crawl its archive stopped before the first request (the pipeline's).
-ARCHIVE_FINISH_REASONS = {"archive_locked": EXIT_LOCKED, "archive_unavailable": EXIT_NOT_STARTED}
+ARCHIVE_FINISH_REASONS = {
+    "archive_locked": EXIT_LOCKED,
+    "archive_unavailable": EXIT_NOT_STARTED,
+    # a crawl shared through Redis that no writer (thinkscrape ingest) opened
+    "writer_unavailable": EXIT_NOT_STARTED,
+}
 
 
 def exit_code_for(stats: Mapping[str, Any]) -> int:

@@ -28,7 +28,8 @@ ROBOTSTXT_OBEY = True
 # address or web page), or set USER_AGENT whole; a live crawl without either logs a warning.
 USER_AGENT = "thinkscrape/0.1 (research archive)"
 THINKSCRAPE_CONTACT = ""
-ADDONS = {"thinkscrape.contact.ContactUserAgent": 0}
+# THINKSCRAPE_REDIS_URL shares the crawl between processes (thinkscrape.distributed)
+ADDONS = {"thinkscrape.contact.ContactUserAgent": 0, "thinkscrape.distributed.RedisCrawl": 0}
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 DOWNLOAD_DELAY = 1.0
 AUTOTHROTTLE_ENABLED = True
@@ -133,3 +134,9 @@ DOWNLOADER_MIDDLEWARES.update(
 THINKSCRAPE_WARC_DIR = None  # unset: a "warc" folder beside THINKSCRAPE_DB
 THINKSCRAPE_WARC_MAX_SIZE = 1_000_000_000  # bytes per .warc.gz file before the next one
 THINKSCRAPE_REPLAY = ""
+
+# --- a crawl shared by several processes (thinkscrape.distributed) ---
+# Redis holding the shared frontier, e.g. redis://127.0.0.1:6379/0; empty: one process.
+THINKSCRAPE_REDIS_URL = ""
+THINKSCRAPE_REDIS_HEARTBEAT = 15.0  # seconds a crawler that stopped beating counts as alive
+THINKSCRAPE_REDIS_WRITER_WAIT = 60.0  # seconds to wait for the writer to open a crawl

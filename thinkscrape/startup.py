@@ -26,6 +26,11 @@ class CannotStart(Exception):
     """A crawl that must not start; the message says why and what to fix."""
 
 
+class RedisUnreachable(CannotStart):
+    """The Redis of a shared crawl (``THINKSCRAPE_REDIS_URL``) does not answer: no usage
+    mistake, the crawl could not start (exit 3 under ``scrapy crawl`` too)."""
+
+
 def check_crawl(settings: BaseSettings, spider_name: str, arguments: Mapping[str, Any]) -> type:
     """Check everything a crawl of ``spider_name`` needs before it starts; its spider class.
 
@@ -35,6 +40,7 @@ def check_crawl(settings: BaseSettings, spider_name: str, arguments: Mapping[str
     check_spider_arguments(spider_class, arguments)
     check_settings(settings)
     check_archive_path(settings.get("THINKSCRAPE_DB") or "")
+    check_redis(settings)
     prepare_log_file(settings)
     return spider_class
 
@@ -89,6 +95,22 @@ def _number(settings: BaseSettings, name: str, *, whole: bool) -> None:
     if number < 0:
         kind = "a whole number" if whole else "a number"
         raise CannotStart(f"{name} must be {kind} of 0 or more, got {value!r}.")
+
+
+def check_redis(settings: BaseSettings) -> None:
+    """A shared crawl's Redis answers; nothing is checked (nor imported) without one."""
+    url = (settings.get("THINKSCRAPE_REDIS_URL") or "").strip()
+    if not url:
+        return
+    from thinkscrape.distributed.worker import RedisUnavailable, connect
+
+    try:
+        connect(url).close()
+    except RedisUnavailable as error:
+        raise RedisUnreachable(
+            f"{error}: the shared frontier (THINKSCRAPE_REDIS_URL) lives there. Start Redis "
+            "(redis-server) or correct the URL; nothing was fetched."
+        ) from None
 
 
 def check_archive_path(db_path: str) -> None:

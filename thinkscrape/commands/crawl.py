@@ -10,6 +10,7 @@ exits 75 (another writer holds the lock) or 3 (the archive cannot be written).
 from __future__ import annotations
 
 import argparse
+import sys
 
 from scrapy import Spider
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
@@ -17,7 +18,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import UsageError
 
 from thinkscrape.runner import ARCHIVE_FINISH_REASONS, EXIT_NOT_STARTED
-from thinkscrape.startup import CannotStart, check_crawl
+from thinkscrape.startup import CannotStart, RedisUnreachable, check_crawl
 
 
 class Command(ScrapyCrawlCommand):
@@ -29,6 +30,10 @@ class Command(ScrapyCrawlCommand):
         try:
             # Here, not in run(): Scrapy opens LOG_FILE between the two.
             check_crawl(self.settings, args[0], opts.spargs)
+        except RedisUnreachable as error:
+            # not a usage mistake: the crawl could not start (as `thinkscrape crawl` says)
+            print(f"Error: {error}", file=sys.stderr)
+            raise SystemExit(EXIT_NOT_STARTED) from None
         except CannotStart as error:
             raise UsageError(str(error), print_help=False) from None
 

@@ -82,12 +82,22 @@ class MissingPublications:
         for url in urls:
             wanted.pop(url, None)
 
+    def _shared_crawl(self) -> Any:
+        """The crawler's part in a crawl shared through Redis, if it is one."""
+        if not self.crawler.settings.get("THINKSCRAPE_REDIS_URL"):
+            return None
+        from thinkscrape.distributed.worker import worker_of
+
+        worker = worker_of(self.crawler)
+        return worker if worker is not None and worker.run else None
+
     def item_error(self, item: Any, failure: Failure, response: Response | None = None) -> None:
         if isinstance(item, Publication):
             for url in self._urls(item, response):
                 self.errors[url] = f"not stored: {failure.value}"[:500]
 
-    def holes(self, spider: Spider, reason: str) -> list[Any]:
+    def holes(self, spider: Spider, reason: str, settled: set[str] = frozenset()) -> list[Any]:
+        """Wanted URLs neither stored nor dropped, by this crawl or in ``settled``."""
         from thinkscrape.archive.missing import Hole
 
         wanted: dict[str, Any] = getattr(spider, "wanted", {})
@@ -95,7 +105,7 @@ class MissingPublications:
         listed: set[str] = getattr(spider, "listed", set())
         holes = []
         for url, card in wanted.items():
-            if url in self.stored or url in self.dropped:
+            if url in self.stored or url in self.dropped or url in settled:
                 continue
             error = failures.get(url)
             # A request that never got an answer counts as an attempt only if the crawl ran
@@ -114,9 +124,17 @@ class MissingPublications:
         from thinkscrape.archive import missing
         from thinkscrape.archive.schema import ArchiveError, opened
 
-        holes = self.holes(spider, reason)
+        shared = self._shared_crawl()
+        if shared is not None:
+            # Another process of the crawl may have stored what this one found; the writer
+            # records the holes of the whole crawl when it ends.
+            holes = self.holes(spider, reason, settled=shared.settled())
+            shared.holes = holes
+            path = None
+        else:
+            holes = self.holes(spider, reason)
+            path = self.crawler.settings.get("THINKSCRAPE_DB")
         figures = {"recovered": 0, "missing": len(holes), "given_up": 0}
-        path = self.crawler.settings.get("THINKSCRAPE_DB")
         crawl_id = self.stats.get_value("thinkscrape/crawl_id")
         # Without a crawl id the archive pipeline never opened the archive (its lock was
         # held, or it cannot be written): this crawl must not write to it either.

@@ -150,6 +150,17 @@ def load_state(db_path: str | None, site: str, running: int | None) -> ArchiveSt
         )
 
 
+def shared_state(crawler: Crawler) -> ArchiveState | None:
+    """The archive's state as a crawl shared by several processes started: the writer read
+    it once for all of them (every process reads the same, however late it joins)."""
+    if not crawler.settings.get("THINKSCRAPE_REDIS_URL"):
+        return None
+    from thinkscrape.distributed.worker import worker_of
+
+    worker = worker_of(crawler)
+    return worker.run.get("state") if worker is not None else None
+
+
 class IncrementalCrawl:
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
@@ -163,7 +174,7 @@ class IncrementalCrawl:
     # --- the start: the archive is read before the first request ------------------------
     async def process_start(self, start: AsyncIterator[Any]) -> AsyncIterator[Any]:
         spider = self.crawler.spider
-        self.state = load_state(
+        self.state = shared_state(self.crawler) or load_state(
             self.crawler.settings.get("THINKSCRAPE_DB"),
             spider.name,
             self.stats.get_value("thinkscrape/crawl_id"),

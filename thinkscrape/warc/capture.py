@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import socket
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -108,6 +110,16 @@ def _command_line_settings(settings: BaseSettings) -> dict[str, str]:
     }
 
 
+def file_prefix(settings: BaseSettings, name: str) -> str:
+    """The WARC files' name prefix: the spider's name; in a crawl shared by several processes
+    (``THINKSCRAPE_REDIS_URL``) also the host and process id, so each crawler writes files
+    of its own, which stay apart when gathered from several machines."""
+    if not settings.get("THINKSCRAPE_REDIS_URL"):
+        return name
+    host = socket.gethostname().split(".")[0] or "host"
+    return f"{name}-{host}-{os.getpid()}"
+
+
 class WarcCaptureMiddleware:
     def __init__(self, crawler: Crawler, writer: WarcWriter) -> None:
         self.crawler = crawler
@@ -134,7 +146,7 @@ class WarcCaptureMiddleware:
             info[FETCHED_FROM_FIELD] = mirror
         writer = WarcWriter(
             directory,
-            name,
+            file_prefix(settings, name),
             started_at=datetime.now(UTC),
             max_size=max_size,
             info=info,
