@@ -169,6 +169,20 @@ def test_cards_outside_navigation_and_asides_only(site: Site) -> None:
     assert len(got["publication_links"]) == 5
 
 
+def test_a_pagers_page_zero_is_the_listings_first_url(site: Site) -> None:
+    # Drupal numbers pages from 0: "?page=0" is the page the listing starts at
+    html = page(
+        "<main><nav class='pager'><a href='?page=0'>1</a> <a href='?page=1'>2</a>"
+        " <a href='?page=0&amp;sort=date'>first</a></nav></main>"
+    )
+    got = site.extract_listing("https://www.example.org/articles?page=1", html)
+    assert got["pagination"] == [
+        "https://www.example.org/articles",
+        "https://www.example.org/articles?page=1",
+        "https://www.example.org/articles?sort=date",
+    ]
+
+
 def test_showing_line(site: Site) -> None:
     html = page("<main><p>Showing 21 – 40 of 217 results</p></main>")
     got = site.extract_listing("https://www.example.org/articles", html)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from typing import TYPE_CHECKING, Any, ClassVar
-from urllib.parse import parse_qsl, urljoin, urlsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 from parsel import Selector
 
@@ -70,6 +70,17 @@ def absolute_url(page_url: str, href: str | None) -> str | None:
     except ValueError:
         return None
     return url
+
+
+def _first_page_bare(url: str) -> str:
+    """A pager's link to page 0 (Drupal numbers its pages from 0: ``?page=0`` is the
+    listing's own first URL) as that URL, so the first page is not read twice."""
+    parts = urlsplit(url)
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(k, v) for k, v in query if not (k in _PAGE_PARAMETERS and v == "0")]
+    if len(kept) == len(query):
+        return url
+    return urlunsplit(parts._replace(query=urlencode(kept)))
 
 
 class ListingPage:
@@ -159,7 +170,7 @@ class ListingPage:
             if absolute is None or self.site.listing_index(absolute) != index:
                 continue
             if self._is_numbered(absolute, index) or a.xpath(_PAGER):
-                found[absolute] = None
+                found[_first_page_bare(absolute)] = None
         return list(found)
 
     def showing(self) -> dict[str, int] | None:
