@@ -4,6 +4,8 @@ re-normalisation."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import sqlite_utils
 
@@ -306,3 +308,71 @@ def test_the_migration_joins_one_persons_rows_of_an_older_archive(tmp_path):
         "SELECT count(*) FROM publications WHERE corporate_author IS NULL"
     ).fetchone() == (4,)
     db.close()
+
+
+# --- thinkscrape authors ------------------------------------------------------------------
+def cli_run(*args: str):
+    from click.testing import CliRunner
+
+    from thinkscrape.cli import cli
+
+    return CliRunner().invoke(cli, list(args))
+
+
+@pytest.fixture
+def archive_file(tmp_path):
+    path = tmp_path / "archive.db"
+    database = open_db(path)
+    store(Archive(database), BLINK, DECENT_CHANCE, EDITOR_NOTE, PERSPECTIVE)
+    database.close()
+    return str(path)
+
+
+def test_authors_list_shows_ids_sites_profiles_and_spellings(archive_file):
+    result = cli_run("authors", "list", "cronin", "--db", archive_file)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == [
+        "#1 Patrick M. Cronin: 2 publications (38north, cnas)",
+        f"    38north: {CRONIN_38NORTH}",
+        f"    cnas: {CRONIN_CNAS}",
+    ]
+    wit = cli_run("authors", "list", "Wit", "--json", "--db", archive_file)
+    assert [(p["id"], p["name"], p["sites"]) for p in json.loads(wit.output)] == [
+        (3, "Joel S. Wit", ["38north"]),
+        (2, "Joel Wit", ["38north"]),
+    ]
+    assert cli_run("authors", "list", "nobody", "--db", archive_file).output == (
+        "No author matches.\n"
+    )
+
+
+def test_authors_merge_and_split_from_the_command_line_survive_renormalize(archive_file):
+    merged = cli_run("authors", "merge", "3", "2", "--db", archive_file)
+    assert merged.exit_code == 0, merged.output
+    assert merged.output == (
+        "Merged #2 into #3: 1 bylines and 0 profile pages moved; names now resolving to #3:"
+        " 'joel wit'.\n"
+    )
+    split = cli_run("authors", "split", "1", "--site", "38north", "--db", archive_file)
+    assert split.exit_code == 0, split.output
+    assert split.output == "Split #1: its bylines on 38north are now #4.\n"
+
+    assert cli_run("renormalize", "--db", archive_file).exit_code == 0
+    database = open_db(archive_file)
+    store(Archive(database), BLINK, DECENT_CHANCE, EDITOR_NOTE, PERSPECTIVE)  # crawled again
+    assert bylines(database) == {
+        BLINK[1]: [1],
+        DECENT_CHANCE[1]: [4],
+        EDITOR_NOTE[1]: [3],
+        PERSPECTIVE[1]: [3],
+    }
+    database.close()
+
+
+def test_authors_merge_and_split_explain_a_refusal(archive_file):
+    unknown = cli_run("authors", "merge", "1", "99", "--db", archive_file)
+    assert (unknown.exit_code, unknown.output) == (1, "Error: no author 99\n")
+    same = cli_run("authors", "merge", "1", "1", "--db", archive_file)
+    assert "cannot merge author 1 with itself" in same.output
+    nothing = cli_run("authors", "split", "2", "--site", "cnas", "--db", archive_file)
+    assert nothing.output == "Error: author 2 has no publication on cnas\n"

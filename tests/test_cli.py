@@ -249,6 +249,8 @@ def test_stats(archive: Path) -> None:
         "",
         "By site:",
         "  cnas                   2",
+        "      4 authors; dated 100%, with authors 100%, 0 credited to an institution; "
+        "2018-10-15 to 2019-12-18; last crawl #1 cnas 2026-11-01T01:00:00+00:00 ok",
         "",
         "By type:",
         "  commentary             1",
@@ -583,7 +585,29 @@ def test_stats_of_one_site(archive: Path) -> None:
     assert result.exit_code == 0, result.output
     figures = json.loads(result.stdout)
     assert figures["publications"] == 1
-    assert figures["by_site"] == [{"site": "gone", "publications": 1}]
+    assert figures["by_site"] == [
+        {
+            "site": "gone",
+            "publications": 1,
+            "dated": 1,
+            "with_authors": 0,
+            "corporate_authors": 0,
+            "gone": 0,
+            "authors": 0,
+            "earliest": "2019-05-03",
+            "latest": "2019-05-03",
+            "date_coverage": 1.0,
+            "author_coverage": 0.0,
+            # still open: store_elsewhere never finishes its crawl
+            "last_crawl": {
+                "id": 2,
+                "spider": "gone",
+                "started": "2026-11-02T01:00:00+00:00",
+                "finished": None,
+                "status": "running",
+            },
+        }
+    ]
     assert figures["by_type"] == [{"type": "policy-brief", "publications": 1}]
     assert [crawl["spider"] for crawl in figures["crawls"]] == ["gone"]
     shown = run("stats", "--site", "gone", "--db", str(archive))

@@ -360,7 +360,28 @@ def test_stats(db) -> None:
         "dated": 5,
         "earliest": "2017-11-22",
         "latest": "2020-03-04",
-        "by_site": [{"site": "cnas", "publications": 5}],
+        "by_site": [
+            {
+                "site": "cnas",
+                "publications": 5,
+                "dated": 5,
+                "with_authors": 4,
+                "corporate_authors": 0,
+                "gone": 0,
+                "authors": 6,
+                "earliest": "2017-11-22",
+                "latest": "2020-03-04",
+                "date_coverage": 1.0,
+                "author_coverage": 0.8,
+                "last_crawl": {
+                    "id": 1,
+                    "spider": "cnas",
+                    "started": "2026-11-01T01:00:00+00:00",
+                    "finished": "2026-11-01T02:00:00+00:00",
+                    "status": "ok",
+                },
+            }
+        ],
         "by_type": [
             {"type": "commentary", "publications": 3},
             {"type": "in-the-news", "publications": 1},
@@ -549,3 +570,76 @@ def test_export_rows_are_exactly_the_flat_views_rows(db) -> None:
     assert [tuple(row) for row in rows] == view
     # several authors and none at all both occur, so byline order and NULL are both checked
     assert {len(json.loads(row[columns.index("authors_json")])) for row in view} >= {0, 2}
+
+
+def test_stats_break_figures_down_per_site() -> None:
+    # One person on two sites (Patrick M. Cronin: cnas notes 4.1 #1, 38north notes 8 #11),
+    # 38 North's post credited to "38 North" (38north notes 8 #1), and a CNAS page
+    # without date or byline (invented). A generic crawl sees the CNAS piece last.
+    db = open_db(":memory:")
+    archive = Archive(db, clock=lambda: "2026-11-03T00:00:00+00:00")
+    cronin = {"name": "Patrick M. Cronin", "role": "author", "position": 0}
+
+    def stored(spider: str, started: str, *pubs: Publication) -> None:
+        crawl_id = archive.start_crawl(spider, {}, started=started)
+        for pub in pubs:
+            archive.store(pub, crawl_id)
+        archive.finish_crawl(
+            crawl_id,
+            finish_reason="finished",
+            items_stored=len(pubs),
+            items_dropped=0,
+            errors=0,
+            stats={},
+        )
+
+    blink = Publication(
+        url="https://www.cnas.org/publications/commentary/north-korea-and-the-blink-of-war",
+        site="cnas",
+        title="North Korea and the \u2018Blink\u2019 of War",
+        published="2017-08-02",
+        authors=[cronin],
+    )
+    unsigned = Publication(url="https://www.cnas.org/press/x", site="cnas", title="X")
+    decent = Publication(
+        url="https://www.38north.org/2019/02/pcroninklee020119/",
+        site="38north",
+        title="Preparing for a Decent Chance",
+        published="2019-02-01",
+        authors=[cronin],
+    )
+    torpedo = Publication(
+        url="https://www.38north.org/2010/05/the-new-york-times-and-the-human-torpedo/",
+        site="38north",
+        title="The New York Times and the Human Torpedo",
+        published="2010-05-02",
+        corporate_author="38 North",
+    )
+    stored("cnas", "2026-11-01T01:00:00+00:00", blink, unsigned)
+    stored("38north", "2026-11-02T01:00:00+00:00", decent, torpedo)
+    stored("generic", "2026-11-03T01:00:00+00:00", blink)
+
+    by_site = {row["site"]: row for row in query.stats(db)["by_site"]}
+    figures = ("publications", "dated", "with_authors", "corporate_authors", "authors")
+    assert {site: [row[name] for name in figures] for site, row in by_site.items()} == {
+        "38north": [2, 2, 1, 1, 1],
+        "cnas": [2, 1, 1, 0, 1],
+    }
+    assert {
+        site: (row["date_coverage"], row["author_coverage"]) for site, row in by_site.items()
+    } == {
+        "38north": (1.0, 0.5),
+        "cnas": (0.5, 0.5),
+    }
+    assert (by_site["38north"]["earliest"], by_site["38north"]["latest"]) == (
+        "2010-05-02",
+        "2019-02-01",
+    )
+    last = {
+        site: (row["last_crawl"]["id"], row["last_crawl"]["spider"])
+        for site, row in by_site.items()
+    }
+    assert last == {"38north": (2, "38north"), "cnas": (3, "generic")}
+    assert query.table_counts(db)["authors"] == 1  # one person across the two sites
+    assert query.stats(db, site="cnas")["by_site"] == [by_site["cnas"]]
+    db.close()

@@ -378,6 +378,108 @@ def renormalize(db_path: Path, check: bool, wait: bool, quiet: bool) -> None:
     click.echo(f"{report['publications']} publications; {len(differences)} values {verb}.")
 
 
+# --- authors --------------------------------------------------------------------------
+
+
+@cli.group()
+def authors() -> None:
+    """The archive's people: find them, and correct who is who.
+
+    One author row stands for one person on every site: a profile page identifies a person
+    within its site, the name (honorifics, accents, case and punctuation folded) across
+    sites. Where that rule is wrong, `merge` joins two rows of one person and `split`
+    parts namesakes; both are kept in the archive and survive re-crawls and renormalize.
+    """
+
+
+@authors.command("list")
+@db_option
+@click.argument("name", required=False)
+@click.option("--json", "as_json", is_flag=True, help="Print the people as JSON.")
+def authors_list(db_path: Path, name: str | None, as_json: bool) -> None:
+    """The people whose name or any spelling holds NAME (everyone without it), with their
+    ids, publications, sites and profile pages."""
+    db = open_archive(db_path)
+    people = query.authors(db, name)
+    if as_json:
+        click.echo(export.json_text(people, indent=2))
+        return
+    for person in people:
+        sites_ = ", ".join(person["sites"]) or "no site"
+        click.echo(
+            one_line(
+                f"#{person['id']} {person['name']}: {person['publications']} publications"
+                f" ({sites_})"
+            )
+        )
+        for profile in person["profiles"]:
+            click.echo(f"    {one_line(profile['site'])}: {one_line(profile['url'])}")
+        if person["aliases"]:
+            click.echo(f"    also written: {one_line('; '.join(person['aliases']))}")
+    if not people:
+        click.echo("No author matches." if name else "No authors archived.")
+
+
+@contextlib.contextmanager
+def corrected_archive(db_path: Path, wait: bool) -> Iterator[Any]:
+    """The archive to correct, opened for writing under the writers' lock."""
+    from thinkscrape.archive.lock import WriterLock
+    from thinkscrape.archive.schema import open_db
+    from thinkscrape.archive.store import Archive
+
+    if not db_path.exists():
+        raise click.ClickException(f"No archive at {db_path}.")
+    lock = WriterLock(db_path)
+    with writer_errors():
+        lock.acquire(wait=wait)
+        try:
+            db = open_db(db_path)
+            try:
+                yield Archive(db)
+            except (KeyError, ValueError) as error:
+                raise click.ClickException(str(error).strip("'\"")) from None
+            finally:
+                db.close()
+        finally:
+            lock.release()
+
+
+@authors.command("merge")
+@db_option
+@click.argument("keep", type=int)
+@click.argument("other", type=int)
+@click.option("--wait", is_flag=True, help="Wait for a crawl holding the archive's lock.")
+def authors_merge(db_path: Path, keep: int, other: int, wait: bool) -> None:
+    """Author OTHER is the same person as author KEEP: join them, for good.
+
+    OTHER's publications, profile pages and spellings move to KEEP, and every spelling
+    OTHER was known by resolves to KEEP on every site from now on.
+    """
+    with corrected_archive(db_path, wait) as archive:
+        moved = archive.merge_authors(keep, other)
+    keys = ", ".join(repr(key) for key in moved["name_keys"]) or "none new"
+    click.echo(
+        f"Merged #{other} into #{keep}: {moved['publications']} bylines and "
+        f"{moved['profiles']} profile pages moved; names now resolving to #{keep}: {keys}."
+    )
+
+
+@authors.command("split")
+@db_option
+@click.argument("author_id", type=int)
+@click.option("--site", required=True, help="The site whose bylines are another person's.")
+@click.option("--wait", is_flag=True, help="Wait for a crawl holding the archive's lock.")
+def authors_split(db_path: Path, author_id: int, site: str, wait: bool) -> None:
+    """Author AUTHOR_ID's bylines on SITE are a namesake's: give them a row of their own.
+
+    The site's profile pages go with them, and the name resolves to the new row on that
+    site from now on.
+    """
+    with corrected_archive(db_path, wait) as archive:
+        new_id = archive.split_author(author_id, site)
+    click.echo(f"Split #{author_id}: its bylines on {site} are now #{new_id}.")
+
+
 @cli.group()
 def warc() -> None:
     """Inspect the WARC files crawls keep."""
@@ -444,6 +546,8 @@ def stats(db_path: Path, as_json: bool, site: str | None) -> None:
         click.echo(f"\n{title}:")
         for row in figures[f"by_{key}"]:
             click.echo(f"  {one_line(row[key] or '(none)'):<16} {row['publications']:>7,}")
+            if key == "site":
+                click.echo(f"      {one_line(site_line(row))}")
     click.echo("\nLatest crawls:")
     if not figures["crawls"]:
         click.echo("  none recorded")
@@ -451,6 +555,23 @@ def stats(db_path: Path, as_json: bool, site: str | None) -> None:
         click.echo(f"  {printable(crawl_line(crawl))}")
         for check in crawl["failed_checks"]:
             click.echo(f"      {one_line(check['check'])}: {one_line(check['message'])}")
+
+
+def site_line(site: dict[str, Any]) -> str:
+    """A site's people, coverage, dates and last crawl (see ``query._site_figures``)."""
+    last = site["last_crawl"]
+    crawled = (
+        f"last crawl #{last['id']} {last['spider']} {last['started'] or '?'} "
+        f"{last['status'] or '?'}"
+        if last
+        else "no crawl recorded"
+    )
+    return (
+        f"{site['authors']:,} authors; dated {site['date_coverage']:.0%}, "
+        f"with authors {site['author_coverage']:.0%}, "
+        f"{site['corporate_authors']:,} credited to an institution; "
+        f"{site['earliest'] or '-'} to {site['latest'] or '-'}; {crawled}"
+    )
 
 
 def crawl_line(crawl: dict[str, Any]) -> str:

@@ -353,7 +353,8 @@ def stats(
     db: sqlite_utils.Database, *, crawls: int = RECENT_CRAWLS, site: str | None = None
 ) -> dict[str, Any]:
     """Counts by site, type and year, and the health of the latest crawls; of one site's
-    publications and crawls only if ``site`` is given."""
+    publications and crawls only if ``site`` is given. Each site's figures are those of
+    ``_site_figures``: its publications, people, date and author coverage, last crawl."""
     params = {"n": crawls, "site": site}
     of_site = "where site = :site" if site is not None else ""
     of_spider = "where spider = :site" if site is not None else ""  # a crawl's site
@@ -387,9 +388,103 @@ order by started desc, id desc limit :n""",
     )
     return {
         **totals,
-        "by_site": grouped("site", "site"),
+        "by_site": [_site_figures(db, row["site"]) for row in grouped("site", "site")],
         "by_type": grouped("type", "type"),
         # An integer, as publications_flat.year is.
         "by_year": grouped("cast(substr(published, 1, 4) as integer)", "year"),
         "crawls": recent,
     }
+
+
+def _site_figures(db: sqlite_utils.Database, site: str) -> dict[str, Any]:
+    """One site's publications (dated, signed by a person, credited to an institution,
+    gone), its distinct people, date and author coverage (shares of its publications, to
+    three places), its date range, and its last crawl: the latest crawl named after it or
+    that last saw one of its publications."""
+    # an archive written before corporate authors were recorded, read without migrating
+    corporate = (
+        "corporate_author" if _has_column(db, "publications", "corporate_author") else "null"
+    )
+    figures = next(
+        _rows(
+            db,
+            f"""
+select count(*) as publications, count(published) as dated,
+       sum(exists (select 1 from publication_authors pa where pa.publication_id = p.id))
+         as with_authors,
+       count({corporate}) as corporate_authors, count(gone_at) as gone,
+       (select count(distinct pa.author_id) from publication_authors pa
+          join publications q on q.id = pa.publication_id where q.site = :site) as authors,
+       min(published) as earliest, max(published) as latest
+from publications p where site = :site""",
+            {"site": site},
+        )
+    )
+    total = figures["publications"] or 1
+    last = next(
+        _rows(
+            db,
+            """
+select id, spider, started, finished, status from crawls
+where spider = :site or id in (select last_crawl_id from publications where site = :site)
+order by started desc, id desc limit 1""",
+            {"site": site},
+        ),
+        None,
+    )
+    return {
+        "site": site,
+        **figures,
+        "date_coverage": round(figures["dated"] / total, 3),
+        "author_coverage": round(figures["with_authors"] / total, 3),
+        "last_crawl": last,
+    }
+
+
+# --- people -------------------------------------------------------------------------------
+
+
+def authors(db: sqlite_utils.Database, name: str | None = None) -> list[dict[str, Any]]:
+    """The archive's people whose name or any spelling holds ``name`` (all without it), by
+    name: id, name, honorific, suffix, how many publications they sign, on which sites,
+    their profile pages (site and URL) and their other spellings."""
+    where, params = "", {}
+    if name is not None and name.strip():
+        params["name"] = _like_pattern(name)
+        where = """where a.name like :name escape '\\' or a.id in (
+            select author_id from author_aliases where alias like :name escape '\\')"""
+    # an archive written before profile pages were kept per site, read without migrating
+    profiles = "author_profiles" if db["author_profiles"].exists() else _NO_PROFILES
+    people = list(
+        _rows(
+            db,
+            f"""
+select a.id, a.name, a.honorific, a.suffix,
+  (select count(distinct pa.publication_id) from publication_authors pa
+     where pa.author_id = a.id) as publications,
+  (select json_group_array(site) from (
+     select distinct p.site from publication_authors pa
+     join publications p on p.id = pa.publication_id
+     where pa.author_id = a.id order by p.site)) as sites,
+  (select json_group_array(json_object('site', site, 'url', url)) from (
+     select site, url from {profiles} where author_id = a.id order by site, url))
+    as profiles,
+  (select json_group_array(alias) from (
+     select alias from author_aliases where author_id = a.id and alias != a.name
+     order by alias)) as aliases
+from authors a {where}
+order by a.name, a.id""",
+            params,
+        )
+    )
+    for person in people:
+        for column in ("sites", "profiles", "aliases"):
+            person[column] = json.loads(person[column])
+    return people
+
+
+_NO_PROFILES = "(select null as site, null as url, null as author_id where 0)"
+
+
+def _has_column(db: sqlite_utils.Database, table: str, column: str) -> bool:
+    return column in db[table].columns_dict
