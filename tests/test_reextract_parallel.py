@@ -1,0 +1,96 @@
+"""Re-extraction on several cores gives the rows a replay crawl of the same WARC gives.
+
+The bundled sample (``data/samples/cnas.warc.gz``: 115 publications, a page without a title,
+listing pages with the cards the publications were listed with) is re-extracted into fresh
+archives by a replay crawl (``reextract``) and by reading its records directly in two
+processes and in one (``reextract_direct``); every row a researcher reads must be the same.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from thinkscrape.cli import cli
+from thinkscrape.warc.parallel import reextract_direct
+from thinkscrape.warc.reextract import reextract
+
+SAMPLE_WARC = Path(__file__).resolve().parent.parent / "data" / "samples" / "cnas.warc.gz"
+# columns that say when or by which crawl a row was written, not what it holds
+BOOKKEEPING = {"id", "first_seen", "last_seen", "first_crawl_id", "last_crawl_id"}
+
+
+def rows(db: Path) -> dict[str, list]:
+    """Every row the archive holds about the publications, without ids or crawl times."""
+    with sqlite3.connect(db) as conn:
+        columns = [
+            row[1]
+            for row in conn.execute("pragma table_info(publications)")
+            if row[1] not in BOOKKEEPING
+        ]
+        found = {
+            "publications": conn.execute(
+                f"select {', '.join(columns)} from publications order by url"
+            ).fetchall()
+        }
+        queries = {
+            "authors": """select p.url, pa.position, pa.role, a.name
+                from publication_authors pa join authors a on a.id = pa.author_id
+                join publications p on p.id = pa.publication_id""",
+            "links": """select p.url, l.url, l.domain, l.text, l.kind
+                from links l join publications p on p.id = l.publication_id""",
+            "provenance": """select p.url, v.field, v.source, v.raw
+                from provenance v join publications p on p.id = v.publication_id""",
+            "captures": """select c.url, c.warc_file, c.offset, c.length, c.record_id, p.url
+                from captures c left join publications p on p.id = c.publication_id""",
+            "dropped": "select url, site, reason from dropped_pages",
+        }
+        for name, sql in queries.items():
+            found[name] = sorted(conn.execute(sql).fetchall(), key=repr)
+    return found
+
+
+@pytest.fixture(scope="module")
+def replayed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list]:
+    db = tmp_path_factory.mktemp("replay") / "archive.db"
+    result = reextract(db, [SAMPLE_WARC])
+    assert result["items"] == 115
+    return rows(db)
+
+
+@pytest.mark.parametrize("jobs", [2, 1])
+def test_direct_reextraction_gives_the_rows_of_a_replay_crawl(replayed, tmp_path, jobs):
+    db = tmp_path / "archive.db"
+    result = reextract_direct(db, [SAMPLE_WARC], jobs=jobs)
+    assert result["jobs"] == jobs
+    assert result["stored"] == {"new": 115}
+    direct = rows(db)
+    assert len(direct["publications"]) == 115
+    assert len(direct["dropped"]) == 1  # the page without a title, as the crawl drops it
+    for table, expected in replayed.items():
+        assert direct[table] == expected, table
+
+
+def test_direct_reextraction_again_changes_nothing_and_duplicates_no_capture(tmp_path):
+    db = tmp_path / "archive.db"
+    reextract_direct(db, [SAMPLE_WARC], jobs=2)
+    before = rows(db)
+    again = reextract_direct(db, [SAMPLE_WARC], jobs=2)
+    assert again["stored"] == {"unchanged": 115}
+    assert rows(db) == before
+
+
+def test_the_command_runs_on_every_core_with_jobs_alone(tmp_path):
+    db = tmp_path / "archive.db"
+    result = CliRunner().invoke(cli, ["reextract", "--db", str(db), str(SAMPLE_WARC), "--jobs"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Re-extracted 124 pages")
+    assert "115 new" in result.output
+    result = CliRunner().invoke(
+        cli, ["reextract", "--jobs", "1", "--db", str(db), str(SAMPLE_WARC)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "115 unchanged" in result.output

@@ -1,0 +1,316 @@
+"""Re-extraction on every core: WARC records read directly, extracted in N processes.
+
+``thinkscrape reextract --jobs N`` (``reextract_direct``) does what a replay crawl of the
+same files does (``reextract.py``), without the crawl: this process indexes the response
+records (``WarcIndex``: damaged records skipped and reported), reads the site's listing
+pages for the card each publication was listed with, and hands the publication records,
+by file and offset, to N worker processes. Each worker reads its records with warcio
+(content encoding undone), extracts the page with the site's rules and normalises it with
+the stages the pipelines run (``normalize.stages.normalize_all``); this process, the one
+writer, holds the archive's lock and stores what they return, in record order, in batches.
+A replay crawl's rows and these are the same (``tests/test_reextract_parallel.py``).
+
+What the replay crawl does and this does not: it follows the redirects kept in the files
+(here a redirect's target is read from its own record, without the card of the URL
+listed), and it reads only the pages its navigation reaches (here every record of a
+publication URL is read).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from functools import cache
+from typing import Any
+
+from scrapy.http import Headers, TextResponse
+from scrapy.responsetypes import responsetypes
+from w3lib.encoding import html_to_unicode
+from warcio.archiveiterator import ArchiveIterator
+
+from thinkscrape import sites
+from thinkscrape.archive import history
+from thinkscrape.archive.lock import WriterLock
+from thinkscrape.archive.schema import open_db
+from thinkscrape.archive.store import Archive
+from thinkscrape.extract.common import PARSE_TRUNCATED
+from thinkscrape.items import Gone, Publication
+from thinkscrape.normalize import stages
+from thinkscrape.site import Site
+from thinkscrape.warc.reextract import ReextractError, site_of_captures
+from thinkscrape.warc.replay import (
+    IndexEntry,
+    WarcIndex,
+    damage_figures,
+    damage_message,
+    warc_files,
+)
+
+GONE_STATUSES = (404, 410)
+# Publications stored per transaction: one commit per page would cost more than storing it.
+BATCH = 64
+# Records handed to a worker at a time: fewer round trips, still an even share at the end.
+CHUNK = 8
+
+
+@dataclass(frozen=True)
+class Task:
+    """One publication record to read: where, under which URL, with which listing card."""
+
+    site: str
+    url: str  # canonical
+    path: str
+    offset: int
+    card: dict[str, Any] | None
+    capture: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    kind: str  # "item", "gone", "dropped" or "skipped"
+    url: str
+    item: Publication | Gone | None = None
+    reason: str = ""
+
+
+def default_jobs() -> int:
+    """Every core this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def reextract_direct(
+    db_path: str | os.PathLike[str],
+    warc_paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    *,
+    site: str | None = None,
+    jobs: int | None = None,
+    wait: bool = False,
+) -> dict[str, Any]:
+    """Re-extract every captured publication of ``site`` (default: the registered site
+    serving the captured pages) into the archive at ``db_path``, in ``jobs`` processes
+    (default: every core; 1 runs in this process). Returns the figures ``reextract`` does:
+    ``pages``, ``items``, ``stored`` (outcomes), ``missing`` (0: nothing is asked for),
+    ``seconds``, ``pages_per_s``, ``crawl_id``, ``finish_reason``, ``damaged``, ``damage``,
+    and ``jobs``. Raises ``ReextractError``, ``ArchiveLocked`` (unless ``wait``) and
+    ``schema.ArchiveError`` as ``reextract`` does."""
+    files = warc_files(warc_paths)
+    if not files:
+        raise ReextractError(f"no WARC files in {warc_paths}")
+    name = site or site_of_captures(files)
+    try:
+        record = sites.get(name)
+    except sites.UnknownSite as error:
+        raise ReextractError(str(error)) from None
+    jobs = jobs or default_jobs()
+    lock = WriterLock(db_path)
+    lock.acquire(wait=wait)
+    try:
+        started = time.perf_counter()
+        index = WarcIndex(files, home=record.home, site_hosts=record.hosts)
+        archive = Archive(open_db(db_path))
+        try:
+            return _run(archive, index, record, jobs, started)
+        finally:
+            archive.db.close()
+    finally:
+        lock.release()
+
+
+def _run(
+    archive: Archive, index: WarcIndex, site: Site, jobs: int, started: float
+) -> dict[str, Any]:
+    crawl_id = archive.start_crawl(site.name, {"reextract": "direct", "jobs": jobs})
+    known = archive.known_urls(site.name)
+    listings, publications = _sort(index, site)
+    cards = _cards(listings, site)
+    tasks = [
+        Task(site.name, url, str(entry.path), entry.offset, cards.get(url), entry.capture(url))
+        for url, entry in publications
+    ]
+    stats: dict[str, Any] = {"thinkscrape/replay/responses": len(listings) + len(tasks)}
+    items = 0
+    batch: list[Publication] = []
+
+    def flush() -> None:
+        for pub, (_, outcome) in zip(batch, archive.store_many(batch, crawl_id), strict=True):
+            _count(stats, f"thinkscrape/archive/{outcome}")
+            if outcome != "unchanged":
+                history.record_change(archive.db, crawl_id, pub.url, outcome)
+        batch.clear()
+
+    for outcome in _extracted(tasks, jobs):
+        if outcome.kind == "item":
+            items += 1
+            batch.append(outcome.item)
+            if len(batch) >= BATCH:
+                flush()
+        elif outcome.kind == "gone" and outcome.url in known:
+            gone = outcome.item
+            if archive.mark_gone(gone.url, when=gone.fetched_at, crawl_id=crawl_id):
+                history.record_change(archive.db, crawl_id, gone.url, "gone")
+                _count(stats, "thinkscrape/archive/gone")
+        elif outcome.kind == "dropped":
+            archive.record_dropped(
+                outcome.url, site=site.name, reason=outcome.reason, crawl_id=crawl_id
+            )
+            _count(stats, "item_dropped_count")
+        else:
+            _count(stats, f"thinkscrape/reextract/skipped/{outcome.reason}")
+    flush()
+
+    damaged = damage_figures(index.damaged)
+    damage = damage_message(index.damaged) if index.damaged else None
+    stats.update({f"thinkscrape/replay/{key}": value for key, value in damaged.items()})
+    seconds = time.perf_counter() - started
+    archive.finish_crawl(
+        crawl_id,
+        finish_reason="finished",
+        items_stored=items,
+        items_dropped=int(stats.get("item_dropped_count", 0)),
+        errors=0,
+        stats=stats,
+        status="failed" if damage else "ok",
+    )
+    pages = stats["thinkscrape/replay/responses"]
+    return {
+        "crawl_id": crawl_id,
+        "finish_reason": "finished",
+        "pages": pages,
+        "items": items,
+        "stored": {
+            key.removeprefix("thinkscrape/archive/"): value
+            for key, value in stats.items()
+            if key.startswith("thinkscrape/archive/")
+        },
+        "missing": 0,
+        "damaged": damaged,
+        "damage": damage,
+        "seconds": seconds,
+        "pages_per_s": pages / seconds if seconds else 0.0,
+        "jobs": jobs,
+    }
+
+
+def _count(stats: dict[str, Any], key: str) -> None:
+    stats[key] = stats.get(key, 0) + 1
+
+
+def _sort(
+    index: WarcIndex, site: Site
+) -> tuple[list[tuple[str, IndexEntry]], list[tuple[str, IndexEntry]]]:
+    """The site's listing pages and its publications among the records, in file order,
+    each under its canonical URL (the newest record of a URL, as replay reads)."""
+    listings, publications = [], []
+    for entry in sorted(index.entries(), key=lambda e: (str(e.path), e.offset)):
+        url = site.canonical_url(entry.site_url or entry.url)
+        if url is None:
+            continue
+        if site.listing_index(url) is not None:
+            listings.append((url, entry))
+        elif site.classify(url) is not None:
+            publications.append((url, entry))
+    return listings, publications
+
+
+def _cards(listings: list[tuple[str, IndexEntry]], site: Site) -> dict[str, dict[str, Any]]:
+    """Each publication's listing card, from the first listing page that shows it."""
+    cards: dict[str, dict[str, Any]] = {}
+    for _, entry in listings:
+        # the page's site URL as fetched (not canonical), as the spider reads it
+        fetched = entry.site_url or entry.url
+        page = _read(str(entry.path), entry.offset, fetched)
+        if page is None or page[0] != 200 or not isinstance(page[3], str):
+            continue
+        found = site.extract_listing(fetched, page[3])
+        shown = {card["url"]: card for card in found["cards"]}
+        for link in found["publication_links"]:
+            if link in shown and link not in cards:
+                cards[link] = {**shown[link], "listing_url": fetched}
+    return cards
+
+
+def _extracted(tasks: list[Task], jobs: int) -> Iterator[Outcome]:
+    """Each task's outcome, in task order."""
+    if jobs <= 1 or len(tasks) <= CHUNK:
+        yield from map(extract_task, tasks)
+        return
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        yield from pool.map(extract_task, tasks, chunksize=CHUNK)
+
+
+@cache
+def _site(name: str) -> Site:
+    return sites.get(name)
+
+
+def extract_task(task: Task) -> Outcome:
+    """Read one publication record, extract and normalise it (in a worker process)."""
+    page = _read(task.path, task.offset, task.url)
+    if page is None:
+        return Outcome("skipped", task.url, reason="unreadable")
+    status, headers, warc_date, text = page
+    fetched_at = _fetched_at(headers, warc_date)
+    if status in GONE_STATUSES:
+        site = _site(task.site)
+        return Outcome("gone", task.url, Gone(task.url, site.name, status, fetched_at))
+    if not isinstance(text, str):
+        return Outcome("skipped", task.url, reason="not_html")
+    site = _site(task.site)
+    fields = site.extract_article(task.url, text)
+    fields.pop(PARSE_TRUNCATED, None)
+    pub = Publication(
+        **fields, listing=task.card, fetched_at=fetched_at, status=status, capture=task.capture
+    )
+    if not (pub.title or "").strip():
+        return Outcome("dropped", pub.url, reason=f"no title on {pub.url}")
+    reference = stages.reference_time(pub.fetched_at)
+    for result in stages.normalize_all(pub.raw(), site=site, reference=reference).values():
+        stages.apply(pub, result)
+    return Outcome("item", pub.url, pub)
+
+
+def _read(path: str, offset: int, url: str) -> tuple[int, Headers, str, str | None] | None:
+    """A response record's status, headers, WARC-Date and text (None: not text)."""
+    try:
+        with open(path, "rb") as stream:
+            stream.seek(offset)
+            record = next(iter(ArchiveIterator(stream)))
+            http = record.http_headers
+            if http is None:
+                return None
+            body = record.content_stream().read()  # chunking and content encoding undone
+            warc_date = record.rec_headers.get_header("WARC-Date") or ""
+    except (OSError, StopIteration, ValueError):
+        return None
+    headers = Headers()
+    for name, value in http.headers:
+        headers.appendlist(name, value)
+    status = int(http.get_statuscode())
+    # the class Scrapy would make of it: a page the spider would read as text, or not
+    kind = responsetypes.from_args(headers=headers, url=url, body=body)
+    if not issubclass(kind, TextResponse):
+        return status, headers, warc_date, None
+    content_type = headers.get(b"Content-Type")
+    text = html_to_unicode(content_type.decode("latin-1") if content_type else None, body)[1]
+    return status, headers, warc_date, text
+
+
+def _fetched_at(headers: Headers, warc_date: str) -> str:
+    """The response's Date, as the spider reads it; else the record's WARC-Date."""
+    header = headers.get(b"Date")
+    if header:
+        try:
+            when = parsedate_to_datetime(header.decode("latin-1"))
+            return when.astimezone(dt.UTC).isoformat(timespec="seconds")
+        except (TypeError, ValueError):
+            pass
+    when = dt.datetime.fromisoformat(warc_date.replace("Z", "+00:00"))
+    return when.astimezone(dt.UTC).isoformat(timespec="seconds")
