@@ -148,6 +148,20 @@ def test_type_title_date_and_authors(db, path, type_, title, published, authors)
     assert names(db, path) == authors
 
 
+def test_every_publication_keeps_the_listing_card_it_was_shown_with(db) -> None:
+    # the sitemaps and feed are read after the listings, which list every publication
+    cards = {r["url"]: json.loads(r["raw"])["listing"] for r in db["publications"].rows}
+    assert [url for url, card in cards.items() if not card] == []
+    deter = cards[
+        f"{HOME}{NA}the-deter-act-will-not-deter-russia-it-will-instead-hurt-us-eu-economies"
+    ]
+    assert (deter["type"], deter["date_raw"], deter["byline_raw"]) == (
+        "New Atlanticist",
+        "Jun 18, 2018",
+        "By Daniel Fried and Brian O'Toole",
+    )
+
+
 def test_the_site_label_is_kept_beside_the_type(db) -> None:
     labels = {
         r["url"][len(HOME) :]: json.loads(r["raw"])["type_label"] for r in db["publications"].rows

@@ -97,8 +97,9 @@ SITE = Site(
         # program collections, paged by ?ac-page-collection-block_<id>=N
         Listing(f"{_PROGRAM}/transatlantic-security-initiative/commentary/"),
         Listing(f"{_PROGRAM}/insight-impact"),
-        Sitemap("/sitemap_index.xml"),
-        Feed("/feed/"),
+        # read after the listings, so each publication keeps the card it was listed with
+        Sitemap("/sitemap_index.xml", fallback=True),
+        Feed("/feed/", fallback=True),
     ),
     date_order="MDY",
     languages=("en",),
