@@ -179,10 +179,10 @@ def test_search_site_is_a_spider_name_in_any_case(archive: Path, typed: str) -> 
 
 
 def test_search_unknown_site_lists_the_spiders(archive: Path) -> None:
-    result = run("search", "china", "--site", "brookings", "--db", str(archive))
+    result = run("search", "china", "--site", "nosuchsite", "--db", str(archive))
     assert result.exit_code == 1
     known = ", ".join(sites.names())
-    assert f"Error: Unknown site 'brookings'; choose one of: {known}." in result.output
+    assert f"Error: Unknown site 'nosuchsite'; choose one of: {known}." in result.output
 
 
 def test_search_limit_beyond_any_archive_shows_all(archive: Path) -> None:
@@ -574,9 +574,9 @@ def test_search_site_accepts_a_registered_site_with_nothing_archived_yet(archive
     result = run("search", "china", "--site", "exemple", "--db", str(archive))
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[-1] == "No matches."
-    unknown = run("search", "china", "--site", "brookings", "--db", str(archive))
+    unknown = run("search", "china", "--site", "nosuchsite", "--db", str(archive))
     known = ", ".join(sorted(sites.names()))
-    assert f"Error: Unknown site 'brookings'; choose one of: {known}." in unknown.output
+    assert f"Error: Unknown site 'nosuchsite'; choose one of: {known}." in unknown.output
 
 
 def test_stats_of_one_site(archive: Path) -> None:
@@ -617,4 +617,4 @@ def test_stats_of_one_site(archive: Path) -> None:
     assert crawl_lines[0].startswith("  #2 gone ")
     unknown = run("stats", "--site", "brookings", "--db", str(archive))
     assert unknown.exit_code == 1
-    assert "Error: Unknown site 'brookings'; choose one of: " in unknown.output
+    assert "Error: Unknown site 'nosuchsite'; choose one of: " in unknown.output
