@@ -615,6 +615,6 @@ def test_stats_of_one_site(archive: Path) -> None:
     crawl_lines = [line for line in shown.output.splitlines() if line.startswith("  #")]
     assert len(crawl_lines) == 1
     assert crawl_lines[0].startswith("  #2 gone ")
-    unknown = run("stats", "--site", "brookings", "--db", str(archive))
+    unknown = run("stats", "--site", "nosuchsite", "--db", str(archive))
     assert unknown.exit_code == 1
     assert "Error: Unknown site 'nosuchsite'; choose one of: " in unknown.output

@@ -62,14 +62,14 @@ def test_captures_of_two_sites_are_not_guessed_between(monkeypatch, tmp_path):
 
 
 def test_an_unknown_site_stops_reextract_before_anything_runs(tmp_path):
-    with pytest.raises(ReextractError, match=r"No site named 'brookings'; known: .*cnas"):
-        reextract(tmp_path / "archive.db", [SAMPLE_WARC], site="brookings")
+    with pytest.raises(ReextractError, match=r"No site named 'nosite'; known: .*cnas"):
+        reextract(tmp_path / "archive.db", [SAMPLE_WARC], site="nosite")
     assert not (tmp_path / "archive.db").exists()
 
 
 def test_the_command_says_which_site_is_wrong_in_one_line(tmp_path):
     result = CliRunner().invoke(
-        cli, ["reextract", "--db", str(tmp_path / "a.db"), "--site", "brookings", str(SAMPLE_WARC)]
+        cli, ["reextract", "--db", str(tmp_path / "a.db"), "--site", "nosite", str(SAMPLE_WARC)]
     )
     assert result.exit_code == 1
-    assert result.output == f"Error: No site named 'brookings'; known: {', '.join(sites.names())}\n"
+    assert result.output == f"Error: No site named 'nosite'; known: {', '.join(sites.names())}\n"
