@@ -4,13 +4,12 @@ Site notes 4 (2016 to mid-2023) and 5 ("byo-blocks", 2023 on)."""
 
 from __future__ import annotations
 
-import functools
 import re
 from typing import Any
 
 from parsel import Selector
 
-from thinkscrape.extract.common import block_texts, has_class, node_text
+from thinkscrape.extract.common import has_class, node_text
 from thinkscrape.pages.article import ArticlePage, Found
 from thinkscrape.site import Checks, Feed, Listing, Site, Sitemap, TypeRule
 
@@ -73,18 +72,12 @@ class Brookings2016(Brookings):
     def matches(cls, page: ArticlePage) -> bool:
         return bool(page.sel.xpath(_OLD))
 
-    @functools.cached_property
-    def paragraphs(self) -> list[str]:
-        # the body's blocks less the author cards and related posts inside it; section
-        # headings ("The Problem") are no paragraphs (nor the summary)
-        body = self.body_containers[:1]
-        kept = [
-            b for b in body and body[0].xpath("./*[not(self::h2 or self::h3)]") if self.outside(b)
-        ]
-        nested = ".//p | .//li | .//blockquote"
-        return [
-            t for b in kept for t in (block_texts([b]) if b.xpath(nested) else [node_text(b)]) if t
-        ]
+    def summary(self) -> Found:
+        # with no description, the first paragraph: not a section heading ("The Problem")
+        found = super().summary()
+        body = self.body_containers[:1] if found[1] == "body_sentence" else []
+        texts = [node_text(p) for p in body and body[0].xpath(".//p") if self.outside(p)]
+        return next(((text, "body_sentence") for text in texts if text), found)
 
     @property
     def header(self) -> Selector | None:  # type: ignore[override]
