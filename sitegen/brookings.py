@@ -215,6 +215,16 @@ RECORDS: list[dict[str, Any]] = [
     },
 ]
 
+# notes 2, 8 #24: a news release, labelled "News Release", unsigned
+NEWS: dict[str, Any] = {
+    "path": "/news/brookings-northeast-asia-center-announces-new-visiting-fellows/",
+    "title": "Brookings Northeast Asia Center Announces New Visiting Fellows",
+    "day": "2002-09-20",
+    "authors": [],
+    "label": "News Release",
+    "invented": ["the body text"],
+}
+
 BOOK: dict[str, Any] = {
     "path": "/books/turning-point/",
     "title": "Turning Point: Policymaking in the Era of Artificial Intelligence",
@@ -397,6 +407,8 @@ def article_page(record: dict[str, Any], others: Sequence[dict[str, Any]]) -> st
     url = HOME + path_of(record)
     day = date.fromisoformat(record["day"])
     names = "\n    ".join(author_name(name) for name in record["authors"])
+    if names:
+        names = f'  <div class="author-row">\n    {names}\n  </div>\n'
     pdf = ""
     if "pdf_button" in record:
         pdf = (
@@ -418,17 +430,14 @@ def article_page(record: dict[str, Any], others: Sequence[dict[str, Any]]) -> st
 <section class="article-header">
   <p class="article-type">{escape(record.get("label", ""))}</p>
   <h1>{escape(record["title"])}</h1>
-  <div class="author-row">
-    {names}
-  </div>
-  <p class="article-date">{long_date(day)}</p>{pdf}
+{names}  <p class="article-date">{long_date(day)}</p>{pdf}
 </section>
 <section id="content">
   <div class="byo-blocks -with-sidebars article-content">
   <aside class="sidebar sidebar-left"><nav><a href="{HOME}/research-commentary/">Research &amp; Commentary</a></nav></aside>
   <aside class="sidebar sidebar-right"><p>Table of contents</p></aside>
   {note}{blocks}
-  {authors_block(record["authors"])}
+  {authors_block(record["authors"]) if record["authors"] else ""}
   {related_block(others)}
   </div>
 </section>
@@ -525,6 +534,7 @@ def sitemaps(records: Sequence[dict[str, Any]]) -> Iterable[tuple[str, str]]:
         "article-sitemap.xml": [(HOME + path_of(r), modified_utc(r)) for r in oldest_first[:half]],
         "article-sitemap2.xml": [(HOME + path_of(r), modified_utc(r)) for r in oldest_first[half:]],
         "book-sitemap.xml": [(HOME + BOOK["path"], modified_utc(BOOK))],
+        "news-sitemap.xml": [(HOME + NEWS["path"], modified_utc(NEWS))],
         "person-sitemap.xml": [(f"{HOME}/people/{person(n)[0]}/", None) for n in people],
     }
     xml = '<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -586,6 +596,7 @@ def site_files(records: Sequence[dict[str, Any]] = RECORDS) -> Iterable[tuple[st
         others = [r for r in (records * 2)[number + 1 : number + 3] if r is not record]
         yield path_of(record), article_page(record, others)
     yield BOOK["path"], book_page(BOOK)
+    yield NEWS["path"], article_page(NEWS, records[:2])
     yield from listing_pages(records)
     yield from sitemaps(records)
     yield "/feed/", feed(records)

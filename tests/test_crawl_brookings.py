@@ -21,7 +21,7 @@ from thinkscrape.mirror import serve_mirror
 
 HOME = "https://www.brookings.edu"
 SAMPLE = REPO_ROOT / "data" / "samples" / "brookings"
-ARTICLES = 11  # the /articles/ pieces; the book is listed by its sitemap only
+ARTICLES = 11  # the /articles/ pieces; the book and the news release: their sitemaps only
 
 
 def crawl(mirror_root: Path, path: Path) -> sqlite_utils.Database:
@@ -76,7 +76,7 @@ def names(db: sqlite_utils.Database, path: str) -> list[str]:
 
 def test_every_publication_is_archived_once_under_its_canonical_url(db) -> None:
     urls = {r["url"] for r in db["publications"].rows}
-    assert len(urls) == ARTICLES + 1
+    assert len(urls) == ARTICLES + 2
     assert HOME + "/books/turning-point" in urls
     assert all(url.startswith(HOME + "/") and not url.endswith("/") for url in urls)
     assert not [u for u in urls if "?" in u or "utm_" in u]
@@ -148,6 +148,14 @@ def test_every_publication_is_archived_once_under_its_canonical_url(db) -> None:
             "Turning Point: Policymaking in the Era of Artificial Intelligence",
             "2020-07-28",  # "Release Date: July 28, 2020", not the page's earlier datePublished
             ["Darrell M. West", "John R. Allen"],
+        ),
+        (
+            # labelled "News Release", unsigned
+            "/news/brookings-northeast-asia-center-announces-new-visiting-fellows",
+            "press-release",
+            "Brookings Northeast Asia Center Announces New Visiting Fellows",
+            "2002-09-20",
+            [],
         ),
     ],
 )

@@ -133,6 +133,7 @@ SITE = Site(
     date_order="MDY",
     languages=("en",),
     coverage_floors={"title": 1.0, "published": 0.99, "body": 0.95, "authors": 0.8},
+    unsigned_types=("press-release",),  # news releases (notes 8 #24, #25)
     not_names=("Brookings", "The Brookings Institution", "Brookings Institution"),
     checks=Checks(
         listing="/research-commentary/",
