@@ -11,6 +11,9 @@ from parsel import Selector
 
 from sitegen import brookings
 from thinkscrape.mirror import mirror_file_name
+from thinkscrape.pages.article import page_for
+from thinkscrape.sites import get
+from thinkscrape.sites.brookings import Brookings, Brookings2016
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "data" / "samples" / "brookings"
@@ -116,3 +119,19 @@ def test_the_book_page_shows_its_release_date() -> None:
     page = html("/books/turning-point/")
     assert "Release Date: July 28, 2020" in page.css("main p::text").getall()
     assert not page.css("meta[property='article:published_time']")
+
+
+def test_each_theme_is_read_by_its_own_page_version_whatever_the_date() -> None:
+    # A 2019 piece re-homed under /articles/ wears today's theme, a 2019 blog post of the
+    # old theme the 2016-2023 one: the markup picks the version, not the date.
+    site = get("brookings")
+    fixtures = REPO / "tests" / "fixtures" / "brookings"
+    for case, version in (
+        ("current-rehomed-research-2019", Brookings),
+        ("current-three-authors-2025", Brookings),
+        ("legacy-research-2019", Brookings2016),
+        ("legacy-blog-2019", Brookings2016),
+    ):
+        url = (fixtures / case / "url.txt").read_text("utf-8").strip()
+        html_text = (fixtures / case / "page.html").read_text("utf-8")
+        assert type(page_for(site.article_pages, site, url, html_text)) is version, case
