@@ -170,6 +170,19 @@ def test_a_wordpress_rss_feed_gives_its_items_in_utc() -> None:
     assert (found.problem, found.skipped) == (None, ("no_url",))
 
 
+def test_a_legacy_feed_item_with_wordpress_zero_date_is_undated_and_offsets_go_to_utc() -> None:
+    # WordPress writes an undated post's pubDate as year -0001; older items carry -0400.
+    feed = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Feed</title>
+<item><title>Undated</title><link>https://www.example.org/undated/</link>
+<pubDate>Mon, 30 Nov -0001 00:00:00 +0000</pubDate></item>
+<item><title>Dated</title><link>https://www.example.org/dated/</link>
+<pubDate>Mon, 25 Jul 2016 12:50:00 -0400</pubDate></item></channel></rss>"""
+    assert [(e.url, e.published) for e in read_feed(feed).entries] == [
+        ("https://www.example.org/undated/", None),
+        ("https://www.example.org/dated/", "2016-07-25T16:50:00+00:00"),
+    ]
+
+
 def test_an_atom_feed_gives_its_entries() -> None:
     (entry,) = read_feed(ATOM).entries
     assert entry == Entry(
