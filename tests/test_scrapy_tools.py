@@ -10,10 +10,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import sqlite_utils
 from crawling import REPO_ROOT, crawl_argv
 from faultserver import Fault, FaultServer
+from scrapy.exceptions import ContractFail
 
+from thinkscrape.contracts import FillsContract
 from thinkscrape.items import FEED_AUTHOR_FIELDS, FEED_FIELDS
 
 SAMPLE = REPO_ROOT / "data" / "samples" / "cnas"
@@ -45,6 +48,20 @@ def test_contracts_pass_on_the_mirror_and_write_nothing(cnas_mirror: str, tmp_pa
     assert contracts_ran(result.stderr) >= 4, result.stderr[-3000:]
     assert result.stderr.rstrip().endswith("OK")
     assert list(tmp_path.iterdir()) == []  # no archive, no WARC file
+
+
+def test_fills_takes_either_of_two_fields_joined_by_a_bar() -> None:
+    # a page whose header marks each author up shows no byline line: contributors will do
+    class Spider:
+        name = "example"
+
+        def parse(self) -> None: ...
+
+    contract = FillsContract(Spider().parse, "title", "byline_raw|contributors")
+    contract.post_process([{"title": "T", "byline_raw": None, "contributors": [{"name": "A"}]}])
+    contract.post_process([{"title": "T", "byline_raw": "By A", "contributors": []}])
+    with pytest.raises(ContractFail, match=r"Empty fields: byline_raw\|contributors"):
+        contract.post_process([{"title": "T", "byline_raw": None, "contributors": []}])
 
 
 def test_contracts_pass_offline_from_the_bundled_warc(tmp_path: Path) -> None:

@@ -48,7 +48,7 @@ def _with_contracts(site: Site) -> dict[str, Any]:
         @page {checks.article}
         @returns items 1 1
         @returns requests 0 0
-        @fills url site type title published_raw byline_raw body
+        @fills url site type title published_raw byline_raw|contributors body
         """
     return {"parse_listing": parse_listing, "parse_article": parse_article}
 
