@@ -204,3 +204,14 @@ def test_the_pdf_among_uploads_is_the_pieces(db) -> None:
     assert row(db, path)["pdf_url"] == uploads + "Turner_PP_web_20190128.pdf"
     path = "/articles/fact-based-policy-how-do-state-and-local-governments-accomplish-it"
     assert row(db, path)["pdf_url"] == uploads + "Hastings_PP_web_20190128.pdf"  # in the text
+
+
+def test_scrapy_check_passes_on_the_mirror() -> None:
+    # the listing's sample page gives its four pieces and its next page; the article's
+    # sample page fills every field, its authors marked up as contributors
+    with serve_mirror(SAMPLE) as mirror:
+        argv = [sys.executable, "-m", "scrapy", "check", "brookings"]
+        argv += ["-a", f"base_url={mirror.base_url}"]
+        result = subprocess.run(argv, cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.stderr.rstrip().endswith("OK")
