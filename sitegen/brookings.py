@@ -30,7 +30,7 @@ import argparse
 import json
 import shutil
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from email.utils import format_datetime
 from html import escape
 from pathlib import Path
@@ -83,6 +83,7 @@ RECORDS: list[dict[str, Any]] = [
         "title": "OpenAI floats federal support for AI infrastructure—what should the public "
         "expect?",
         "day": "2025-11-24",
+        "time": "21:30",  # an evening piece: its UTC time falls on November 25
         "authors": ["Tom Wheeler"],
         "label": "Commentary",
         # notes 6.3: a sentence naming an outlet that is no pointer to this piece
@@ -92,6 +93,7 @@ RECORDS: list[dict[str, Any]] = [
         ],
         "invented": [
             "the slug (the notes give a brook.gs short link)",
+            "the time of day",
             "the body text; the op-ed sentence is from a 2017 feed item (notes 6.3)",
         ],
     },
@@ -253,15 +255,18 @@ def long_date(day: date) -> str:
 
 
 def published_utc(record: dict[str, Any]) -> str:
-    """Yoast's UTC time (notes 5.2, inferred); the time of day is invented."""
-    return f"{record['day']}T15:00:00+00:00"
+    """Yoast's UTC time (notes 5.2, inferred) of a piece published in Washington at the
+    record's "time" (invented; 10:00 unless given): an evening piece falls on the next day."""
+    when = datetime.fromisoformat(f"{record['day']}T{record.get('time', '10:00')}")
+    when += timedelta(hours=4 if 3 < when.month < 11 else 5)
+    return when.isoformat() + "+00:00"
 
 
 def modified_utc(record: dict[str, Any]) -> str:
     """Re-homed pieces were saved again when the theme changed (invented day)."""
     if record["day"] < "2023-08-01":
         return "2023-08-29T19:04:11+00:00"
-    return f"{record['day']}T18:30:00+00:00"
+    return published_utc({**record, "time": "23:50"})
 
 
 def summary_of(record: dict[str, Any]) -> str:

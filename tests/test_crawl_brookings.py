@@ -99,6 +99,15 @@ def test_every_publication_is_archived_once_under_its_canonical_url(db) -> None:
             ["Eduardo Levy Yeyati", "Juan Camisassa", "Ian Seyal"],
         ),
         (
+            # posted in the evening: its UTC article:published_time is November 25
+            "/articles/openai-floats-federal-support-for-ai-infrastructure-what-should-the-"
+            "public-expect",
+            "commentary",
+            "OpenAI floats federal support for AI infrastructure—what should the public expect?",
+            "2025-11-24",
+            ["Tom Wheeler"],
+        ),
+        (
             "/articles/a-little-known-way-the-tax-code-subsidizes-spending-on-health-care",
             "commentary",
             "A little-known way the tax code subsidizes spending on health care",

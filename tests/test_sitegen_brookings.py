@@ -49,7 +49,7 @@ def test_article_page_as_the_notes_describe_it() -> None:
     # 5.2: the title suffix, article:published_time, JSON-LD dates
     assert page.css("title::text").get().endswith(" | Brookings")
     assert page.css("meta[property='article:published_time']::attr(content)").get() == (
-        "2018-04-24T15:00:00+00:00"
+        "2018-04-24T14:00:00+00:00"
     )
     assert '"dateModified": "2023-08-29T19:04:11+00:00"' in page.get()
     # 5.3: the header's author names, the authors block's role lines and handle

@@ -38,6 +38,11 @@ class Brookings(ArticlePage):
         found = self.sel.xpath("//main/section[1]")
         return found[0] if found else None
 
+    def published_raw(self) -> Found:
+        # the header's date line (Washington's day) before Yoast's UTC published_time
+        date = self.header_date()
+        return (date, "article_header") if date else super().published_raw()
+
     def type_label_raw(self) -> Found:
         # the header line showing one of the site's labels (its markup is not recorded)
         for node in self.header_lines():
