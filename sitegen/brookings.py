@@ -21,7 +21,13 @@ notes do not show (the header's inner markup, where the label and date sit, site
 body text, times of day, child sitemap names, robots.txt) is announced in the page by an
 ``<!-- invented: ... -->`` comment.
 
-Usage: ``python -m sitegen.brookings OUT_DIR`` (the bundled sample: data/samples/brookings).
+With ``--era 2019`` it writes the site as it was in 2019 instead: the 2016-2023 theme
+(section 4: ``h1.report-title``, ``time[itemprop=datePublished]`` with its ISO ``content``
+and "Thursday, January 31, 2019", ``span.meta span[itemprop=author]``, the author cards
+inside ``div.post-body.post-body-enhanced``) at the typed URLs of section 8, and its feed.
+
+Usage: ``python -m sitegen.brookings [--era 2019] OUT_DIR`` (the bundled samples:
+data/samples/brookings, data/samples/brookings-2019).
 """
 
 from __future__ import annotations
@@ -592,6 +598,230 @@ def feed(records: Sequence[dict[str, Any]]) -> str:
     )
 
 
+# --- the site as it was in 2019: the 2016-2023 theme (notes 4), typed URLs, the feed ------
+# Real pieces of section 8 as brooking_scraper saved them: URL, title, date as shown, the
+# first author (its parser kept no other). "card" is the author card's role lines.
+LEGACY_RECORDS: list[dict[str, Any]] = [
+    {
+        "path": "/research/fact-based-policy-how-do-state-and-local-governments-accomplish-it/",
+        "title": "Fact-based policy: How do state and local governments accomplish it?",
+        "day": "2019-01-31",
+        "authors": ["Justine Hastings"],
+        "card": [
+            "Professor of Economics and International and Public Affairs - Brown University"
+            " Founding Director - Research Improving People’s Lives"
+        ],
+        "initial": "J",  # notes 4: a card without a photo starts with the initial
+        "headings": ["The Problem", "The Proposal"],
+        "paragraphs": [
+            "State and local governments collect data on the people they serve, but few use "
+            "it to learn what works.",
+            "Governments can build data infrastructure that links records across agencies.",
+        ],
+        "image": f"{UPLOADS}/2019/01/data_center001.jpg",
+        "pdf": (f"{UPLOADS}/2019/01/Hastings_PP_web_20190128.pdf", "Download the full proposal"),
+        "invented": ["the body text (the notes give its section headings)", "the image"],
+    },
+    {
+        "path": "/research/local-transportation-policy-and-economic-opportunity/",
+        "title": "Local transportation policy and economic opportunity",
+        "day": "2019-01-31",
+        "authors": ["Matthew Turner"],
+        "card": ["Professor of Economics and Director of Graduate Studies - Brown University"],
+        "headings": ["The Problem", "The Proposal"],
+        "paragraphs": [
+            "While highways and urban rail now serve nearly twice as many users as during "
+            "the 1990s, bus usage has remained stagnant.",
+            "Cities can price roads and reorganise their bus networks.",
+        ],
+        "pdf": (f"{UPLOADS}/2019/01/Turner_PP_web_20190128.pdf", "Download the full proposal"),
+        "invented": ["the body text after the first sentence"],
+    },
+    {
+        "path": "/blog/education-plus-development/2019/01/30/education-systems-need-alignment-"
+        "for-teaching-and-learning-21st-century-skills/",
+        "title": "Education systems need alignment for teaching and learning 21st century skills",
+        "day": "2019-01-30",
+        "authors": ["Helyn Kim"],
+        "card": ["Fellow - Global Economy and Development, Center for Universal Education"],
+        "invented": ["the body text", "the role line"],
+    },
+    {
+        "path": "/blog/africa-in-focus/2019/01/30/the-urgency-of-securing-employment-for-youth-"
+        "in-africa/",
+        "title": "The urgency of securing employment for youth in Africa",
+        "day": "2019-01-30",
+        "authors": ["Lindsay Wallace"],
+        "card": ["Research Analyst - Global Economy and Development, Africa Growth Initiative"],
+        "invented": ["the body text", "the role line"],
+    },
+    {
+        "path": "/blog/future-development/2019/01/28/the-deforestation-risks-of-chinas-belt-and-"
+        "road-initiative/",
+        "title": "The deforestation risks of China’s Belt and Road Initiative",
+        "day": "2019-01-28",
+        "authors": ["Elizabeth Losos"],
+        "card": ["Senior Fellow - Duke University"],
+        "paragraphs": [
+            "China’s Belt and Road Initiative will build roads, railways and ports across "
+            "forests that store much of the world’s carbon.",
+            "Safeguards agreed before construction cost far less than repairs after it.",
+        ],
+        # notes 4: dates of other items inside a blog post's body (a related post)
+        "related": 3,
+        "invented": ["the body text", "the role line", "the related post's markup"],
+    },
+    {
+        "path": "/testimonies/united-states-international-trade-commission-fact-finding-"
+        "investigation/",
+        "title": "United States International Trade Commission fact finding investigation",
+        "day": "2018-11-19",
+        "authors": ["Joshua P. Meltzer"],
+        "card": ["Senior Fellow - Global Economy and Development"],
+        "invented": ["the body text", "the role line"],
+    },
+    {
+        "path": "/testimonies/developments-in-somalia/",
+        "title": "Developments in Somalia",
+        "day": "2018-11-14",
+        "authors": ["Vanda Felbab-Brown"],
+        "card": ["Senior Fellow - Foreign Policy, Center for Security, Strategy, and Technology"],
+        "invented": ["the body text", "the role line"],
+    },
+    {
+        "path": "/bpea-articles/the-real-effects-of-the-financial-crisis/",
+        "title": "The real effects of the financial crisis",
+        "day": "2018-09-13",
+        "authors": ["Ben S. Bernanke"],
+        "expert": "ben-s-bernanke",
+        "card": [
+            "Distinguished Fellow in Residence - Economic Studies",
+            "Hutchins Center on Fiscal and Monetary Policy",
+        ],
+        "paragraphs": [
+            "The financial crisis of 2007-2009 was followed by the deepest recession since the "
+            "Depression.",
+            "This paper asks how much of that fall the panic in funding markets explains.",
+        ],
+        "pdf": (
+            f"{UPLOADS}/2018/09/BPEA_Fall2018_The-real-effects-of-the-financial-crisis.pdf",
+            "Download the paper",
+        ),
+        "invented": ["the body text", "the role lines", "the /experts/ slug", "the PDF's name"],
+    },
+]
+
+
+def legacy_header(record: dict[str, Any]) -> str:
+    """Research, testimony and BPEA pages name their authors in the header (span.meta
+    span[itemprop=author], in span.names with /experts/ links); blog posts in their cards."""
+    lines = []
+    if not record["path"].startswith("/blog/"):
+        name = f'<span itemprop="author">{escape(record["authors"][0])}</span>'
+        if "expert" in record:
+            name = f'<a href="{HOME}/experts/{record["expert"]}/">{name}</a>'
+        lines.append(f'<span class="meta"><span class="names">{name}</span></span>')
+    day = date.fromisoformat(record["day"])
+    offset = "-04:00" if 3 < day.month < 11 else "-05:00"
+    shown = f"{day:%A}, {long_date(day)}"  # "Thursday, January 31, 2019" (notes 4, 6.1)
+    lines.append(
+        f'<time class="date" itemprop="datePublished" content="{day}T00:00:00{offset}">'
+        f"{shown}</time>"
+    )
+    return "\n".join(f"  {line}" for line in lines)
+
+
+def legacy_card(record: dict[str, Any]) -> str:
+    """The author card under "Author" after the first paragraph (notes 4: its text)."""
+    lines = [f'<span class="initial">{record["initial"]}</span>'] if "initial" in record else []
+    lines.append(
+        f'<h2 class="name"><span itemprop="name">{escape(record["authors"][0])}</span></h2>'
+    )
+    lines += [f'<p class="title">{escape(role)}</p>' for role in record["card"]]
+    inner = "\n    ".join(lines)
+    return (
+        "  <!-- invented: the author card's markup (the notes give its text: heading, name,"
+        " role lines, initial) -->\n"
+        f'  <div class="expert-card">\n    <h3>Author</h3>\n    {inner}\n  </div>'
+    )
+
+
+def legacy_page(record: dict[str, Any], records: Sequence[dict[str, Any]]) -> str:
+    """A page of the 2016-2023 theme (notes 4)."""
+    texts = record.get("paragraphs") or [
+        f"This piece on “{record['title']}” is placeholder text for an offline mirror.",
+        "The real page’s paragraphs are not part of the evidence.",
+    ]
+    headings = list(record.get("headings", []))
+    body = [f"  <h2>{headings[0]}</h2>"] if headings else []
+    body += [f"  <p>{escape(texts[0])}</p>", legacy_card(record)]
+    if "image" in record:
+        image = record["image"]
+        body.append(f'  <p><a href="{image}"><img src="{image}" alt=""></a></p>')
+    if len(headings) > 1:
+        body.append(f"  <h2>{headings[1]}</h2>")
+    body += [f"  <p>{escape(text)}</p>" for text in texts[1:]]
+    if "pdf" in record:
+        href, label = record["pdf"]
+        body.append(f'  <p><a class="pdf-link" href="{href}">{label}</a></p>')
+    if "related" in record:
+        other = records[record["related"]]
+        body.append(
+            '  <div class="related-posts"><h3>Related</h3>\n'
+            f'    <p><a href="{HOME}{other["path"]}">{escape(other["title"])}</a></p>\n'
+            f"    <p>{escape(other['authors'][0])}</p>\n"
+            f"    <p>{date.fromisoformat(other['day']):%A}, "
+            f"{long_date(date.fromisoformat(other['day']))}</p>\n  </div>"
+        )
+    body_html = "\n".join(body)
+    invented = escape("; ".join([*record["invented"], "the topic"]))
+    return f"""<!DOCTYPE html>
+<html lang="en-US">
+<head>
+<meta charset="UTF-8">
+<!-- invented: the head (the notes record no meta tags of this theme) and the <title> suffix -->
+<title>{escape(record["title"])} | Brookings Institution</title>
+</head>
+<body>
+<!-- invented: {invented} -->
+<!-- invented: the site chrome, and the wrappers around the classes the notes record (h1.report-title in div.headline-wrapper, span.meta, span.names, time.date[itemprop=datePublished], div.post-body.post-body-enhanced) -->
+<header class="site-header"><nav>
+  <a href="{HOME}/">Brookings</a> <a href="{HOME}/experts/">Experts</a> <a href="{HOME}/research/">Research</a>
+</nav></header>
+<div id="content">
+<article class="report">
+<div class="headline-wrapper">
+  <h1 class="report-title">{escape(record["title"])}</h1>
+{legacy_header(record)}
+</div>
+<div class="post-body post-body-enhanced">
+{body_html}
+</div>
+<section class="related-topics"><div><ul><li><a href="{HOME}/topic/economic-studies/">Economic Studies</a></li></ul></div></section>
+</article>
+</div>
+<footer class="site-footer"><p>The Brookings Institution, 1775 Massachusetts Ave., NW, Washington, DC 20036</p></footer>
+</body>
+</html>
+"""  # noqa: E501
+
+
+LEGACY_ROBOTS_TXT = (
+    "# invented: robots.txt is not recorded (site notes 3)\nUser-agent: *\nDisallow:\n"
+)
+
+
+def legacy_site_files(
+    records: Sequence[dict[str, Any]] = LEGACY_RECORDS,
+) -> Iterable[tuple[str, str]]:
+    """The 2019 site: its pages and its feed (typed URLs; no sitemap index is recorded then,
+    and /research-commentary/ did not exist)."""
+    yield "/robots.txt", LEGACY_ROBOTS_TXT
+    for record in records:
+        yield record["path"], legacy_page(record, records)
+    yield "/feed/", feed(records)
+
+
 def site_files(records: Sequence[dict[str, Any]] = RECORDS) -> Iterable[tuple[str, str]]:
     """(URL path, content) of every page of the mirror."""
     records = sorted(records, key=lambda r: r["day"], reverse=True)
@@ -607,15 +837,19 @@ def site_files(records: Sequence[dict[str, Any]] = RECORDS) -> Iterable[tuple[st
     yield "/feed/", feed(records)
 
 
-def generate_site(out_dir: Path, records: Sequence[dict[str, Any]] = RECORDS) -> list[str]:
-    """Write the mirror into ``out_dir`` (emptied first); the URL paths written."""
+def generate_site(
+    out_dir: Path, records: Sequence[dict[str, Any]] = RECORDS, *, era: str = "today"
+) -> list[str]:
+    """Write the mirror into ``out_dir`` (emptied first): today's site, or with
+    ``era="2019"`` the site as it was in 2019; the URL paths written."""
     out_dir = Path(out_dir)
     if out_dir.exists() and any(out_dir.iterdir()):
         if not (out_dir / "robots.txt").is_file():
             raise SystemExit(f"{out_dir} is not empty and holds no mirror: not overwritten")
         shutil.rmtree(out_dir)
     written = []
-    for path, content in site_files(records):
+    files = legacy_site_files() if era == "2019" else site_files(records)
+    for path, content in files:
         name = "feed/index.xml" if path == "/feed/" else mirror_file_name(path)
         target = out_dir / name
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -627,8 +861,9 @@ def generate_site(out_dir: Path, records: Sequence[dict[str, Any]] = RECORDS) ->
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Write the offline mirror of www.brookings.edu.")
     parser.add_argument("out_dir", type=Path)
+    parser.add_argument("--era", choices=("today", "2019"), default="today")
     args = parser.parse_args(argv)
-    written = generate_site(args.out_dir)
+    written = generate_site(args.out_dir, era=args.era)
     print(f"{len(written)} pages written to {args.out_dir}")
 
 

@@ -17,6 +17,7 @@ from thinkscrape.sites.brookings import Brookings, Brookings2016
 
 REPO = Path(__file__).resolve().parent.parent
 SAMPLE = REPO / "data" / "samples" / "brookings"
+SAMPLE_2019 = REPO / "data" / "samples" / "brookings-2019"
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 AI = "/articles/how-artificial-intelligence-is-transforming-the-world/"
 
@@ -135,3 +136,36 @@ def test_each_theme_is_read_by_its_own_page_version_whatever_the_date() -> None:
         url = (fixtures / case / "url.txt").read_text("utf-8").strip()
         html_text = (fixtures / case / "page.html").read_text("utf-8")
         assert type(page_for(site.article_pages, site, url, html_text)) is version, case
+
+
+def test_the_2019_sample_is_what_the_generator_writes(tmp_path: Path) -> None:
+    brookings.generate_site(tmp_path / "out", era="2019")
+    written = sorted(p.relative_to(tmp_path / "out") for p in (tmp_path / "out").rglob("*"))
+    assert written == sorted(p.relative_to(SAMPLE_2019) for p in SAMPLE_2019.rglob("*"))
+    for name in written:
+        if (SAMPLE_2019 / name).is_file():
+            assert (tmp_path / "out" / name).read_bytes() == (SAMPLE_2019 / name).read_bytes()
+
+
+def test_the_2019_theme_as_the_notes_describe_it() -> None:
+    path = "research/local-transportation-policy-and-economic-opportunity/index.html"
+    page = Selector(text=(SAMPLE_2019 / path).read_text("utf-8"))
+    assert page.css("h1.report-title::text").get() == (
+        "Local transportation policy and economic opportunity"
+    )
+    time = page.css("time[itemprop=datePublished]")
+    assert time.css("::text").get() == "Thursday, January 31, 2019"
+    assert time.attrib["content"] == "2019-01-31T00:00:00-05:00"
+    assert page.css("span.meta span[itemprop=author]::text").get() == "Matthew Turner"
+    body = page.css("div.post-body.post-body-enhanced")
+    # the card under "Author" after the first paragraph, then its name and role line
+    assert body.xpath("./*[2]/self::p") and body.xpath("./div[1]/h3/text()").get() == "Author"
+    card = [t.strip() for t in body.xpath("./div[1]//text()").getall() if t.strip()]
+    assert card == [
+        "Author",
+        "Matthew Turner",
+        "Professor of Economics and Director of Graduate Studies - Brown University",
+    ]
+    assert body.css("a::attr(href)").get().endswith("/2019/01/Turner_PP_web_20190128.pdf")
+    feed = (SAMPLE_2019 / "feed" / "index.xml").read_text("utf-8")
+    assert "<![CDATA[Matthew Turner]]>" in feed and "/research/local-transportation" in feed
