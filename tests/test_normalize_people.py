@@ -343,6 +343,17 @@ PEOPLE_APART_FROM_WHAT_SURROUNDS_THEM = [
         "Elena Patel, Economic Studies, Robert McClelland, John Wong, Research Analyst",
         [author("Elena Patel"), author("Robert McClelland"), author("John Wong")],
     ),
+    # a role or institution after a spaced dash or bar, or in closing parentheses
+    ("Jane Doe - Senior Fellow, CSIS", [author("Jane Doe", "Jane Doe - Senior Fellow")]),
+    (
+        "Jane Doe \u2013 Brookings Institution",
+        [author("Jane Doe", "Jane Doe \u2013 Brookings Institution")],
+    ),
+    ("Jane Doe | CSIS", [author("Jane Doe", "Jane Doe | CSIS")]),
+    ("Jane Doe (CSIS)", [author("Jane Doe", "Jane Doe (CSIS)")]),
+    ("Jane Doe \u2014 Economic Studies", [author("Jane Doe", "Jane Doe \u2014 Economic Studies")]),
+    # a nickname in parentheses is part of the name (carnegie notes 2.5)
+    ("Ariel (Eli) Levite", [author("Ariel (Eli) Levite")]),
     ("M\nMatthew Turner", [author("Matthew Turner")]),
     ("JD Jane Doe", [author("Jane Doe", "JD Jane Doe")]),
     ("J Jane Doe", [author("Jane Doe", "J Jane Doe")]),

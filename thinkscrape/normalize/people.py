@@ -239,7 +239,7 @@ def clean_name(
     if retired:
         retired_after = text[: retired.start()].split()
         text = " ".join(f"{text[: retired.start()]} {text[retired.end() :]}".split())
-    text = text.strip(_EDGE_PUNCTUATION.replace(".", ""))
+    text = _without_affiliation(text).strip(_EDGE_PUNCTUATION.replace(".", ""))
     # A sentence's closing period is not part of the name; the period of an initial ("B.")
     # or a suffix ("Jr.") is.
     if text.endswith(".") and " " in text:
@@ -284,6 +284,34 @@ def clean_name(
         honorific=" ".join(honorific_words) or None,
         suffix=", ".join(suffix_words) or None,
         role=role,
+    )
+
+
+# A role or affiliation set off after the name by a spaced dash or bar ("Jane Doe - Senior
+# Fellow", "Jane Doe | CSIS"), or in closing parentheses ("Jane Doe (CSIS)").
+_AFFILIATION_DASH = re.compile(r"\s+[-\u2013\u2014|]\s+")
+_AFFILIATION_PARENTHESES = re.compile(r"\s*\(([^()]*)\)$")
+
+
+def _without_affiliation(text: str) -> str:
+    """The name without a role or an institution written after it; a nickname in
+    parentheses ("Ariel (Eli) Levite") or a second name after a dash stays."""
+    head, *tail = _AFFILIATION_DASH.split(text, maxsplit=1)
+    if tail and _is_affiliation(tail[0]):
+        text = head
+    if (match := _AFFILIATION_PARENTHESES.search(text)) and _is_affiliation(match.group(1)):
+        text = text[: match.start()]
+    return text
+
+
+def _is_affiliation(text: str) -> bool:
+    text = text.strip(_EDGE_PUNCTUATION)
+    # a role, an institution, its acronym, or a heading's word ("Economic Studies")
+    return bool(
+        _ROLE.search(text)
+        or _ORGANISATION.search(text)
+        or _ACRONYM.match(text)
+        or _NOT_A_NAME.search(text)
     )
 
 
