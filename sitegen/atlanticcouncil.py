@@ -476,7 +476,8 @@ EVENT = {  # the collections list events too (invented: an event card's markup a
 def archive_page(
     title: str, path: str, cards: str, pager: str, header: str, extra: str = ""
 ) -> str:
-    main = f"""<!-- invented: the archive's wrapper and heading markup -->
+    main = f"""<!-- invented: the archive's wrapper and heading markup; the cards' excerpts and
+     pills but the Mattis card's and the In the News leads (notes 1.4, 3.3) -->
 <div class="p-archives">
   <div class="p-archives--header">
     <h1>{escape(title)}</h1>
