@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 
 from parsel import SelectorList
 
-from thinkscrape.extract.common import collapse_whitespace, node_text
+from thinkscrape.extract.common import collapse_whitespace, has_class, node_text
 from thinkscrape.pages.article import ArticlePage, Found
 from thinkscrape.site import WORDPRESS_PAGES, Checks, Feed, Listing, Site, Sitemap, TypeRule
 
@@ -74,7 +74,9 @@ class MarqueePost(StandardPost):
 
     @classmethod
     def matches(cls, page: ArticlePage) -> bool:
-        return bool(page.sel.xpath("//section[contains(@class, 'ac-single-post marquee')]"))
+        return bool(
+            page.sel.xpath(f"//section[{has_class('ac-single-post')}][{has_class('marquee')}]")
+        )
 
     @functools.cached_property
     def header(self) -> Any:  # its title is an h2: the general page looks for an h1
