@@ -376,3 +376,15 @@ def test_authors_merge_and_split_explain_a_refusal(archive_file):
     assert "cannot merge author 1 with itself" in same.output
     nothing = cli_run("authors", "split", "2", "--site", "cnas", "--db", archive_file)
     assert nothing.output == "Error: author 2 has no publication on cnas\n"
+
+
+def test_authors_split_by_profile_page_splits_on_its_site(archive_file):
+    split = cli_run("authors", "split", "1", "--profile", CRONIN_38NORTH, "--db", archive_file)
+    assert split.output == "Split #1: its bylines on 38north are now #4.\n"
+    database = open_db(archive_file)
+    assert bylines(database)[DECENT_CHANCE[1]] == [4]
+    database.close()
+    unknown = cli_run("authors", "split", "1", "--profile", "https://x.org/p", "--db", archive_file)
+    assert unknown.output == "Error: author 1 has no profile page https://x.org/p\n"
+    neither = cli_run("authors", "split", "1", "--db", archive_file)
+    assert neither.exit_code == 2 and "Give either --site or --profile." in neither.output

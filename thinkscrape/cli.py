@@ -489,15 +489,24 @@ def authors_merge(db_path: Path, keep: int, other: int, wait: bool) -> None:
 @authors.command("split")
 @db_option
 @click.argument("author_id", type=int)
-@click.option("--site", required=True, help="The site whose bylines are another person's.")
+@click.option("--site", help="The site whose bylines are another person's.")
+@click.option("--profile", "profile_url", help="Or: that person's profile page, on its site.")
 @click.option("--wait", is_flag=True, help="Wait for a crawl holding the archive's lock.")
-def authors_split(db_path: Path, author_id: int, site: str, wait: bool) -> None:
-    """Author AUTHOR_ID's bylines on SITE are a namesake's: give them a row of their own.
+def authors_split(
+    db_path: Path, author_id: int, site: str | None, profile_url: str | None, wait: bool
+) -> None:
+    """Author AUTHOR_ID's bylines on SITE (or on the site of the profile page given) are a
+    namesake's: give them a row of their own.
 
     The site's profile pages go with them, and the name resolves to the new row on that
     site from now on.
     """
+    if (site is None) == (profile_url is None):
+        raise click.UsageError("Give either --site or --profile.")
     with corrected_archive(db_path, wait) as archive:
+        if profile_url is not None:
+            site = archive.profile_site(author_id, profile_url)
+        assert site is not None
         new_id = archive.split_author(author_id, site)
     click.echo(f"Split #{author_id}: its bylines on {site} are now #{new_id}.")
 

@@ -750,6 +750,16 @@ class Archive:
         self._forget_resolutions()
         return new_id
 
+    def profile_site(self, author_id: int, url: str) -> str:
+        """The site of author ``author_id``'s profile page ``url`` (what a split by profile
+        page splits on), or a ValueError when the author has no such page."""
+        row = self._row(
+            "SELECT site FROM author_profiles WHERE author_id = ? AND url = ?", [author_id, url]
+        )
+        if row is None:
+            raise ValueError(f"author {author_id} has no profile page {url}")
+        return row["site"]
+
     def _author(self, author_id: int) -> dict[str, Any]:
         row = self._row("SELECT * FROM authors WHERE id = ?", [author_id])
         if row is None:
