@@ -206,3 +206,16 @@ def test_emissary_is_a_series_and_a_centre_path_a_publication(db) -> None:
         "Partners"
     )
     assert centre["published"].startswith("2024-07")
+
+
+def test_the_sitemap_children_and_the_api_paths_lead_to_publications(db) -> None:
+    # /sitemap.xml is a <urlset> of six child files: all are read, and the staff and topic
+    # children's pages are counted as no publications; the API's site paths (7 posts, 3
+    # research pieces, no titles) resolve to publication URLs.
+    [stats] = [json.loads(r["stats"]) for r in db["crawls"].rows]
+    assert stats["thinkscrape/discovery/sitemap/pages"] == 7
+    assert stats["thinkscrape/discovery/sitemap/publications"] == 13
+    assert stats["thinkscrape/discovery/sitemap/not_publications"] == 7
+    assert stats["thinkscrape/discovery/api/pages"] == 2
+    assert stats["thinkscrape/discovery/api/publications"] == 10
+    assert "thinkscrape/discovery/api/not_publications" not in stats
