@@ -94,3 +94,21 @@ def test_the_command_runs_on_every_core_with_jobs_alone(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "115 unchanged" in result.output
+
+
+def test_the_fast_index_files_the_records_as_the_checking_walk_does(monkeypatch):
+    from thinkscrape import sites
+    from thinkscrape.warc import parallel
+    from thinkscrape.warc.replay import WarcIndex
+
+    site = sites.get("cnas")
+    walked = WarcIndex([SAMPLE_WARC], home=site.home, site_hosts=site.hosts)
+
+    def no_walk(self, path):
+        raise AssertionError("fell back to the checking walk")
+
+    monkeypatch.setattr(WarcIndex, "_scan", no_walk)
+    fast = parallel.FastIndex([SAMPLE_WARC], home=site.home, site_hosts=site.hosts)
+    key = lambda entry: (entry.offset, entry.url)  # noqa: E731
+    assert sorted(fast.entries(), key=key) == sorted(walked.entries(), key=key)
+    assert len(fast.entries()) == 125

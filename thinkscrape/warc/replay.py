@@ -171,6 +171,10 @@ class WarcIndex:
                     status=record.http_status,
                 )
             )
+        self._add(entries, mirror_origin)
+
+    def _add(self, entries: list[IndexEntry], mirror_origin: str | None) -> None:
+        """File one WARC file's response records (in file order) under their URLs."""
         if mirror_origin is None:
             mirror_origin = self._mirror_origin(entries)
         for entry in entries:

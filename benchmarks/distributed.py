@@ -1,0 +1,290 @@
+"""Beyond one process: a crawl shared by two processes against one, and re-extraction on
+one core against two, each beside its reference measured in the same run.
+
+- **Shared crawl**: the generated CNAS mirror (served by threads of this process, on the
+  same cores) crawled through a real ``redis-server`` with ``THINKSCRAPE_REDIS_URL`` and
+  ``thinkscrape ingest`` as the writer: first by one crawler process, then by two, into
+  fresh archives and fresh Redis databases. Pages/s is every crawler's responses over the
+  wall time from the first crawler's start to the writer having closed the crawl. Target:
+  two processes at least 1.6x one. With the server, the writer and the crawlers on the same
+  two cores, what bounds it is printed: the CPU seconds of the crawlers, the writer, the
+  server and Redis per page.
+- **Redis round trips per page**: every command a client sent (``MONITOR``; commands run
+  inside a Lua script are not round trips), per response, split into the crawlers' and the
+  writer's.
+- **Re-extraction**: ``reextract_direct`` of the one-crawler run's WARC files with one job
+  and with two, beside the parse-only ceiling (parsel and ten selectors over the same HTML,
+  ``benchmarks.crawl.parse_ceiling``). Targets: one job at least 0.5x the ceiling; two jobs
+  at least 1.6x one job.
+
+Run: ``python -m benchmarks.distributed [--publications N]`` (default 1,000), or as part of
+``python -m benchmarks`` (``--only distributed``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import resource
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import redis
+
+from benchmarks import crawl as crawl_benchmark
+from thinkscrape.mirror import serve_mirror
+from thinkscrape.warc.parallel import reextract_direct
+
+ROOT = Path(__file__).resolve().parent.parent
+PUBLICATIONS = 1_000
+THINKSCRAPE = Path(sys.executable).parent / "thinkscrape"
+TARGETS = {
+    "two_crawlers_vs_one": 1.6,  # at least
+    "one_job_vs_ceiling": 0.5,  # at least
+    "two_jobs_vs_one": 1.6,  # at least
+}
+# Commands only the writer sends (the rest are the crawlers').
+WRITER_COMMANDS = {"blmove", "lrem", "hincrby", "lrange", "hvals"}
+# Politeness off, as in benchmarks.crawl; each crawler process gets the same settings.
+CRAWL_SETTINGS = {**crawl_benchmark.FAST_CRAWL, "THINKSCRAPE_REDIS_HEARTBEAT": "5"}
+
+
+@contextlib.contextmanager
+def redis_server(folder: Path) -> Iterator[str]:
+    """A ``redis-server`` on a free loopback port, in memory; its URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    argv = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
+    process = subprocess.Popen(
+        [*argv, "--appendonly", "no", "--dir", str(folder)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"redis://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            with contextlib.suppress(redis.RedisError):
+                redis.Redis.from_url(url).ping()
+                break
+            time.sleep(0.05)
+        yield url
+    finally:
+        process.terminate()
+        process.wait()
+
+
+class Monitor:
+    """Counts the commands clients send to Redis (not those run inside scripts)."""
+
+    def __init__(self, url: str) -> None:
+        self.client = redis.Redis.from_url(url)
+        self.counts: Counter[str] = Counter()
+        self._monitor = self.client.monitor()
+        self._monitor.__enter__()
+        self._stop = False
+        self._thread = threading.Thread(target=self._read, daemon=True)
+        self._thread.start()
+
+    def _read(self) -> None:
+        with contextlib.suppress(Exception):
+            for command in self._monitor.listen():
+                if self._stop:
+                    return
+                if command.get("client_type") == "lua":
+                    continue
+                name = command["command"].split(" ", 1)[0].strip('"').lower()
+                self.counts[name] += 1
+
+    def stop(self) -> Counter[str]:
+        time.sleep(0.5)  # the last commands reach the monitor
+        self._stop = True
+        self.client.ping()
+        # the monitoring connection is closed: its thread ends, the next monitor starts clean
+        with contextlib.suppress(Exception):
+            self._monitor.connection.disconnect()
+        return Counter(self.counts)
+
+
+def _cpu_of(pid: int) -> float:
+    """CPU seconds of a running process, from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (int(fields[11]) + int(fields[12])) / ticks
+
+
+def shared_crawl(mirror_dir: Path, work_dir: Path, redis_url: str, processes: int) -> dict:
+    """A shared crawl of the mirror by ``processes`` crawlers and one writer."""
+    work_dir.mkdir(parents=True, exist_ok=True)
+    db = work_dir / "archive.db"
+    env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "thinkscrape.settings"}
+    redis_pid = int(redis.Redis.from_url(redis_url).info("server")["process_id"])
+    redis_cpu = _cpu_of(redis_pid)
+    monitor = Monitor(redis_url)
+    with serve_mirror(mirror_dir) as mirror:
+        server_cpu = time.process_time()
+        started = time.perf_counter()
+        writer = subprocess.Popen(
+            [str(THINKSCRAPE), "ingest", "--db", str(db), "--redis", redis_url, "--crawls", "1"],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=(work_dir / "writer.log").open("w"),
+            env=env,
+        )
+        crawlers = []
+        for number in range(processes):
+            settings = {
+                **CRAWL_SETTINGS,
+                "THINKSCRAPE_DB": str(db),
+                "THINKSCRAPE_WARC_DIR": str(work_dir / "warc"),
+                "THINKSCRAPE_REDIS_URL": redis_url,
+                "LOG_FILE": str(work_dir / f"crawler-{number}.log"),
+            }
+            command = [sys.executable, "-m", "scrapy", "crawl", "cnas"]
+            command += ["-a", f"base_url={mirror.base_url}"]
+            for name, value in settings.items():
+                command += ["-s", f"{name}={value}"]
+            crawlers.append(subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL))
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        codes = [crawler.wait() for crawler in crawlers]
+        crawled = resource.getrusage(resource.RUSAGE_CHILDREN)
+        writer_code = writer.wait(timeout=600)
+        seconds = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        server_cpu = time.process_time() - server_cpu
+    counts = monitor.stop()
+    if any(codes) or writer_code:
+        raise RuntimeError(f"shared crawl failed: crawlers {codes}, writer {writer_code}")
+    logs = [(work_dir / f"crawler-{n}.log").read_text() for n in range(processes)]
+    pages = sum(int(crawl_benchmark._stat(log, "downloader/response_count") or 0) for log in logs)
+    crawler_cpu = (crawled.ru_utime + crawled.ru_stime) - (before.ru_utime + before.ru_stime)
+    writer_cpu = (after.ru_utime + after.ru_stime) - (crawled.ru_utime + crawled.ru_stime)
+    writer_sent = sum(n for name, n in counts.items() if name in WRITER_COMMANDS)
+    crawler_sent = sum(counts.values()) - writer_sent
+    return {
+        "processes": processes,
+        "pages": pages,
+        "pages_by_process": [
+            int(crawl_benchmark._stat(log, "downloader/response_count") or 0) for log in logs
+        ],
+        "seconds": seconds,
+        "pages_per_s": pages / seconds,
+        "cpu_ms_per_page": {
+            "crawlers": 1000 * crawler_cpu / pages,
+            # the writer's CPU counted once it exited; it ran during the whole crawl
+            "writer": 1000 * writer_cpu / pages,
+            "mirror_server": 1000 * server_cpu / pages,
+            "redis": 1000 * (_cpu_of(redis_pid) - redis_cpu) / pages,
+        },
+        "redis_round_trips_per_page": (crawler_sent + writer_sent) / pages,
+        "crawler_round_trips_per_page": crawler_sent / pages,
+        "writer_round_trips_per_page": writer_sent / pages,
+        "commands": dict(counts.most_common()),
+        "warc_dir": str(work_dir / "warc"),
+        "db": str(db),
+    }
+
+
+def reextraction(warc_dir: Path, work_dir: Path) -> dict[str, Any]:
+    """Direct re-extraction with one and two jobs, and the parse-only ceiling."""
+    ceiling = crawl_benchmark.parse_ceiling(crawl_benchmark.html_responses(warc_dir))
+    found: dict[str, Any] = {"parse_ceiling": ceiling}
+    for jobs in (1, 2):
+        db = work_dir / f"reextract-{jobs}.db"
+        result = reextract_direct(db, warc_dir, jobs=jobs)
+        found[f"jobs_{jobs}"] = {
+            key: result[key] for key in ("pages", "items", "stored", "seconds", "pages_per_s")
+        }
+    return found
+
+
+def run(publications: int = PUBLICATIONS, mirror_dir: Path | None = None) -> dict[str, Any]:
+    with tempfile.TemporaryDirectory(prefix="thinkscrape-distributed-") as tmp:
+        tmp_path = Path(tmp)
+        if mirror_dir is None:
+            mirror_dir = crawl_benchmark.generate_mirror(tmp_path / "mirror", publications)
+        with redis_server(tmp_path) as base:
+            one = shared_crawl(mirror_dir, tmp_path / "one", f"{base}/1", 1)
+            two = shared_crawl(mirror_dir, tmp_path / "two", f"{base}/2", 2)
+        extraction = reextraction(Path(one["warc_dir"]), tmp_path)
+        shutil.rmtree(tmp_path / "one", ignore_errors=True)
+        shutil.rmtree(tmp_path / "two", ignore_errors=True)
+    ceiling = extraction["parse_ceiling"]["pages_per_s"]
+    one_job = extraction["jobs_1"]["pages_per_s"]
+    return {
+        "publications": publications,
+        "cores": len(os.sched_getaffinity(0)),
+        "one_crawler": one,
+        "two_crawlers": two,
+        "reextract": extraction,
+        "two_crawlers_vs_one": two["pages_per_s"] / one["pages_per_s"],
+        "one_job_vs_ceiling": one_job / ceiling,
+        "two_jobs_vs_one": extraction["jobs_2"]["pages_per_s"] / one_job,
+        "targets": TARGETS,
+    }
+
+
+def print_result(result: dict[str, Any]) -> None:
+    one, two, extraction = result["one_crawler"], result["two_crawlers"], result["reextract"]
+    print(f"{result['publications']:,} publications, {result['cores']} cores")
+    print(
+        f"shared crawl, 1 process : {one['pages']:,} pages in {one['seconds']:.1f} s = "
+        f"{one['pages_per_s']:.1f} pages/s"
+    )
+    print(
+        f"shared crawl, 2 processes: {two['pages']:,} pages ({two['pages_by_process']}) in "
+        f"{two['seconds']:.1f} s = {two['pages_per_s']:.1f} pages/s -> "
+        f"{result['two_crawlers_vs_one']:.2f}x (target >= {TARGETS['two_crawlers_vs_one']}x)"
+    )
+    for name, run_ in (("1 process", one), ("2 processes", two)):
+        cpu = ", ".join(f"{k} {v:.1f}" for k, v in run_["cpu_ms_per_page"].items())
+        print(f"  CPU ms per page, {name}: {cpu}")
+    print(
+        f"Redis round trips per page: {two['redis_round_trips_per_page']:.1f} "
+        f"(crawlers {two['crawler_round_trips_per_page']:.1f}, "
+        f"writer {two['writer_round_trips_per_page']:.1f}); one process: "
+        f"{one['redis_round_trips_per_page']:.1f}"
+    )
+    ceiling = extraction["parse_ceiling"]["pages_per_s"]
+    for jobs in (1, 2):
+        found = extraction[f"jobs_{jobs}"]
+        print(
+            f"reextract --jobs {jobs}: {found['pages']:,} pages in {found['seconds']:.1f} s = "
+            f"{found['pages_per_s']:.1f} pages/s ({found['pages_per_s'] / ceiling:.2f}x the "
+            f"parse-only ceiling, {ceiling:.1f} pages/s)"
+        )
+    print(
+        f"  one job {result['one_job_vs_ceiling']:.2f}x the ceiling (target >= "
+        f"{TARGETS['one_job_vs_ceiling']}x); two jobs {result['two_jobs_vs_one']:.2f}x one "
+        f"(target >= {TARGETS['two_jobs_vs_one']}x)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--publications", type=int, default=PUBLICATIONS)
+    parser.add_argument("--mirror", type=Path, help="an existing generated mirror")
+    parser.add_argument("--json", type=Path, help="also write the figures here")
+    args = parser.parse_args()
+    result = run(args.publications, args.mirror)
+    print_result(result)
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2, default=str), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()
