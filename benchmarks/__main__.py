@@ -52,6 +52,7 @@ NAMES = (
     "warc_capture",
     "researcher",
     "incremental",
+    "distributed",
 )
 
 
@@ -342,6 +343,58 @@ def bench_incremental(crawls: Crawls, size: int, quick: bool) -> tuple[dict[str,
     return figures, rows
 
 
+def bench_distributed(crawls: Crawls, size: int, quick: bool) -> tuple[dict[str, Any], list[Row]]:
+    from benchmarks import distributed
+
+    publications = min(size, distributed.PUBLICATIONS)
+    _say(f"shared crawls through Redis of {publications:,} publications, one and two processes")
+    figures = distributed.run(publications, cached_mirror(publications))
+    targets = distributed.TARGETS
+    one, two = figures["one_crawler"], figures["two_crawlers"]
+    extraction = figures["reextract"]
+    one_job, two_jobs = extraction["jobs_1"], extraction["jobs_2"]
+    ceiling = extraction["parse_ceiling"]["pages_per_s"]
+    rows = [
+        Row(
+            "distributed",
+            "shared crawl, 2 processes",
+            two["pages_per_s"],
+            "pages/s",
+            one["pages_per_s"],
+            "1 process",
+            f">= {targets['two_crawlers_vs_one']}x",
+            figures["two_crawlers_vs_one"] >= targets["two_crawlers_vs_one"],
+        ),
+        Row(
+            "distributed",
+            "Redis round trips per page",
+            two["redis_round_trips_per_page"],
+            "commands",
+        ),
+        Row(
+            "distributed",
+            "reextract --jobs 1",
+            one_job["pages_per_s"],
+            "pages/s",
+            ceiling,
+            "parse + 10 selectors",
+            f">= {targets['one_job_vs_ceiling']}x",
+            figures["one_job_vs_ceiling"] >= targets["one_job_vs_ceiling"],
+        ),
+        Row(
+            "distributed",
+            "reextract --jobs 2",
+            two_jobs["pages_per_s"],
+            "pages/s",
+            one_job["pages_per_s"],
+            "--jobs 1",
+            f">= {targets['two_jobs_vs_one']}x",
+            figures["two_jobs_vs_one"] >= targets["two_jobs_vs_one"],
+        ),
+    ]
+    return figures, rows
+
+
 BENCHMARKS: dict[str, Callable[[Crawls, int, bool], tuple[dict[str, Any], list[Row]]]] = {
     "crawl": bench_crawl,
     "replay": bench_replay,
@@ -351,6 +404,7 @@ BENCHMARKS: dict[str, Callable[[Crawls, int, bool], tuple[dict[str, Any], list[R
     "warc_capture": bench_warc_capture,
     "researcher": bench_researcher,
     "incremental": bench_incremental,
+    "distributed": bench_distributed,
 }
 
 

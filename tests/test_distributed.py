@@ -322,3 +322,15 @@ def test_without_the_setting_redis_is_neither_used_nor_imported():
     scheduler, modules = done.stdout.splitlines()
     assert scheduler == "scrapy.core.scheduler.Scheduler 900"
     assert modules == "[]"
+
+
+def test_thinkscrape_crawl_which_writes_the_archive_itself_refuses_a_shared_crawl(
+    redis_base, tmp_path, cnas_mirror
+):
+    db = tmp_path / "archive.db"
+    argv = [sys.executable, "-m", "thinkscrape.runner", "cnas", "--db", str(db)]
+    argv += ["-a", f"base_url={cnas_mirror}", "-s", f"THINKSCRAPE_REDIS_URL={redis_base}/5"]
+    done = subprocess.run(argv, cwd=REPO_ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 3, done.stderr[-2000:]
+    assert "runs as `scrapy crawl cnas -s THINKSCRAPE_REDIS_URL=...`" in done.stderr
+    assert not db.exists()

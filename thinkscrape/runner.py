@@ -376,6 +376,16 @@ def crawl_command(
         check_crawl(settings, spider_name, arguments)
     except CannotStart as error:
         not_started(ctx, spider_name, str(error))
+    if settings.get("THINKSCRAPE_REDIS_URL"):
+        # This command writes the archive itself (its lock, the crawl's row and verdict);
+        # in a shared crawl only `thinkscrape ingest` does.
+        not_started(
+            ctx,
+            spider_name,
+            "a crawl shared through Redis (THINKSCRAPE_REDIS_URL) runs as `scrapy crawl "
+            f"{spider_name} -s THINKSCRAPE_REDIS_URL=...`, with `thinkscrape ingest` writing "
+            "the archive",
+        )
     log_file = settings.get("LOG_FILE")
     if log_file and not quiet and sys.stderr.isatty():
         settings.set("THINKSCRAPE_PROGRESS", True, priority="cmdline")
