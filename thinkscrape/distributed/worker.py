@@ -223,6 +223,11 @@ class Worker:
         now = time.monotonic()
         if force or now - self._last_beat >= self.heartbeat / 3:
             self.server.set(self.key(f"alive:{self.id}"), 1, px=int(self.heartbeat * 1000))
+            if self.run:
+                # A crawler too busy to beat in time was taken for dead and its requests in
+                # flight given to others (fetched twice, not lost); it takes part again, so
+                # the crawl is not over while it still works.
+                self.server.sadd(self.key("workers"), self.id)
             self._last_beat = now
 
     def recover_dead(self) -> int:
