@@ -40,9 +40,12 @@ class MigratedArticle(ArticlePage):
         label = (_page_data(self) or {}).get("type")
         return (label, "meta") if isinstance(label, str) and label else (None, None)
 
+    people_path = "/people/"  # the author cards of Carnegie people link their pages
+
     def contributors(self) -> Found:  # the object's credited people, in order
         names = [n for n in (_page_data(self) or {}).get("authors") or [] if isinstance(n, str)]
-        people = [{"name": n, "profile_url": None, "role": "author"} for n in names]
+        pages = {card["name"]: card["profile_url"] for card in self.people_cards()}
+        people = [{"name": n, "profile_url": pages.get(n), "role": "author"} for n in names]
         return people, "meta" if people else None
 
     def byline_raw(self) -> Found:
