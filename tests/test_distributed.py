@@ -334,3 +334,31 @@ def test_thinkscrape_crawl_which_writes_the_archive_itself_refuses_a_shared_craw
     assert done.returncode == 3, done.stderr[-2000:]
     assert "runs as `scrapy crawl cnas -s THINKSCRAPE_REDIS_URL=...`" in done.stderr
     assert not db.exists()
+
+
+def test_retries_and_redirects_take_the_place_of_their_request_in_flight(
+    redis_base, tmp_path, reference
+):
+    """A retried or redirected request leaves the crawler's requests in flight as its
+    successor enters the frontier: the crawl ends, nothing is left in Redis."""
+    import redis
+    from faultserver import Fault, FaultServer
+
+    retried = "/publications/commentary/americas-drone-gap"
+    redirected = "/publications/reports/no-safe-harbor"
+    with FaultServer(REPO_ROOT / "data" / "samples" / "cnas") as server:
+        server.set_fault(retried, Fault("status", status=503, times=1))
+        server.set_fault("/reports/p2", Fault("status", status=500, times=1))
+        server.set_fault(redirected, Fault("redirect", location="/reports", times=1))
+        shared = Shared(redis_base, 6, tmp_path, server.base_url)
+        writer = shared.writer()
+        crawlers = [shared.crawler("crawler-1"), shared.crawler("crawler-2")]
+        finish(*crawlers)
+        shared.wait_closed()
+        stop(writer)
+        assert server.counts[retried] == 2 and server.counts["/reports/p2"] == 2
+        assert server.counts[redirected] == 1
+    archive = read_archive(shared.db)
+    # the redirected page was never served: the one-process crawl would miss it too
+    assert archive == {url: row for url, row in reference.items() if redirected not in url}
+    assert redis.Redis.from_url(shared.redis).keys("cnas:*") == []
