@@ -57,14 +57,11 @@ class DrupalArticle(ArticlePage):
         return (date, "article_header") if date else (None, None)
 
     def contributors(self) -> Found:
+        experts = [
+            (node_text(node), node.css("a") or node) for node in self.sel.css(".expert-name")
+        ]
         people = [
-            {
-                "name": name,
-                "profile_url": self._href((node.css("a") or [node])[0]),
-                "role": "author",
-            }
-            for node in self.sel.css("div.expert-name")
-            if (name := node_text(node))
+            {"name": n, "profile_url": self._href(a), "role": "author"} for n, a in experts if n
         ]
         return people, "article_header" if people else None
 
@@ -103,10 +100,8 @@ SITE = Site(
     discovery=(
         # Drupal program listings, ?page=N from 0 (notes 3); WordPress: the feed, and the
         # sitemap index Yoast usually writes (inferred: its URL is not in the notes)
-        Listing("/programs/grand-strategy-pivotal-places"),
-        Listing("/programs/china"),
-        Feed("/feed/"),
-        Sitemap("/sitemap_index.xml"),
+        *(Listing("/programs/grand-strategy-pivotal-places"), Listing("/programs/china")),
+        *(Feed("/feed/"), Sitemap("/sitemap_index.xml")),
     ),
     date_order="MDY",
     languages=("en",),
@@ -115,9 +110,7 @@ SITE = Site(
     not_names=("Stimson Center", "The Stimson Center", "Henry L. Stimson Center", "Stimson")
     + ("38 North", "South Asian Voices"),
     checks=Checks(
-        listing="/programs/china",
-        listing_requests=2,
-        article="/2021/stimsons-mekong-dam-monitor-wins-disaster-tech-award/",
+        "/programs/china", 2, "/2021/stimsons-mekong-dam-monitor-wins-disaster-tech-award"
     ),
     # the labels of notes 4.2, and the kinds of piece notes 2 names beside them
     type_labels={"commentary": "commentary", "press release": "press-release"}
