@@ -552,9 +552,10 @@ def store_elsewhere(archive: Path, site: str, type_: str) -> None:
 
 
 def test_search_type_accepts_the_types_a_registered_site_declares(archive, monkeypatch):
-    register_site(monkeypatch, "exemple", publications=(TypeRule(r"/briefs/.+", "policy-brief"),))
-    store_elsewhere(archive, "exemple", "policy-brief")
-    result = run("search", "china", "--type", "policy-brief", "--json", "--db", str(archive))
+    # a type of the shared vocabulary that no other registered site gives
+    register_site(monkeypatch, "exemple", publications=(TypeRule(r"/books/.+", "book"),))
+    store_elsewhere(archive, "exemple", "book")
+    result = run("search", "china", "--type", "book", "--json", "--db", str(archive))
     assert result.exit_code == 0, result.output
     assert [row["site"] for row in json.loads(result.stdout)] == ["exemple"]
 
@@ -562,8 +563,8 @@ def test_search_type_accepts_the_types_a_registered_site_declares(archive, monke
 def test_search_type_and_site_accept_what_the_archive_holds_of_a_site_no_longer_registered(
     archive,
 ):
-    store_elsewhere(archive, "gone", "policy-brief")
-    for option, value in (("--type", "policy-brief"), ("--site", "GONE")):
+    store_elsewhere(archive, "gone", "briefing")
+    for option, value in (("--type", "briefing"), ("--site", "GONE")):
         result = run("search", "china", option, value, "--json", "--db", str(archive))
         assert result.exit_code == 0, result.output
         assert [row["site"] for row in json.loads(result.stdout)] == ["gone"]
@@ -580,7 +581,7 @@ def test_search_site_accepts_a_registered_site_with_nothing_archived_yet(archive
 
 
 def test_stats_of_one_site(archive: Path) -> None:
-    store_elsewhere(archive, "gone", "policy-brief")
+    store_elsewhere(archive, "gone", "briefing")
     result = run("stats", "--site", "Gone", "--json", "--db", str(archive))
     assert result.exit_code == 0, result.output
     figures = json.loads(result.stdout)
@@ -608,7 +609,7 @@ def test_stats_of_one_site(archive: Path) -> None:
             },
         }
     ]
-    assert figures["by_type"] == [{"type": "policy-brief", "publications": 1}]
+    assert figures["by_type"] == [{"type": "briefing", "publications": 1}]
     assert [crawl["spider"] for crawl in figures["crawls"]] == ["gone"]
     shown = run("stats", "--site", "gone", "--db", str(archive))
     assert shown.exit_code == 0, shown.output

@@ -281,6 +281,7 @@ def test_skeleton_article_gives_every_raw_field() -> None:
         "url": "https://www.cnas.org/publications/reports/negotiating-with-north-korea",
         "site": "cnas",
         "type": "report",
+        "type_label": None,
         "series": None,
         "title": "Negotiating With North Korea",
         "subtitle": "How Will This End?",

@@ -39,10 +39,11 @@ PUBLICATION_TYPES = (
 @dataclass(frozen=True)
 class TypeRule:
     """URL → type: a canonical path matching ``pattern`` (a regular expression, matched in
-    full) is a publication of ``type``, in ``series`` when it has one."""
+    full) is a publication of ``type`` (None: of no known type), in ``series`` when it has
+    one."""
 
     pattern: str
-    type: str
+    type: str | None
     series: str | None = None
 
 
@@ -131,7 +132,7 @@ class Site:
 
     def __post_init__(self) -> None:
         given = [rule.type for rule in self.publications] + list(self.type_labels.values())
-        unknown = sorted({t for t in given if t not in PUBLICATION_TYPES})
+        unknown = sorted({t for t in given if t is not None and t not in PUBLICATION_TYPES})
         if unknown:
             raise ValueError(
                 f"site {self.name!r} gives types outside PUBLICATION_TYPES: {', '.join(unknown)}"
@@ -176,7 +177,7 @@ class Site:
     def types(self) -> tuple[str, ...]:
         """The publication types this site's URLs and labels give, in rule order."""
         given = [rule.type for rule in self.publications] + list(self.type_labels.values())
-        return tuple(dict.fromkeys(given))
+        return tuple(dict.fromkeys(t for t in given if t is not None))
 
     @property
     def listing_paths(self) -> tuple[str, ...]:

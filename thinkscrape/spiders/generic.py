@@ -57,7 +57,8 @@ def generic_site(
         home=origin,
         # www.example.org and example.org serve one site
         hosts=tuple(dict.fromkeys((host, bare, f"www.{bare}"))),
-        publications=(TypeRule(publications or r"/.+", "article"),),
+        # a site with no file of its own says nothing of its types
+        publications=(TypeRule(publications or r"/.+", None),),
         discovery=tuple(discovery),
         # A numeric date is read day first, as most of the world writes it; a site file
         # declares its own order.
