@@ -153,7 +153,7 @@ def test_indexes(db):
 
 
 def test_views_have_the_documented_columns(db):
-    assert db.view_names() == ["outlets", "publications_flat", "author_outlets"]
+    assert db.view_names() == ["outlets", "publications_flat", "author_outlets", "republications"]
     assert list(db["outlets"].columns_dict) == ["outlet", "domain", "publications"]
     assert list(db["publications_flat"].columns_dict) == [
         "id",
@@ -250,6 +250,7 @@ def test_migrations_rerun_safely_on_an_existing_file(tmp_path):
         "m005_missing_publications",
         "m006_crawl_changes",
         "m007_people_across_sites",
+        "m008_republications",
     ]
     assert migrations.pending(db) == []
     rows = list(db.query("SELECT url, body FROM publications"))

@@ -532,3 +532,30 @@ def _m007_join_people_across_sites(db: sqlite_utils.Database) -> None:
             " profile_url = coalesce(profile_url, ?) WHERE id = ?",
             [*gone, keep],
         )
+
+
+# A piece of one archived site whose body links to (or names as its full article) a
+# publication of another archived site: the CNAS excerpt and the 38 North article behind it,
+# the RAND republication and the Atlantic Council original. Links are stored as written
+# (http, a trailing slash); archived URLs are canonical https without one.
+REPUBLICATIONS_VIEW = """
+SELECT
+  p.id AS publication_id,
+  p.site AS site,
+  p.url AS url,
+  p.title AS title,
+  q.id AS elsewhere_id,
+  q.site AS elsewhere_site,
+  q.url AS elsewhere_url,
+  q.title AS elsewhere_title,
+  l.kind = 'full_article' AS is_full_article
+FROM links l
+JOIN publications p ON p.id = l.publication_id
+JOIN publications q
+  ON q.url = rtrim(replace(l.url, 'http://', 'https://'), '/') AND q.site <> p.site
+"""
+
+
+@migrations(name="m008_republications")
+def m008_republications(db: sqlite_utils.Database) -> None:
+    db.create_view("republications", REPUBLICATIONS_VIEW.strip())
