@@ -9,6 +9,10 @@ import sys
 import time
 from pathlib import Path
 
+import sqlite_utils
+
+from thinkscrape.mirror import serve_mirror
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 # Fast, deterministic crawls of a local server: no politeness delays, short timeouts and
@@ -116,3 +120,37 @@ def run_in_terminal(
             break
     os.close(master)
     return process.wait(timeout=10), output.decode("utf-8", "replace")
+
+
+def crawl_mirror(spider: str, mirror_root: Path, db_path: Path) -> sqlite_utils.Database:
+    """``scrapy crawl SPIDER -a base_url=<mirror>`` over the offline mirror in ``mirror_root``,
+    into ``db_path``: the test fails unless the crawl exits 0 with its coverage floors kept."""
+    with serve_mirror(mirror_root) as mirror:
+        argv = [sys.executable, "-m", "scrapy", "crawl", spider]
+        argv += ["-a", f"base_url={mirror.base_url}"]
+        for name, value in {**FAST_SETTINGS, "THINKSCRAPE_DB": str(db_path)}.items():
+            argv += ["-s", f"{name}={value}"]
+        result = subprocess.run(argv, cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "Coverage floor broken" not in result.stderr
+    return sqlite_utils.Database(db_path)
+
+
+def stored(db: sqlite_utils.Database, url: str) -> dict:
+    """The one publication archived at ``url``."""
+    rows = list(db["publications"].rows_where("url = ?", [url]))
+    assert len(rows) == 1, f"{url} archived {len(rows)} times"
+    return rows[0]
+
+
+def byline_names(db: sqlite_utils.Database, url: str) -> list[str]:
+    """The names of the publication's people, in byline order."""
+    return [
+        r["name"]
+        for r in db.query(
+            """select a.name from publication_authors pa join authors a on a.id = pa.author_id
+               join publications p on p.id = pa.publication_id where p.url = ?
+               order by pa.position""",
+            [url],
+        )
+    ]

@@ -8,14 +8,9 @@ back from the code.
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 import sqlite_utils
-from crawling import FAST_SETTINGS, REPO_ROOT
-
-from thinkscrape.mirror import serve_mirror
+from crawling import REPO_ROOT, crawl_mirror, stored
 
 HOME = "https://www.brookings.edu"
 SAMPLE = REPO_ROOT / "data" / "samples" / "brookings-2019"
@@ -24,21 +19,11 @@ SAMPLE = REPO_ROOT / "data" / "samples" / "brookings-2019"
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> sqlite_utils.Database:
     path = tmp_path_factory.mktemp("brookings-2019") / "archive.db"
-    with serve_mirror(SAMPLE) as mirror:
-        argv = [sys.executable, "-m", "scrapy", "crawl", "brookings"]
-        argv += ["-a", f"base_url={mirror.base_url}"]
-        for name, value in {**FAST_SETTINGS, "THINKSCRAPE_DB": str(path)}.items():
-            argv += ["-s", f"{name}={value}"]
-        result = subprocess.run(argv, cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert "Coverage floor broken" not in result.stderr
-    return sqlite_utils.Database(path)
+    return crawl_mirror("brookings", SAMPLE, path)
 
 
 def row(db: sqlite_utils.Database, path: str) -> dict:
-    rows = list(db["publications"].rows_where("url = ?", [HOME + path]))
-    assert len(rows) == 1, f"{path} archived {len(rows)} times"
-    return rows[0]
+    return stored(db, HOME + path)
 
 
 def people(db: sqlite_utils.Database, path: str) -> list[tuple[str, str | None]]:

@@ -10,15 +10,11 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import sqlite_utils
-from crawling import FAST_SETTINGS, REPO_ROOT
-
-from thinkscrape.mirror import serve_mirror
+from crawling import REPO_ROOT, byline_names, crawl_mirror, stored
 
 HOME = "https://carnegieendowment.org"
 SAMPLE = REPO_ROOT / "data" / "samples" / "carnegie"
@@ -44,15 +40,7 @@ POSTS = {
 
 
 def crawl(mirror_root: Path, path: Path) -> sqlite_utils.Database:
-    with serve_mirror(mirror_root) as mirror:
-        argv = [sys.executable, "-m", "scrapy", "crawl", "carnegie"]
-        argv += ["-a", f"base_url={mirror.base_url}"]
-        for name, value in {**FAST_SETTINGS, "THINKSCRAPE_DB": str(path)}.items():
-            argv += ["-s", f"{name}={value}"]
-        result = subprocess.run(argv, cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert "Coverage floor broken" not in result.stderr
-    return sqlite_utils.Database(path)
+    return crawl_mirror("carnegie", mirror_root, path)
 
 
 @pytest.fixture(scope="module")
@@ -61,21 +49,11 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> sqlite_utils.Database:
 
 
 def row(db: sqlite_utils.Database, path: str) -> dict:
-    rows = list(db["publications"].rows_where("url = ?", [HOME + path]))
-    assert len(rows) == 1, f"{path} archived {len(rows)} times"
-    return rows[0]
+    return stored(db, HOME + path)
 
 
 def names(db: sqlite_utils.Database, path: str) -> list[str]:
-    return [
-        r["name"]
-        for r in db.query(
-            """select a.name from publication_authors pa join authors a on a.id = pa.author_id
-               join publications p on p.id = pa.publication_id where p.url = ?
-               order by pa.position""",
-            [HOME + path],
-        )
-    ]
+    return byline_names(db, HOME + path)
 
 
 def test_every_publication_is_archived_once_under_its_canonical_url(db) -> None:

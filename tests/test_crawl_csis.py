@@ -8,37 +8,18 @@ bylines, the type labels of the cards), not values read back from the code.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import sqlite_utils
-from crawling import FAST_SETTINGS, REPO_ROOT
-
-from thinkscrape.mirror import serve_mirror
+from crawling import REPO_ROOT, byline_names, crawl_mirror, stored
 
 HOME = "https://www.csis.org"
 SAMPLE = REPO_ROOT / "data" / "samples" / "csis"
 
 
 def crawl(mirror_root: Path, path: Path) -> sqlite_utils.Database:
-    with serve_mirror(mirror_root) as mirror:
-        argv = [
-            sys.executable,
-            "-m",
-            "scrapy",
-            "crawl",
-            "csis",
-            "-a",
-            f"base_url={mirror.base_url}",
-        ]
-        for name, value in {**FAST_SETTINGS, "THINKSCRAPE_DB": str(path)}.items():
-            argv += ["-s", f"{name}={value}"]
-        result = subprocess.run(argv, cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert "Coverage floor broken" not in result.stderr
-    return sqlite_utils.Database(path)
+    return crawl_mirror("csis", mirror_root, path)
 
 
 @pytest.fixture(scope="module")
@@ -66,21 +47,11 @@ def test_the_listings_alone_reach_every_publication(tmp_path: Path) -> None:
 
 
 def row(db: sqlite_utils.Database, slug: str) -> dict:
-    rows = list(db["publications"].rows_where("url = ?", [f"{HOME}/analysis/{slug}"]))
-    assert len(rows) == 1, f"{slug} archived {len(rows)} times"
-    return rows[0]
+    return stored(db, f"{HOME}/analysis/{slug}")
 
 
 def names(db: sqlite_utils.Database, slug: str) -> list[str]:
-    return [
-        r["name"]
-        for r in db.query(
-            """select a.name from publication_authors pa join authors a on a.id = pa.author_id
-               join publications p on p.id = pa.publication_id where p.url = ?
-               order by pa.position""",
-            [f"{HOME}/analysis/{slug}"],
-        )
-    ]
+    return byline_names(db, f"{HOME}/analysis/{slug}")
 
 
 def test_only_analysis_pages_are_archived_under_their_canonical_urls(db) -> None:

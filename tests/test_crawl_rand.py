@@ -9,14 +9,10 @@ code. The links on the outlets' names are the mirror's own (the notes do not rec
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 import sqlite_utils
-from crawling import FAST_SETTINGS, REPO_ROOT
-
-from thinkscrape.mirror import serve_mirror
+from crawling import REPO_ROOT, byline_names, crawl_mirror, stored
 
 HOME = "https://www.rand.org"
 SAMPLE = REPO_ROOT / "data" / "samples" / "rand"
@@ -25,40 +21,15 @@ SAMPLE = REPO_ROOT / "data" / "samples" / "rand"
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> sqlite_utils.Database:
     path = tmp_path_factory.mktemp("rand") / "archive.db"
-    with serve_mirror(SAMPLE) as mirror:
-        argv = [
-            sys.executable,
-            "-m",
-            "scrapy",
-            "crawl",
-            "rand",
-            "-a",
-            f"base_url={mirror.base_url}",
-        ]
-        for name, value in {**FAST_SETTINGS, "THINKSCRAPE_DB": str(path)}.items():
-            argv += ["-s", f"{name}={value}"]
-        result = subprocess.run(argv, cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert "Coverage floor broken" not in result.stderr
-    return sqlite_utils.Database(path)
+    return crawl_mirror("rand", SAMPLE, path)
 
 
 def row(db: sqlite_utils.Database, path: str) -> dict:
-    rows = list(db["publications"].rows_where("url = ?", [HOME + path]))
-    assert len(rows) == 1, f"{path} archived {len(rows)} times"
-    return rows[0]
+    return stored(db, HOME + path)
 
 
 def names(db: sqlite_utils.Database, path: str) -> list[str]:
-    return [
-        r["name"]
-        for r in db.query(
-            """select a.name from publication_authors pa join authors a on a.id = pa.author_id
-               join publications p on p.id = pa.publication_id where p.url = ?
-               order by pa.position""",
-            [HOME + path],
-        )
-    ]
+    return byline_names(db, HOME + path)
 
 
 def test_the_listing_alone_reaches_every_publication(db) -> None:

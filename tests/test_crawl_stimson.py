@@ -9,15 +9,11 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import sqlite_utils
-from crawling import FAST_SETTINGS, REPO_ROOT
-
-from thinkscrape.mirror import serve_mirror
+from crawling import REPO_ROOT, crawl_mirror, stored
 
 HOME = "https://www.stimson.org"
 SAMPLE = REPO_ROOT / "data" / "samples" / "stimson"
@@ -41,15 +37,7 @@ WORDPRESS = {
 
 
 def crawl(mirror_root: Path, path: Path) -> sqlite_utils.Database:
-    with serve_mirror(mirror_root) as mirror:
-        argv = [sys.executable, "-m", "scrapy", "crawl", "stimson", "-a"]
-        argv.append(f"base_url={mirror.base_url}")
-        for name, value in {**FAST_SETTINGS, "THINKSCRAPE_DB": str(path)}.items():
-            argv += ["-s", f"{name}={value}"]
-        result = subprocess.run(argv, cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr[-3000:]
-    assert "Coverage floor broken" not in result.stderr
-    return sqlite_utils.Database(path)
+    return crawl_mirror("stimson", mirror_root, path)
 
 
 @pytest.fixture(scope="module")
@@ -74,9 +62,7 @@ def test_the_drupal_listings_alone_reach_every_drupal_publication(tmp_path: Path
 
 
 def row(db: sqlite_utils.Database, path: str) -> dict:
-    rows = list(db["publications"].rows_where("url = ?", [HOME + path]))
-    assert len(rows) == 1, f"{path} archived {len(rows)} times"
-    return rows[0]
+    return stored(db, HOME + path)
 
 
 def people(db: sqlite_utils.Database, path: str) -> list[tuple[str, str]]:
