@@ -26,6 +26,8 @@ from thinkscrape.archive.lock import WriterLock
 from thinkscrape.archive.schema import open_db
 from thinkscrape.archive.store import Archive
 from thinkscrape.distributed.worker import INBOX, INBOX_PROCESSING, connect, dumps, loads
+from thinkscrape.extensions.coverage import COUNTS, FAILED_CHECKS, FLOORS, coverage_failures
+from thinkscrape.extensions.health import MAX_ERRORS, STATUS, health_failures
 from thinkscrape.middlewares.incremental import load_state
 
 logger = logging.getLogger(__name__)
@@ -173,7 +175,8 @@ class Writer:
         stats["thinkscrape/redis/processes"] = len(reports)
         reasons = [report["reason"] for report in reports]
         reason = next((r for r in reasons if r != "finished"), "finished")
-        failed = any(report["stats"].get("thinkscrape/health/failed_checks") for report in reports)
+        stats[FAILED_CHECKS] = shared_verdict(reports, stats, reason)
+        stats[STATUS] = "failed" if stats[FAILED_CHECKS] else "ok"
         self.archive.finish_crawl(
             crawl_id,
             finish_reason=reason,
@@ -181,8 +184,8 @@ class Writer:
             items_dropped=int(stats.get("item_dropped_count", 0)),
             errors=int(stats.get("log_count/ERROR", 0)),
             stats=stats,
-            coverage=next((r["stats"].get("thinkscrape/coverage") for r in reports), None),
-            status="failed" if failed or reason != "finished" else "ok",
+            coverage=stats.get("thinkscrape/coverage"),
+            status="failed" if stats[FAILED_CHECKS] or reason != "finished" else "ok",
         )
         self.server.delete(
             f"{prefix}:reports",
@@ -194,6 +197,40 @@ class Writer:
         logger.info(
             "Closed crawl %s of %s (%s process(es), %s)", crawl_id, spider, len(reports), reason
         )
+
+
+def shared_verdict(
+    reports: list[dict[str, Any]], stats: dict[str, Any], reason: str
+) -> list[dict[str, Any]]:
+    """The failed checks of a shared crawl, judged on its processes' stats added up.
+
+    Each process judged only its own part, and a part can look wrong when the whole is
+    right: a crawler that joined late may read no listing page (the others took them all
+    from the frontier), or follow links that the others fetched first and store nothing.
+    So the crawl is judged again as one: ``stats`` are ``merged_stats`` with the writer's
+    own figures (outcomes, missing), and the coverage counts are added up. Sets
+    ``thinkscrape/coverage`` in ``stats`` to the shares over the whole crawl.
+    """
+    max_errors = max((int(r["stats"].get(MAX_ERRORS, 10)) for r in reports), default=10)
+    failures = health_failures(stats, reason, max_errors)
+    counts: dict[str, list[int]] = {}
+    floors: dict[str, float] = {}
+    for report in reports:
+        floors.update(report["stats"].get(FLOORS) or {})
+        for field, (having, expected) in (report["stats"].get(COUNTS) or {}).items():
+            total = counts.setdefault(field, [0, 0])
+            total[0] += having
+            total[1] += expected
+    if any(expected for _, expected in counts.values()):
+        stats["thinkscrape/coverage"] = {
+            field: round(having / expected, 4)
+            for field, (having, expected) in counts.items()
+            if expected
+        }
+        for field, share in stats["thinkscrape/coverage"].items():
+            stats[f"thinkscrape/coverage/{field}"] = share
+    totals = {field: (having, expected) for field, (having, expected) in counts.items()}
+    return [*failures, *coverage_failures(totals, floors)]
 
 
 def merged_stats(all_stats: list[dict[str, Any]]) -> dict[str, Any]:

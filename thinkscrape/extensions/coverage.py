@@ -22,6 +22,9 @@ Stats written when the spider closes:
 - ``thinkscrape/coverage/<field>``: share (0..1) of the publications expected to have the
   field that had it;
 - ``thinkscrape/coverage``: the same as one dict, ``{field: share}``;
+- ``thinkscrape/coverage_counts`` (``{field: [having, expected]}``) and
+  ``thinkscrape/coverage_floors``: the figures behind them, which a shared crawl's writer
+  adds up over its processes;
 - ``thinkscrape/health/failed_checks``: one ``{"check": "coverage", ...}`` entry appended per
   field under its floor.
 """
@@ -42,6 +45,8 @@ logger = logging.getLogger(__name__)
 COUNT_PREFIX = "spidermon_item_scraped_count"
 ITEM_TYPE = "Publication"
 FAILED_CHECKS = "thinkscrape/health/failed_checks"
+COUNTS = "thinkscrape/coverage_counts"
+FLOORS = "thinkscrape/coverage_floors"
 
 
 def coverage_floors(spider: Spider, settings: BaseSettings) -> dict[str, float]:
@@ -134,6 +139,8 @@ class FieldCoverage:
         coverage = {f: round(h / e, 4) for f, (h, e) in counts.items() if e}
         if not coverage:
             return  # nothing stored: the health check says whether that is wrong
+        stats.set_value(COUNTS, {field: list(count) for field, count in counts.items()})
+        stats.set_value(FLOORS, dict(self.floors))
         for field, share in coverage.items():
             stats.set_value(f"thinkscrape/coverage/{field}", share)
         stats.set_value("thinkscrape/coverage", coverage)

@@ -62,6 +62,7 @@ STATUS = "thinkscrape/health/status"
 STORED = "thinkscrape/health/stored"
 DROPPED = "thinkscrape/health/dropped"
 RESUMED = "thinkscrape/health/resumed"
+MAX_ERRORS = "thinkscrape/health/max_errors"
 
 # Finish reasons that mean the crawl ran as asked.
 CLEAN_FINISH_REASONS = frozenset(
@@ -254,6 +255,7 @@ class CrawlHealth:
             self.stats.inc_value(DROPPED)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
+        self.stats.set_value(MAX_ERRORS, self.max_errors)
         failures = health_failures(self.stats.get_stats(), reason, self.max_errors)
         everything = [*failures, *(self.stats.get_value(FAILED_CHECKS) or [])]
         self.stats.set_value(FAILED_CHECKS, everything)
@@ -262,9 +264,16 @@ class CrawlHealth:
         if reason_nothing_new:
             self.stats.set_value(NOTHING_NEW, reason_nothing_new)
             logger.info("Nothing new in this crawl: %s", reason_nothing_new)
+        # A process of a shared crawl sees its own part: the writer judges the whole crawl
+        # (distributed/ingest.py), so here a failed check is only a hint.
+        shared = bool(self.crawler.settings.get("THINKSCRAPE_REDIS_URL"))
         for failure in failures:
-            logger.warning(
-                "Crawl health check failed (%s): %s", failure["check"], failure["message"]
+            logger.log(
+                logging.INFO if shared else logging.WARNING,
+                "Crawl health check failed (%s%s): %s",
+                failure["check"],
+                ", this process's part of a shared crawl" if shared else "",
+                failure["message"],
             )
 
 
