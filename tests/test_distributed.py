@@ -194,7 +194,7 @@ def test_capture_rows_point_at_the_record_of_their_page(two_crawlers):
 
 def test_one_crawl_row_for_both_processes_closed_when_the_last_one_left(two_crawlers):
     crawl = two_crawlers.crawl
-    # on failure, say which crawler's health check failed (it is judged per process)
+    # on failure, say which health checks failed the crawl
     failed_checks = json.loads(crawl["stats"]).get("thinkscrape/health/failed_checks")
     assert crawl["status"] == "ok" and crawl["finish_reason"] == "finished", failed_checks
     assert crawl["items_stored"] == 115
