@@ -8,7 +8,8 @@ one core against two, each beside its reference measured in the same run.
   wall time from the first crawler's start to the writer having closed the crawl. Target:
   two processes at least 1.6x one. With the server, the writer and the crawlers on the same
   two cores, what bounds it is printed: the CPU seconds of the crawlers, the writer, the
-  server and Redis per page.
+  server and Redis per page, and the rate their sum allows on the machine's cores (two
+  crawlers cannot beat one by more than that, whatever the frontier costs).
 - **Redis round trips per page**: every command a client sent (``MONITOR``; commands run
   inside a Lua script are not round trips), per response, split into the crawlers' and the
   writer's.
@@ -27,7 +28,6 @@ import argparse
 import contextlib
 import json
 import os
-import resource
 import shutil
 import socket
 import subprocess
@@ -123,6 +123,66 @@ def _cpu_of(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / ticks
 
 
+class CrawlCpu:
+    """The CPU time each part of a shared crawl spends while the crawl runs.
+
+    Sampled from /proc every 50 ms by a thread, from the moment the first crawler's engine
+    opens its spider (its log says "Spider opened") until the processes exit, so that the
+    start-up every process pays once (Python, Scrapy and their imports: about 2 s of CPU)
+    is not counted as the cost of pages. The mirror server runs as threads of this process
+    (with the Redis monitor): its part is this process's CPU time over the same span.
+    """
+
+    def __init__(
+        self, crawlers: list[subprocess.Popen], writer: subprocess.Popen, redis_pid: int, logs: Path
+    ) -> None:
+        self.parts = {
+            "crawlers": [c.pid for c in crawlers],
+            "writer": [writer.pid],
+            "redis": [redis_pid],
+        }
+        self.logs = [logs / f"crawler-{n}.log" for n in range(len(crawlers))]
+        self.first: dict[int, float] = {}  # pid -> CPU seconds when the crawl opened
+        self.last: dict[int, float] = {}  # pid -> CPU seconds last seen
+        self.server_first = self.server_last = 0.0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def _opened(self) -> bool:
+        return any(
+            log.is_file() and "Spider opened" in log.read_text(errors="replace")
+            for log in self.logs
+        )
+
+    def _sample(self) -> None:
+        while not self._done.is_set() and not self._opened():
+            time.sleep(0.05)
+        pids = [pid for group in self.parts.values() for pid in group]
+        self.first = {pid: _cpu_of(pid) for pid in pids}
+        self.server_first = time.process_time()
+        while not self._done.is_set():
+            for pid in pids:
+                seen = _cpu_of(pid)
+                if seen:  # 0 once the process has exited: keep its last figure
+                    self.last[pid] = seen
+            self.server_last = time.process_time()
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join()
+
+    def used(self) -> dict[str, float]:
+        """CPU seconds per part, over the crawl."""
+        used = {
+            part: sum(self.last.get(pid, 0.0) - self.first.get(pid, 0.0) for pid in pids)
+            for part, pids in self.parts.items()
+        }
+        used["mirror_server"] = self.server_last - self.server_first
+        return used
+
+
 def shared_crawl(
     mirror_dir: Path, work_dir: Path, redis_url: str, processes: int, monitor: Monitor
 ) -> dict:
@@ -131,10 +191,8 @@ def shared_crawl(
     db = work_dir / "archive.db"
     env = {**os.environ, "SCRAPY_SETTINGS_MODULE": "thinkscrape.settings"}
     redis_pid = int(redis.Redis.from_url(redis_url).info("server")["process_id"])
-    redis_cpu = _cpu_of(redis_pid)
     monitor.counts.clear()
     with serve_mirror(mirror_dir) as mirror:
-        server_cpu = time.process_time()
         started = time.perf_counter()
         writer = subprocess.Popen(
             [str(THINKSCRAPE), "ingest", "--db", str(db), "--redis", redis_url, "--crawls", "1"],
@@ -157,13 +215,11 @@ def shared_crawl(
             for name, value in settings.items():
                 command += ["-s", f"{name}={value}"]
             crawlers.append(subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL))
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = CrawlCpu(crawlers, writer, redis_pid, work_dir)
         codes = [crawler.wait() for crawler in crawlers]
-        crawled = resource.getrusage(resource.RUSAGE_CHILDREN)
         writer_code = writer.wait(timeout=600)
         seconds = time.perf_counter() - started
-        after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        server_cpu = time.process_time() - server_cpu
+        cpu.stop()
     time.sleep(0.5)  # the last commands reach the monitor
     counts = Counter(monitor.counts)
     if any(codes) or writer_code:
@@ -173,8 +229,6 @@ def shared_crawl(
     # the crawl itself: from the engines' start to the last one's close (every process starts
     # Python, Scrapy and its imports first, about 2 s of CPU each, which no second one shares)
     engine = max(crawl_benchmark._stat(log, "elapsed_time_seconds") or 0 for log in logs)
-    crawler_cpu = (crawled.ru_utime + crawled.ru_stime) - (before.ru_utime + before.ru_stime)
-    writer_cpu = (after.ru_utime + after.ru_stime) - (crawled.ru_utime + crawled.ru_stime)
     writer_sent = sum(n for name, n in counts.items() if name in WRITER_COMMANDS)
     crawler_sent = sum(counts.values()) - writer_sent
     return {
@@ -187,13 +241,7 @@ def shared_crawl(
         "pages_per_s_wall": pages / seconds,
         "engine_seconds": engine,
         "pages_per_s": pages / engine,
-        "cpu_ms_per_page": {
-            "crawlers": 1000 * crawler_cpu / pages,
-            # the writer's CPU counted once it exited; it ran during the whole crawl
-            "writer": 1000 * writer_cpu / pages,
-            "mirror_server": 1000 * server_cpu / pages,
-            "redis": 1000 * (_cpu_of(redis_pid) - redis_cpu) / pages,
-        },
+        "cpu_ms_per_page": {part: 1000 * used / pages for part, used in cpu.used().items()},
         "redis_round_trips_per_page": (crawler_sent + writer_sent) / pages,
         "crawler_round_trips_per_page": crawler_sent / pages,
         "writer_round_trips_per_page": writer_sent / pages,
@@ -232,13 +280,19 @@ def run(publications: int = PUBLICATIONS, mirror_dir: Path | None = None) -> dic
         shutil.rmtree(tmp_path / "two", ignore_errors=True)
     ceiling = extraction["parse_ceiling"]["pages_per_s"]
     one_job = extraction["jobs_1"]["pages_per_s"]
+    cores = len(os.sched_getaffinity(0))
+    # What bounds the shared crawl when every process shares the same cores: no more pages
+    # per second than the cores' CPU time over the CPU all the processes spend per page.
+    cpu_bound = 1000 * cores / sum(two["cpu_ms_per_page"].values())
     return {
         "publications": publications,
-        "cores": len(os.sched_getaffinity(0)),
+        "cores": cores,
         "one_crawler": one,
         "two_crawlers": two,
         "reextract": extraction,
         "two_crawlers_vs_one": two["pages_per_s"] / one["pages_per_s"],
+        "two_crawlers_cpu_bound": cpu_bound,
+        "two_crawlers_cpu_bound_vs_one": cpu_bound / one["pages_per_s"],
         "one_job_vs_ceiling": one_job / ceiling,
         "two_jobs_vs_one": extraction["jobs_2"]["pages_per_s"] / one_job,
         "targets": TARGETS,
@@ -266,6 +320,11 @@ def print_result(result: dict[str, Any]) -> None:
     for name, run_ in (("1 process", one), ("2 processes", two)):
         cpu = ", ".join(f"{k} {v:.1f}" for k, v in run_["cpu_ms_per_page"].items())
         print(f"  CPU ms per page, {name}: {cpu}")
+    print(
+        f"  bound: {sum(two['cpu_ms_per_page'].values()):.1f} ms of CPU per page on "
+        f"{result['cores']} cores allow at most {result['two_crawlers_cpu_bound']:.1f} pages/s, "
+        f"{result['two_crawlers_cpu_bound_vs_one']:.2f}x one process"
+    )
     print(
         f"Redis round trips per page: {two['redis_round_trips_per_page']:.1f} "
         f"(crawlers {two['crawler_round_trips_per_page']:.1f}, "
