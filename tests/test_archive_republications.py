@@ -87,3 +87,42 @@ def test_links_within_one_site_and_to_unarchived_pages_are_no_republication(tmp_
         ),
     )
     assert list(db.query("SELECT * FROM republications")) == []
+
+
+def test_a_link_finds_the_piece_with_or_without_www(tmp_path):
+    # 38north.org and www.38north.org serve the same pages: a link written either way finds
+    # the piece archived on the site's home host (www), and one of a site whose home has no
+    # www (carnegieendowment.org) is found from a link that writes one
+    carnegie = "https://carnegieendowment.org/research/2024/05/a-piece"
+    db = open_db(tmp_path / "archive.db")
+    store(db, Publication(url=ORIGINAL, site="38north", title="Preparing", body="The piece."))
+    store(db, Publication(url=carnegie, site="carnegie", title="A piece", body="Text."))
+    links = [
+        {"url": "https://38north.org/2019/02/pcroninklee020119/", "kind": "full_article"},
+        {"url": "http://www.carnegieendowment.org/research/2024/05/a-piece", "kind": "external"},
+    ]
+    store(
+        db,
+        Publication(
+            url=EXCERPT,
+            site="cnas",
+            title="Preparing",
+            body="An excerpt.",
+            links=[{**link, "domain": None, "text": None} for link in links],
+        ),
+    )
+    found = {
+        (r["publication_id"], r["elsewhere_url"], r["is_full_article"])
+        for r in db.query("SELECT * FROM republications")
+    }
+    ids = {r["url"]: r["id"] for r in db.query("SELECT id, url FROM publications")}
+    assert found == {(ids[EXCERPT], ORIGINAL, 1), (ids[EXCERPT], carnegie, 0)}
+
+
+def test_the_view_finds_publications_through_the_url_index(tmp_path):
+    # one index lookup per link, not a scan of every publication for each link
+    db = open_db(tmp_path / "archive.db")
+    plan = " ".join(
+        row[-1] for row in db.execute("EXPLAIN QUERY PLAN SELECT * FROM republications")
+    )
+    assert "SCAN q" not in plan and "SEARCH q USING" in plan, plan

@@ -251,6 +251,7 @@ def test_migrations_rerun_safely_on_an_existing_file(tmp_path):
         "m006_crawl_changes",
         "m007_people_across_sites",
         "m008_republications",
+        "m009_republications_with_or_without_www",
     ]
     assert migrations.pending(db) == []
     rows = list(db.query("SELECT url, body FROM publications"))

@@ -537,7 +537,9 @@ def _m007_join_people_across_sites(db: sqlite_utils.Database) -> None:
 # A piece of one archived site whose body links to (or names as its full article) a
 # publication of another archived site: the CNAS excerpt and the 38 North article behind it,
 # the RAND republication and the Atlantic Council original. Links are stored as written
-# (http, a trailing slash); archived URLs are canonical https without one.
+# (http, a trailing slash, with or without "www."); archived URLs are canonical https
+# without a trailing slash, on the host their site calls home, with or without "www.". So a
+# link's host and path ("target") are matched against both forms, each an index lookup.
 REPUBLICATIONS_VIEW = """
 SELECT
   p.id AS publication_id,
@@ -549,13 +551,25 @@ SELECT
   q.url AS elsewhere_url,
   q.title AS elsewhere_title,
   l.kind = 'full_article' AS is_full_article
-FROM links l
+FROM (
+  SELECT publication_id, kind,
+    rtrim(CASE WHEN substr(rest, 1, 4) = 'www.' THEN substr(rest, 5) ELSE rest END, '/')
+      AS target
+  FROM (SELECT publication_id, kind, substr(url, instr(url, '://') + 3) AS rest FROM links)
+) l
 JOIN publications p ON p.id = l.publication_id
 JOIN publications q
-  ON q.url = rtrim(replace(l.url, 'http://', 'https://'), '/') AND q.site <> p.site
+  ON q.url IN ('https://' || l.target, 'https://www.' || l.target) AND q.site <> p.site
 """
 
 
 @migrations(name="m008_republications")
 def m008_republications(db: sqlite_utils.Database) -> None:
     db.create_view("republications", REPUBLICATIONS_VIEW.strip())
+
+
+@migrations(name="m009_republications_with_or_without_www")
+def m009_republications_with_or_without_www(db: sqlite_utils.Database) -> None:
+    # The view of m008 matched "http://" and a trailing slash only: now a link to
+    # 38north.org finds the piece archived at www.38north.org too, and the reverse.
+    db.create_view("republications", REPUBLICATIONS_VIEW.strip(), replace=True)
