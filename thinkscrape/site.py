@@ -131,8 +131,7 @@ class Site:
     language_prefixes: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        given = [rule.type for rule in self.publications] + list(self.type_labels.values())
-        unknown = sorted({t for t in given if t is not None and t not in PUBLICATION_TYPES})
+        unknown = sorted(set(self.types) - set(PUBLICATION_TYPES))
         if unknown:
             raise ValueError(
                 f"site {self.name!r} gives types outside PUBLICATION_TYPES: {', '.join(unknown)}"
