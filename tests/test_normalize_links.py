@@ -600,3 +600,218 @@ def test_a_closing_pointer_is_the_last_one_in_the_body():
     assert find_full_article(body) == closing(
         "Watch the full hearing here.", None, "watch", "hearing"
     )
+
+
+def opening(sentence, outlet, verb="published", noun="article"):
+    return FullArticle(sentence, outlet, verb, noun, "opening")
+
+
+# Every form of the sentence that says where a piece was first published, as the three places
+# that read it accept it, with the outlet and the date each form gives (the date stays in the
+# sentence; the outlet never takes it). The notes' exact sentences first, then the variants the
+# notes describe in words (Stimson 5.3: "column", "click here", dates typed by hand; RAND 3.3:
+# "real pages also vary the lead words, the preposition and the punctuation"), written with the
+# notes' outlets and dates. Forms already in SENTENCES above are not repeated here.
+ORIGINALLY = [
+    # --- dated, before a "... here." pointer: the two read as one closing sentence ---------
+    pytest.param(
+        # Stimson 5.3 #2: "by <Outlet> on <Date>"
+        "The talks stalled.\nThis article was originally published by The Japan Times on "
+        "March 4, 2019. Read the full article here.",
+        "Source: Stimson",
+        closing(
+            "This article was originally published by The Japan Times on March 4, 2019. "
+            "Read the full article here.",
+            "The Japan Times",
+        ),
+        id="here-by-outlet-on-date",
+    ),
+    pytest.param(
+        "This article was originally published in The Japan Times on March 4, 2019. Read it here.",
+        None,
+        closing(
+            "This article was originally published in The Japan Times on March 4, 2019. Read "
+            "it here.",
+            "The Japan Times",
+            noun=None,
+        ),
+        id="here-in-outlet-on-date",
+    ),
+    pytest.param(
+        "This article was originally published at 38 North on February 26, 2019. Read the "
+        "full article here.",
+        None,
+        closing(
+            "This article was originally published at 38 North on February 26, 2019. Read the "
+            "full article here.",
+            "38 North",
+        ),
+        id="here-at-outlet-on-date",
+    ),
+    pytest.param(
+        "This article was originally published on March 4, 2019 in The Japan Times. Read the "
+        "full article here.",
+        None,
+        closing(
+            "This article was originally published on March 4, 2019 in The Japan Times. Read "
+            "the full article here.",
+            "The Japan Times",
+        ),
+        id="here-on-date-in-outlet",
+    ),
+    pytest.param(
+        "This article was originally published on February 26, 2019, by 38 North. Read the "
+        "full article here.",
+        None,
+        closing(
+            "This article was originally published on February 26, 2019, by 38 North. Read "
+            "the full article here.",
+            "38 North",
+        ),
+        id="here-on-date-comma-by-outlet",
+    ),
+    pytest.param(
+        "The article first appeared in The Diplomat on Feb. 27, 2019. Read the full article here.",
+        None,
+        closing(
+            "The article first appeared in The Diplomat on Feb. 27, 2019. Read the full "
+            "article here.",
+            "The Diplomat",
+        ),
+        id="here-the-article-first-appeared-abbreviated-month",
+    ),
+    pytest.param(
+        "This op-ed ran in Foreign Policy on February 2nd, 2019. To read the full op-ed, "
+        "click here.",
+        None,
+        closing(
+            "This op-ed ran in Foreign Policy on February 2nd, 2019. To read the full op-ed, "
+            "click here.",
+            "Foreign Policy",
+            noun="op-ed",
+        ),
+        id="here-ran-ordinal-day-to-click",
+    ),
+    # --- dated credit at the foot: outlet, then "on <date>" (RAND 3.3 table) ---------------
+    pytest.param(
+        # RAND #3: a bio line before, the disclaimer after
+        "Washington has tightened the rules.\nBrian Michael Jenkins is a senior adviser to the "
+        "president of the nonprofit, nonpartisan RAND Corporation.\nThis commentary "
+        "originally appeared on The Hill on February 13, 2019.\nCommentary gives RAND "
+        "researchers a platform to convey insights based on their professional expertise and "
+        "often on their peer-reviewed research and analysis.",
+        None,
+        closing(
+            "This commentary originally appeared on The Hill on February 13, 2019.",
+            "The Hill",
+            "appeared",
+            "commentary",
+        ),
+        id="credit-the-hill",
+    ),
+    pytest.param(
+        # RAND #2: the outside date (February 7) is not the page's (February 11)
+        "This commentary originally appeared on RealClearPolicy on February 7, 2019.",
+        None,
+        closing(
+            "This commentary originally appeared on RealClearPolicy on February 7, 2019.",
+            "RealClearPolicy",
+            "appeared",
+            "commentary",
+        ),
+        id="credit-realclearpolicy",
+    ),
+    pytest.param(
+        # RAND #4: an outlet without "The"
+        "Text.\nThis commentary originally appeared on New Republic on February 13, 2019.",
+        None,
+        closing(
+            "This commentary originally appeared on New Republic on February 13, 2019.",
+            "New Republic",
+            "appeared",
+            "commentary",
+        ),
+        id="credit-new-republic",
+    ),
+    pytest.param(
+        # RAND #11: the outlet is another archived site
+        "Text.\nThis commentary originally appeared on Atlantic Council on February 8, 2019.",
+        None,
+        closing(
+            "This commentary originally appeared on Atlantic Council on February 8, 2019.",
+            "Atlantic Council",
+            "appeared",
+            "commentary",
+        ),
+        id="credit-atlantic-council",
+    ),
+    pytest.param(
+        "Text.\nThe following commentary first appeared in Foreign Policy on January 30, 2019.",
+        None,
+        closing(
+            "The following commentary first appeared in Foreign Policy on January 30, 2019.",
+            "Foreign Policy",
+            "appeared",
+            "commentary",
+        ),
+        id="credit-the-following-first-appeared-in",
+    ),
+    pytest.param(
+        "Text.\nThis commentary was published originally by Lawfare on February 6, 2019! "
+        "More text.",
+        None,
+        closing(
+            "This commentary was published originally by Lawfare on February 6, 2019!",
+            "Lawfare",
+            "published",
+            "commentary",
+        ),
+        id="credit-published-originally-by-exclamation",
+    ),
+    # --- the opening line, undated or "on <date> by <outlet>" (CNAS 3.3 #15) ---------------
+    pytest.param(
+        "This article was originally published on The Dispatch.\n\nThe case for it rests",
+        None,
+        opening("This article was originally published on The Dispatch.", "The Dispatch"),
+        id="opening-on-the-dispatch",
+    ),
+    pytest.param(
+        "The following article first appeared in Foreign Affairs. Its argument is simple.",
+        None,
+        opening(
+            "The following article first appeared in Foreign Affairs.",
+            "Foreign Affairs",
+            "appeared",
+        ),
+        id="opening-the-following-first-appeared",
+    ),
+    pytest.param(
+        "This essay ran at Just Security",
+        None,
+        opening("This essay ran at Just Security", "Just Security", "ran", "essay"),
+        id="opening-ran-at-no-stop",
+    ),
+    pytest.param(
+        "This article is originally published on March 4, 2019 in The Japan Times.\n\nText.",
+        None,
+        opening(
+            "This article is originally published on March 4, 2019 in The Japan Times.",
+            "The Japan Times",
+        ),
+        id="opening-on-date-in-outlet",
+    ),
+    # --- not about another outlet ----------------------------------------------------------
+    pytest.param(
+        # Brookings 6.3: an editor's note about the post itself
+        "Editors’ Note: One week after this post was originally published, President Benigno "
+        "Aquino of the Philippines said …",
+        None,
+        None,
+        id="editors-note-about-the-post",
+    ),
+]
+
+
+@pytest.mark.parametrize(("body", "source_line", "expected"), ORIGINALLY)
+def test_originally_published_forms(body, source_line, expected):
+    assert find_full_article(body, source_line) == expected
