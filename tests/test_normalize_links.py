@@ -692,6 +692,19 @@ ORIGINALLY = [
         ),
         id="here-ran-ordinal-day-to-click",
     ),
+    pytest.param(
+        # RAND 3.3's wording, "on <Outlet> on <Date>", before a Stimson-style pointer
+        "This commentary originally appeared on The National Interest on February 6, 2019. "
+        "Read the full commentary here.",
+        "Source: RAND",
+        closing(
+            "This commentary originally appeared on The National Interest on February 6, 2019. "
+            "Read the full commentary here.",
+            "The National Interest",
+            noun="commentary",
+        ),
+        id="here-on-outlet-on-date",
+    ),
     # --- dated credit at the foot: outlet, then "on <date>" (RAND 3.3 table) ---------------
     pytest.param(
         # RAND #3: a bio line before, the disclaimer after

@@ -184,13 +184,6 @@ _POINTER_HERE = re.compile(
     rf"(?:^|(?<=[.!?]\s))(?i:{_VERB}\s+(?:it|(?:{_DETERMINER}{_EXTENT}{_NOUN}))"
     r"(?:\s+and\s+more)?\s+here)\s*[.!]?\s*$"
 )
-# "This article was originally published on Foreign Affairs." at the top of the body.
-_ORIGINALLY = re.compile(
-    rf"^(?i:(?:this|the\s+following)\s+{_NOUN}\s+(?:was\s+|is\s+)?"
-    r"(?:originally\s+|first\s+)?(?P<verb>published|appeared|ran)\s+"
-    r"(?:originally\s+)?(?:on|in|by|at)\s+)"
-    r"(?P<outlet>\S.*?)(?:\.(?=\s)|\s*[.!]?\s*$)"
-)
 # "Click here to read the full article." / "To read the full column, click here."
 _POINTER_CLICK = re.compile(
     rf"(?:^|(?<=[.!?]\s))(?i:click\s+here\s+to\s+{_VERB}\s+{_DETERMINER}{_EXTENT}{_NOUN})"
@@ -200,20 +193,22 @@ _POINTER_TO_CLICK = re.compile(
     rf"(?:^|(?<=[.!?]\s))(?i:to\s+{_VERB}\s+{_DETERMINER}{_EXTENT}{_NOUN},?\s+click\s+here)"
     r"\s*[.!]?\s*$"
 )
-# The date an "originally published" sentence gives, as typed by hand ("February 27, 2019",
-# a misspelt month too): its outlet is what stands beside it.
+# The sentence that says where a piece first appeared, in the orders it is written in: "This
+# article was originally published on Foreign Affairs." opening the body, "This commentary
+# originally appeared on The Hill on February 13, 2019." at its foot, "This article was
+# originally published on February 26, 2019 by 38 North." before a "Read the full article
+# here." pointer. The date is typed by hand ("February 27, 2019", a misspelt month too). An
+# outlet after the date, or undated, ends at the first full stop; one before "on <date>" runs
+# to the date, stops and all ("U.S. News").
 _TYPED_DATE = r"[A-Za-z]+\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
-# "This article was originally published by The Diplomat on February 27, 2019." and
-# "... originally published on February 26, 2019 by 38 North.", before a "... here." pointer
-_ORIGINALLY_DATED = re.compile(
-    rf"(?:^|(?<=[.!?]\s))(?i:(?:this|the)\s+{_NOUN}\s+(?:was\s+|is\s+)?"
-    r"(?:originally\s+|first\s+)?(?:published|appeared|ran)\s+)"
-    rf"(?:(?i:by|in|at)\s+(?P<outlet_first>\S.*?)\s+(?i:on)\s+{_TYPED_DATE}"
-    rf"|(?i:on)\s+{_TYPED_DATE},?\s+(?i:by|in|at)\s+(?P<outlet_last>\S.*?))\.\s+$"
-)
-_DATED_OUTLET = re.compile(
-    rf"^(?:(?P<outlet_first>\S.*?)\s+(?i:on)\s+{_TYPED_DATE}"
-    rf"|{_TYPED_DATE},?\s+(?i:by|in|at)\s+(?P<outlet_last>\S.*?))$"
+_SENTENCE_END = r"(?:\.(?=\s)|\s*[.!]?\s*$)"
+_ORIGINALLY = re.compile(
+    r"(?:^|(?<=[.!?]\s))(?i:(?:a\s+version\s+of\s+)?(?:this|the(?:\s+following)?)\s+"
+    rf"{_NOUN}\s+(?:was\s+|is\s+)?(?:originally\s+|first\s+)?"
+    r"(?P<verb>published|appeared|ran)\s+(?:originally\s+)?(?:on|in|by|at)\s+)"
+    rf"(?:(?P<date_before>{_TYPED_DATE}),?\s+(?i:by|in|at)\s+(?P<outlet_after>\S.*?){_SENTENCE_END}"
+    rf"|(?P<outlet_before>\S.*?),?\s+(?i:on)\s+(?P<date_after>{_TYPED_DATE})\s*[.!]?(?=\s|$)"
+    rf"|(?P<outlet>\S.*?){_SENTENCE_END})"
 )
 # "On August 15, <role> John Deni wrote an op-ed in Breaking Defense on …", "… published an
 # op-ed in X on …", "… was featured in The Washington Post discussing …": the lead of an
@@ -231,15 +226,6 @@ _ON_DATE_IN_OUTLET = re.compile(
     rf"{_NOUN}\s+(?:in|for)|was\s+(?P<featured>featured|quoted|interviewed|cited)\s+(?:in|on|by)))"
     rf"\s+(?:the\s+)?(?P<outlet>(?:The\s+)?{_WORD}(?:\s+(?:(?:of(?:\s+the)?|for|and|&)\s+)?{_WORD})*)"
     r"(?=[\s,.;:!?]|$)"
-)
-# "This commentary originally appeared on The Hill on February 13, 2019." at the end of the
-# body: the republished piece's credit, dated with the outside publication's day. The date
-# sets it apart from a passing mention of where something was published.
-_CREDIT = re.compile(
-    rf"(?:^|(?<=[.!?]\s))(?i:(?:a\s+version\s+of\s+)?(?:this|the\s+following)\s+{_NOUN}\s+"
-    r"(?:was\s+|is\s+)?(?:originally\s+|first\s+)?(?P<verb>published|appeared|ran)\s+"
-    r"(?:originally\s+)?(?:on|in|by|at)\s+)(?P<outlet>\S.*?),?\s+(?i:on)\s+"
-    rf"(?P<date>{_TYPED_DATE})\s*[.!]?(?=\s|$)"
 )
 _SOURCE_PREFIX = re.compile(r"^\s*source\s*:\s*", re.I)
 _SPACES = re.compile(r"[^\S\n]+")
@@ -288,8 +274,8 @@ def _closing_pointer(paragraph: str, source_line: str | None) -> FullArticle | N
             # "Originally published by X on <date>. Read the full article here.": the
             # sentence before the pointer names the outlet, and the two are read as one
             start, outlet = match.start(), outlet_from_source_line(source_line)
-            if dated := _ORIGINALLY_DATED.search(paragraph[:start]):
-                start, outlet = dated.start(), dated["outlet_first"] or dated["outlet_last"]
+            if dated := _dated_sentence_ending(paragraph[:start]):
+                start, outlet = dated.start(), _outlet(dated)
             return FullArticle(
                 sentence=paragraph[start:].strip(),
                 outlet=outlet,
@@ -297,10 +283,14 @@ def _closing_pointer(paragraph: str, source_line: str | None) -> FullArticle | N
                 noun=_lower(match["noun"]),
                 position="closing",
             )
-    if match := _CREDIT.search(paragraph):
+    # The republished piece's credit at the foot names the outlet, then the outside
+    # publication's day: the date sets it apart from a passing mention of where something was
+    # published. (The other order, "on <date> by <outlet>", is read where it opens the body.)
+    credits = (match for match in _ORIGINALLY.finditer(paragraph) if match["date_after"])
+    if match := next(credits, None):
         return FullArticle(
             sentence=paragraph[match.start() : match.end()].strip(),
-            outlet=match["outlet"].strip(),
+            outlet=_outlet(match),
             verb=_lower(match["verb"]),
             noun=_lower(match["noun"]),
             position="closing",
@@ -312,16 +302,28 @@ def _opening_line(paragraph: str) -> FullArticle | None:
     match = _ORIGINALLY.match(paragraph)
     if not match:
         return _dated_lead(paragraph)
-    outlet = match["outlet"].strip()
-    if dated := _DATED_OUTLET.match(outlet):  # "... on <date> by 38 North": not the date
-        outlet = dated["outlet_first"] or dated["outlet_last"]
     return FullArticle(
         sentence=paragraph[: match.end()].strip(),
-        outlet=outlet,
+        outlet=_outlet(match),
         verb=_lower(match["verb"]),
         noun=_lower(match["noun"]),
         position="opening",
     )
+
+
+def _dated_sentence_ending(text: str) -> re.Match[str] | None:
+    """The dated "originally published" sentence that ends ``text``, if one does."""
+    for match in _ORIGINALLY.finditer(text):
+        if match.end() == len(text.rstrip()) and (match["date_before"] or match["date_after"]):
+            return match
+    return None
+
+
+def _outlet(originally: re.Match[str]) -> str:
+    """The outlet an "originally published" sentence names, whichever its order."""
+    return (
+        originally["outlet_after"] or originally["outlet_before"] or originally["outlet"]
+    ).strip()
 
 
 def _dated_lead(paragraph: str) -> FullArticle | None:
