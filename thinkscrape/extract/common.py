@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 
+from lxml import etree
 from parsel import Selector, SelectorList
 
 # Zero-width characters that real CMS output leaves inside names and titles (U+200B..U+200D,
@@ -95,6 +96,13 @@ def strip_zero_width(text: str) -> str:
     return _ZERO_WIDTH_RE.sub("", text)
 
 
+# Compiled once and run on the lxml element itself: read through parsel, every text node
+# of every line read would become a Selector of its own.
+_TEXT_AND_BREAKS = etree.XPath(
+    ".//text()[not(ancestor::script or ancestor::style)] | .//br", smart_strings=False
+)
+
+
 def node_text(node: Selector | SelectorList | None, *, strip_zero_width: bool = True) -> str:
     """The visible text of a node, whitespace collapsed ("" for a missing node).
 
@@ -106,11 +114,14 @@ def node_text(node: Selector | SelectorList | None, *, strip_zero_width: bool = 
     nodes = node if isinstance(node, SelectorList) else [node]
     parts: list[str] = []
     for one in nodes:
-        for piece in one.xpath(".//text()[not(ancestor::script or ancestor::style)] | .//br"):
-            if isinstance(piece.root, str):
-                parts.append(piece.root)
-            else:
-                parts.append(" ")
+        if one.type in ("html", "xml"):
+            root = one.root
+            # a text or attribute node has no text of its own to read
+            pieces = _TEXT_AND_BREAKS(root) if hasattr(root, "xpath") else []
+        else:
+            pieces = [piece.root for piece in one.xpath(_TEXT_AND_BREAKS.path)]
+        for piece in pieces:
+            parts.append(piece if isinstance(piece, str) else " ")
     return collapse_whitespace("".join(parts), strip_zero_width=strip_zero_width)
 
 
