@@ -310,11 +310,16 @@ def listing_cards(page: tuple[str, str, str, int]) -> list[tuple[str, dict[str, 
     read = _read(path, offset, fetched)
     if read is None or read[0] != 200 or not isinstance(read[3], str):
         return []
-    found = _site(name).extract_listing(fetched, read[3])
-    shown = {card["url"]: card for card in found["cards"]}
+    site = _site(name)
+    # only the cards and the links they are matched with: the pager and the "Showing" line
+    # (what the spider's navigation reads) would cost a third of the page's time
+    page = site.listing_page(site, fetched, read[3])
+    if page.blocked:
+        return []
+    shown = {card["url"]: card for card in page.cards()}
     return [
         (link, {**shown[link], "listing_url": fetched})
-        for link in found["publication_links"]
+        for link in page.publication_links()
         if link in shown
     ]
 
