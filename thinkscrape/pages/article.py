@@ -263,6 +263,11 @@ class ArticlePage:
 
     def header_lines(self) -> list[Selector]:
         """Elements of the header that carry text of their own (one per visible line)."""
+        return self._header_lines
+
+    @functools.cached_property
+    def _header_lines(self) -> list[Selector]:
+        # read by the date, the byline, the people lines and the source line: found once
         if self.header is None:
             return []
         return self.header.xpath(
