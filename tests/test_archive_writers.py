@@ -198,6 +198,94 @@ def test_the_lock_is_shared_within_a_process_and_released_with_its_last_holder(
         WriterLock(db).acquire()
 
 
+# A writer in a child process: takes the archive's lock as any writer does, says whether it got it.
+TAKE_LOCK = """
+import sys, time
+from thinkscrape.archive.lock import ArchiveLocked, WriterLock
+try:
+    WriterLock(sys.argv[1]).acquire()
+except ArchiveLocked:
+    print("refused", flush=True)
+else:
+    print("held", flush=True)
+    time.sleep(float(sys.argv[2]))
+"""
+
+
+def test_a_child_handed_the_held_lock_shares_it_and_the_variable_alone_grants_nothing(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "archive.db"
+    lock = WriterLock(db)
+    lock.acquire()
+    try:
+        handed = lock.inheritance()
+        assert handed is not None
+        descriptor, env = handed
+
+        def child(pass_fds: tuple[int, ...]) -> str:
+            return subprocess.run(
+                [sys.executable, "-c", TAKE_LOCK, str(db), "0"],
+                env={**os.environ, **env},
+                pass_fds=pass_fds,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            ).stdout.strip()
+
+        assert child((descriptor,)) == "held"
+        # the variable without the descriptor that holds the lock: a writer like any other
+        assert child(()) == "refused"
+        assert not lock_is_free(db)  # the child's exit did not unlock the parent's lock
+    finally:
+        lock.release()
+    assert lock_is_free(db)
+
+
+# The parent of a writer: takes the lock, hands it to a child, then waits to be killed.
+HAND_DOWN = """
+import os, subprocess, sys, time
+from thinkscrape.archive.lock import WriterLock
+lock = WriterLock(sys.argv[1])
+lock.acquire()
+descriptor, env = lock.inheritance()
+child = subprocess.Popen(
+    [sys.executable, "-c", sys.argv[2], sys.argv[1], "60"],
+    env={**os.environ, **env}, pass_fds=(descriptor,), stdout=sys.stdout,
+)
+print(child.pid, flush=True)
+time.sleep(60)
+"""
+
+
+def test_a_lock_handed_down_is_held_by_the_child_after_its_parent_is_killed(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "archive.db"
+    parent = subprocess.Popen(
+        [sys.executable, "-c", HAND_DOWN, str(db), TAKE_LOCK],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    child_pid = None
+    try:
+        assert parent.stdout is not None
+        child_pid = int(parent.stdout.readline())
+        assert parent.stdout.readline().strip() == "held"
+        parent.kill()
+        parent.wait(timeout=10)
+        # the child still writes: nobody else may take the lock yet
+        assert not lock_is_free(db)
+    finally:
+        parent.kill()
+        if child_pid is not None:
+            os.kill(child_pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while not lock_is_free(db) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert lock_is_free(db)
+
+
 # --- reextract and renormalize ------------------------------------------------------------------
 THINKSCRAPE = str(Path(sys.executable).parent / "thinkscrape")
 SAMPLE_WARC = REPO_ROOT / "data" / "samples" / "cnas.warc.gz"
