@@ -39,6 +39,22 @@ The verdict comes from the crawl's stats, judged by ``thinkscrape.extensions`` (
 field-coverage floors) and turned into the exit code, which is also written to the crawl's
 row in ``crawls`` (``exit_code``, ``status``).
 
+Several sites (``thinkscrape crawl NAME NAME ...``, or ``--all``: every registered site of
+``thinkscrape.sites``, in its name order, which leaves out the ``generic`` spider since it is
+no site) are crawled one after another under one hold of the lock: the lock is taken once,
+before the first site, and released after the last, so no other writer slips in between two
+sites, and ``--wait`` queues the whole run. Each site runs as a child process
+(``python -m thinkscrape.runner NAME ...``), with a fresh reactor and logging, to which the
+lock is handed down (``WriterLock.inheritance``); each child writes its own ``crawls`` row,
+log file and verdict lines, exactly as the crawl of that site alone would. ``-a`` and ``-s``
+apply to every site; ``-a SITE:NAME=VALUE`` to that site alone (``base_url`` can only be
+given this way with several sites); a ``JOBDIR`` gets a folder per site (``JOBDIR/NAME``).
+A site that cannot start (3) does not stop the others. A SIGINT or SIGTERM is passed on to
+the site being crawled (it stops as it would alone, 130) and no further site starts; those
+are named as not started. The run exits with the worst of its sites' codes, worst first in
+``WORST_FIRST``: 3, 130, 1, 4, 5, 6, 7, 8, 0, the order below (a code outside it, which a
+child should never give, ranks just after 1).
+
 Exit codes (when several apply, the first in this list wins):
 
 ====  =======================================================================================
@@ -67,9 +83,11 @@ Exit codes (when several apply, the first in this list wins):
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
+import subprocess
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -110,6 +128,19 @@ CHECK_EXIT_CODES: tuple[tuple[str, int], ...] = (
     ("listing_limit", EXIT_LIMIT),
     ("listing_failed", EXIT_MISSING),
     ("missing", EXIT_MISSING),
+)
+
+# The codes of a run of several sites, worst first: the run exits with the worst of them.
+WORST_FIRST: tuple[int, ...] = (
+    EXIT_NOT_STARTED,
+    EXIT_INTERRUPTED,
+    EXIT_FAILED,
+    EXIT_TOO_MANY_ERRORS,
+    EXIT_SITE_CHANGED,
+    EXIT_COVERAGE,
+    EXIT_LIMIT,
+    EXIT_MISSING,
+    EXIT_OK,
 )
 
 # What every writer says when another holds the archive's lock.
@@ -153,6 +184,21 @@ def exit_code_for(stats: Mapping[str, Any]) -> int:
         # not a healthy verdict for an unattended crawl.
         return EXIT_FAILED
     return EXIT_OK
+
+
+def worst_exit_code(codes: Iterable[int]) -> int:
+    """The worst of several crawls' exit codes (``WORST_FIRST``); 0 when there are none.
+
+    A code outside ``WORST_FIRST`` (75 or 2, which a site's crawl under a held lock should
+    never give) ranks just after 1: an unexpected failure, never taken for a healthy one.
+    """
+
+    def rank(code: int) -> float:
+        if code in WORST_FIRST:
+            return WORST_FIRST.index(code)
+        return WORST_FIRST.index(EXIT_FAILED) + 0.5
+
+    return min(codes, key=rank, default=EXIT_OK)
 
 
 def parse_pairs(values: Iterable[str], option: str) -> dict[str, str]:
@@ -331,10 +377,209 @@ def not_started(ctx: click.Context, spider_name: str, reason: str) -> None:
     ctx.exit(EXIT_NOT_STARTED)
 
 
+def every_site() -> list[str]:
+    """What ``--all`` crawls: every registered site, in the registry's (name) order.
+
+    The ``generic`` spider is no registered site (it is told its site by ``-a home=``).
+    """
+    from thinkscrape.sites import names
+
+    return list(names())
+
+
+def site_arguments(arguments: Mapping[str, str], site: str, sites: Sequence[str]) -> dict[str, str]:
+    """The ``-a`` arguments of ``site``'s crawl: ``NAME=VALUE`` for every site of the run,
+    ``SITE:NAME=VALUE`` for that site alone (it wins over the first form).
+
+    `CannotStart` for an argument given to a site not in the run (a typo would otherwise
+    crawl that site unconfigured), and for ``base_url`` given to several sites at once:
+    it points one site at another origin (a mirror), never several.
+    """
+    shared: dict[str, str] = {}
+    own: dict[str, str] = {}
+    for key, value in arguments.items():
+        prefix, per_site, name = key.rpartition(":")
+        if not per_site:
+            shared[key] = value
+        elif prefix not in sites:
+            raise CannotStart(
+                f"-a {key}=...: {prefix!r} is not one of the sites of this run "
+                f"({', '.join(sites)})."
+            )
+        elif prefix == site:
+            own[name] = value
+    if len(sites) > 1 and "base_url" in shared:
+        raise CannotStart(
+            "-a base_url=URL points one site at another origin: with several sites give it "
+            "per site, as -a SITE:base_url=URL."
+        )
+    return {**shared, **own}
+
+
+def site_crawl_argv(
+    site: str,
+    arguments: Mapping[str, str],
+    setting_pairs: Mapping[str, str],
+    db_path: str,
+    *,
+    quiet: bool,
+) -> list[str]:
+    """The command line crawling ``site`` alone in a child process of a several-site run."""
+    argv = [sys.executable, "-m", "thinkscrape.runner", site]
+    if db_path:
+        argv += ["--db", db_path]
+    for name, value in arguments.items():
+        argv += ["-a", f"{name}={value}"]
+    for name, value in setting_pairs.items():
+        if name == "JOBDIR" and value:
+            # one site's queue and seen requests must never resume another site's crawl
+            value = str(Path(value) / site)
+        argv += ["-s", f"{name}={value}"]
+    if quiet:
+        argv.append("--quiet")
+    return argv
+
+
+# What stops a run of several sites: passed on to the site being crawled.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+def crawl_sites(
+    argvs: Mapping[str, list[str]], db_path: str, lock: WriterLock
+) -> tuple[dict[str, int], list[str], bool]:
+    """Crawl the sites one after another, each in a child process holding the handed-down
+    lock; their exit codes, the sites not started, and whether a signal stopped the run.
+
+    A SIGINT or SIGTERM goes on to the site's crawl (the child runs in a process group of
+    its own, so a terminal's Ctrl-C reaches it once, through this process, and a graceful
+    stop stays graceful); no site starts after one.
+    """
+    handed = lock.inheritance()
+    pass_fds, env = ((handed[0],), {**os.environ, **handed[1]}) if handed else ((), None)
+    received: list[tuple[int, bool]] = []  # each signal, and whether it was passed on
+    running: list[subprocess.Popen[bytes]] = []
+
+    def pass_on(signum: int, frame: object) -> None:
+        child = running[0] if running else None
+        passed = child is not None and child.poll() is None
+        if passed:
+            child.send_signal(signum)
+        received.append((signum, passed))
+
+    previous = {signum: signal.signal(signum, pass_on) for signum in STOP_SIGNALS}
+    codes: dict[str, int] = {}
+    sites = list(argvs)
+    try:
+        for index, site in enumerate(sites):
+            if received:
+                return codes, sites[index:], True
+            seen = len(received)
+            child = subprocess.Popen(argvs[site], env=env, pass_fds=pass_fds, process_group=0)
+            running[:] = [child]
+            missed = [signum for signum, passed in received[seen:] if not passed]
+            if missed:  # came while the child was being started: not passed on yet
+                child.send_signal(missed[0])
+            code = child.wait()
+            running.clear()
+            if code < 0:
+                # Killed outright (SIGKILL, a crash): its row is still 'running'.
+                click.echo(
+                    f"{site}: the crawl's process was killed by "
+                    f"{signal.Signals(-code).name}; exit {EXIT_FAILED} "
+                    f"({EXIT_MEANINGS[EXIT_FAILED]})",
+                    err=True,
+                )
+                try:
+                    close_abandoned_crawls(db_path, site)
+                except ArchiveError as error:
+                    click.echo(f"{site}: {error}", err=True)
+                code = EXIT_FAILED
+            codes[site] = code
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    return codes, [], bool(received)
+
+
+def several_summary(codes: Mapping[str, int], not_run: Sequence[str], code: int) -> str:
+    """The run's last lines: each site not started, then every site's code and the run's."""
+    lines = [f"{site}: not started: the run was interrupted" for site in not_run]
+    crawled = ", ".join(f"{site} {site_code}" for site, site_code in codes.items())
+    lines.append(
+        f"{len(codes)} of {len(codes) + len(not_run)} sites crawled"
+        + (f" (exit codes: {crawled})" if crawled else "")
+        + f"; exit {code} ({EXIT_MEANINGS.get(code, 'failed')})"
+    )
+    return "\n".join(lines)
+
+
+def refuse_run(ctx: click.Context, reason: str) -> None:
+    """Say why a run of several sites did not start, and exit 3."""
+    click.echo(
+        f"The crawl could not start: {reason}\nexit {EXIT_NOT_STARTED} "
+        f"({EXIT_MEANINGS[EXIT_NOT_STARTED]})",
+        err=True,
+    )
+    ctx.exit(EXIT_NOT_STARTED)
+
+
+def crawl_several(
+    ctx: click.Context,
+    sites: Sequence[str],
+    arguments: Mapping[str, str],
+    setting_pairs: Mapping[str, str],
+    db: Path | None,
+    wait: bool,
+    quiet: bool,
+) -> None:
+    """Crawl ``sites`` one after another under one hold of the lock; exit with the worst
+    code (see the module docstring)."""
+    try:
+        site_args = {site: site_arguments(arguments, site, sites) for site in sites}
+    except CannotStart as error:
+        refuse_run(ctx, str(error))
+    settings = project_settings(setting_pairs, db)
+    db_path = settings.get("THINKSCRAPE_DB") or ""
+    if settings.get("THINKSCRAPE_REDIS_URL"):
+        refuse_run(ctx, "a crawl shared through Redis (THINKSCRAPE_REDIS_URL) is one site's")
+    argvs = {
+        site: site_crawl_argv(site, site_args[site], setting_pairs, db_path, quiet=quiet)
+        for site in sites
+    }
+    lock = WriterLock(db_path)
+    try:
+        lock.acquire(wait=wait)
+    except ArchiveLocked as error:
+        click.echo(f"{error} {LOCKED_ADVICE}", err=True)
+        ctx.exit(EXIT_LOCKED)
+    except ArchiveError as error:
+        refuse_run(ctx, str(error))
+    try:
+        if lock.path is not None and lock.inheritance() is None:
+            refuse_run(ctx, f"the lock {lock.path} cannot be handed to the sites' crawls")
+        codes, not_run, interrupted = crawl_sites(argvs, db_path, lock)
+    finally:
+        lock.release()
+    code = worst_exit_code([*codes.values(), *([EXIT_INTERRUPTED] if interrupted else [])])
+    if code != EXIT_OK or not quiet:
+        click.echo(several_summary(codes, not_run, code), err=True)
+    ctx.exit(code)
+
+
 @click.command("crawl")
-@click.argument("spider_name", metavar="NAME")
+@click.argument("spider_names", metavar="[NAME]...", nargs=-1)
 @click.option(
-    "-a", "spider_args", multiple=True, metavar="NAME=VALUE", help="Spider argument (repeatable)."
+    "--all",
+    "all_sites",
+    is_flag=True,
+    help="Crawl every registered site (not generic), in name order.",
+)
+@click.option(
+    "-a",
+    "spider_args",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Spider argument (repeatable); SITE:NAME=VALUE for one site of several.",
 )
 @click.option(
     "-s", "setting_args", multiple=True, metavar="NAME=VALUE", help="Scrapy setting (repeatable)."
@@ -352,24 +597,48 @@ def not_started(ctx: click.Context, spider_name: str, reason: str) -> None:
 @click.pass_context
 def crawl_command(
     ctx: click.Context,
-    spider_name: str,
+    spider_names: tuple[str, ...],
+    all_sites: bool,
     spider_args: tuple[str, ...],
     setting_args: tuple[str, ...],
     db: Path | None,
     wait: bool,
     quiet: bool,
 ) -> None:
-    """Crawl NAME into the archive, one crawl at a time, and exit with its verdict.
+    """Crawl NAME (or several sites, or --all) into the archive, one crawl at a time, and exit
+    with its verdict.
 
     Scrapy's log goes to <db dir>/logs/NAME.log (-s LOG_FILE=PATH for another file,
     LOG_FILE=- for stderr). On a terminal, a progress line shows how the crawl goes.
+
+    Several sites (NAME NAME ..., in that order, or --all: every registered site in name
+    order, generic aside) are crawled one after another under one hold of the lock, each
+    with its own crawls row, log file and verdict line. -a and -s apply to every site,
+    -a SITE:NAME=VALUE to SITE alone; base_url only so (-a cnas:base_url=URL). A JOBDIR
+    gets a folder per site, JOBDIR/NAME. SIGINT/SIGTERM stops the site being crawled and
+    starts no other. The run exits with its worst code, worst first: 3, 130, 1, 4, 5, 6,
+    7, 8, 0.
 
     Exit codes: 0 healthy, 3 could not start, 130 interrupted, 1 unexpected close,
     4 too many errors, 5 the site changed, 6 field coverage under its floor, 7 a crawl
     limit stopped it, 8 publications listed but not stored, 75 another crawl holds the lock.
     """
+    if all_sites and spider_names:
+        raise click.UsageError("Give the sites to crawl (NAME...) or --all, not both.")
+    if not all_sites and not spider_names:
+        raise click.UsageError("Missing the site to crawl: NAME... or --all.")
+    sites = every_site() if all_sites else list(dict.fromkeys(spider_names))
     arguments = parse_pairs(spider_args, "-a")
-    settings = project_settings(parse_pairs(setting_args, "-s"), db)
+    setting_pairs = parse_pairs(setting_args, "-s")
+    if all_sites or len(sites) > 1:
+        crawl_several(ctx, sites, arguments, setting_pairs, db, wait, quiet)
+        return
+    spider_name = sites[0]
+    try:
+        arguments = site_arguments(arguments, spider_name, sites)
+    except CannotStart as error:
+        not_started(ctx, spider_name, str(error))
+    settings = project_settings(setting_pairs, db)
     db_path = settings.get("THINKSCRAPE_DB") or ""
     use_log_file(settings, db_path, spider_name)
     try:
