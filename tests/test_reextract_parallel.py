@@ -8,6 +8,8 @@ processes and in one (``reextract_direct``); every row a researcher reads must b
 
 from __future__ import annotations
 
+import json
+import os
 import sqlite3
 from pathlib import Path
 
@@ -83,9 +85,9 @@ def test_direct_reextraction_again_changes_nothing_and_duplicates_no_capture(tmp
     assert rows(db) == before
 
 
-def test_the_command_runs_on_every_core_with_jobs_alone(tmp_path):
+def test_the_command_reads_the_records_directly_on_every_core_by_default(tmp_path):
     db = tmp_path / "archive.db"
-    result = CliRunner().invoke(cli, ["reextract", "--db", str(db), str(SAMPLE_WARC), "--jobs"])
+    result = CliRunner().invoke(cli, ["reextract", "--db", str(db), str(SAMPLE_WARC)])
     assert result.exit_code == 0, result.output
     assert result.output.startswith("Re-extracted 124 pages")
     assert "115 new" in result.output
@@ -94,6 +96,22 @@ def test_the_command_runs_on_every_core_with_jobs_alone(tmp_path):
     )
     assert result.exit_code == 0, result.output
     assert "115 unchanged" in result.output
+    with sqlite3.connect(db) as conn:
+        runs = [json.loads(args) for (args,) in conn.execute("select args from crawls order by id")]
+    assert runs == [
+        {"reextract": "direct", "jobs": len(os.sched_getaffinity(0))},
+        {"reextract": "direct", "jobs": 1},
+    ]
+
+
+def test_the_command_replays_through_the_spider_with_replay(tmp_path):
+    db = tmp_path / "archive.db"
+    result = CliRunner().invoke(cli, ["reextract", "--replay", "--db", str(db), str(SAMPLE_WARC)])
+    assert result.exit_code == 0, result.output
+    assert "115 new" in result.output
+    with sqlite3.connect(db) as conn:
+        (args,) = conn.execute("select args from crawls").fetchone()
+    assert "reextract" not in json.loads(args)  # the spider's own crawl
 
 
 def test_the_fast_index_files_the_records_as_the_checking_walk_does(monkeypatch):

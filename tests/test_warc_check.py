@@ -108,15 +108,16 @@ def test_the_index_reads_past_a_damaged_record(damaged: dict) -> None:
         assert index.damaged[0].not_warc
 
 
+@pytest.mark.parametrize("how", [[], ["--replay"]], ids=["direct", "replay"])
 def test_reextract_of_damaged_files_is_not_healthy_and_says_what_was_skipped(
-    damaged: dict, tmp_path: Path
+    damaged: dict, tmp_path: Path, how: list[str]
 ) -> None:
     folder = tmp_path / "warc"
     folder.mkdir()
     for kind in ("flipped", "text", "empty"):
         shutil.copy(damaged[kind][0], folder)
     db = tmp_path / "rebuilt.db"
-    result = CliRunner().invoke(cli, ["reextract", "--db", str(db), str(folder)])
+    result = CliRunner().invoke(cli, ["reextract", *how, "--db", str(db), str(folder)])
     assert result.exit_code == 1, result.output
     assert "114 new" in result.output
     assert "Error: Not every capture was read: 1 damaged stretch(es) of WARC records " in (

@@ -263,11 +263,14 @@ def demo(db_path: Path) -> None:
 @click.option(
     "--jobs",
     type=click.IntRange(min=0),
-    is_flag=False,
-    flag_value=0,
-    default=None,
-    help="Read the WARC records directly and extract them in N processes (--jobs alone, or "
-    "0: one per core), instead of replaying them through the spider.",
+    default=0,
+    help="Extract the WARC records in N processes (default, or 0: one per core).",
+)
+@click.option(
+    "--replay",
+    is_flag=True,
+    help="Replay the captures through the spider instead: only the pages its navigation "
+    "reaches, redirects followed with the card of the URL listed.",
 )
 @quiet_option
 def reextract(
@@ -275,29 +278,30 @@ def reextract(
     warc: tuple[Path, ...],
     site: str | None,
     wait: bool,
-    jobs: int | None,
+    jobs: int,
+    replay: bool,
     quiet: bool,
 ) -> None:
     """Rebuild the archive's extracted fields from kept WARC files, fetching nothing.
 
     WARC may be .warc.gz files or folders of them. Run it after an extraction fix: every
-    captured page goes through the spider and pipelines again; changed publications keep
-    their previous version. On a terminal, a progress line shows how the replay goes.
-    With --jobs, the records are read directly and extracted on several cores; the rows are
-    the same.
+    captured publication is read from the files and extracted and normalised again, on
+    every core (--jobs); changed publications keep their previous version. With --replay
+    the captures go through the spider and pipelines instead, as a crawl of them would. On
+    a terminal, a progress line shows how it goes.
     """
+    from thinkscrape.warc.parallel import reextract_direct
     from thinkscrape.warc.reextract import ReextractError
     from thinkscrape.warc.reextract import reextract as run_reextract
 
+    shown = progress.wanted(quiet)
     try:
         with writer_errors():
-            if jobs is not None:
-                from thinkscrape.warc.parallel import reextract_direct
-
-                result = reextract_direct(db_path, list(warc), site=site, jobs=jobs, wait=wait)
+            if replay:
+                result = run_reextract(db_path, list(warc), site=site, wait=wait, progress=shown)
             else:
-                result = run_reextract(
-                    db_path, list(warc), site=site, wait=wait, progress=progress.wanted(quiet)
+                result = reextract_direct(
+                    db_path, list(warc), site=site, jobs=jobs, wait=wait, progress=shown
                 )
     except ReextractError as error:
         raise click.ClickException(str(error)) from error

@@ -1,6 +1,6 @@
 """Re-extraction on every core: WARC records read directly, extracted in N processes.
 
-``thinkscrape reextract --jobs N`` (``reextract_direct``) does what a replay crawl of the
+``thinkscrape reextract [--jobs N]`` (``reextract_direct``) does what a replay crawl of the
 same files does (``reextract.py``), without the crawl: this process indexes the response
 records (``WarcIndex``: damaged records skipped and reported), reads the site's listing
 pages for the card each publication was listed with, and hands the publication records,
@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import io
 import os
+import sys
 import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -40,13 +42,17 @@ from thinkscrape.archive import history
 from thinkscrape.archive.lock import WriterLock
 from thinkscrape.archive.schema import open_db
 from thinkscrape.archive.store import Archive
+from thinkscrape.extensions import progress as progress_line
+from thinkscrape.extensions.coverage import FAILED_CHECKS
 from thinkscrape.extract.common import PARSE_TRUNCATED
 from thinkscrape.items import Gone, Publication
 from thinkscrape.normalize import stages
 from thinkscrape.site import Site
 from thinkscrape.warc.capture import FETCHED_FROM_FIELD
+from thinkscrape.warc.check import FileReport
 from thinkscrape.warc.reextract import ReextractError, site_of_captures
 from thinkscrape.warc.replay import (
+    DAMAGED_CHECK,
     IndexEntry,
     WarcIndex,
     damage_figures,
@@ -67,20 +73,30 @@ class FastIndex(WarcIndex):
     walked that way instead, so its damage is skipped and reported as replay reports it."""
 
     def _scan(self, path: Path) -> None:
+        # warcio reports a member it cannot decompress on stderr and reads on: that, a
+        # failure or a file without one record is damage the careful walk names
+        complaints = io.StringIO()
         try:
-            entries, mirror_origin = _entries(path)
+            with contextlib.redirect_stderr(complaints):
+                entries, mirror_origin, records = _entries(path)
         except Exception:  # noqa: BLE001 - any failure: the careful walk says what it is
+            records = 0
+        if not records or complaints.getvalue():
             super()._scan(path)
             return
+        self.reports.append(FileReport(path, path.stat().st_size, records, responses=len(entries)))
         self._add(entries, mirror_origin)
 
 
-def _entries(path: Path) -> tuple[list[IndexEntry], str | None]:
+def _entries(path: Path) -> tuple[list[IndexEntry], str | None, int]:
+    """The file's response records, the mirror its warcinfo names, and how many records."""
     entries: list[IndexEntry] = []
     mirror_origin = None
+    count = 0
     with open(path, "rb") as stream:
         records = ArchiveIterator(stream)
         for record in records:
+            count += 1
             headers = record.rec_headers
             if record.rec_type == "warcinfo" and mirror_origin is None:
                 for line in record.content_stream().read().decode("utf-8", "replace").splitlines():
@@ -104,7 +120,7 @@ def _entries(path: Path) -> tuple[list[IndexEntry], str | None]:
                     status=int(http.get_statuscode()) if http is not None else None,
                 )
             )
-    return entries, mirror_origin
+    return entries, mirror_origin, count
 
 
 @dataclass(frozen=True)
@@ -142,14 +158,16 @@ def reextract_direct(
     site: str | None = None,
     jobs: int | None = None,
     wait: bool = False,
+    progress: bool = False,
 ) -> dict[str, Any]:
     """Re-extract every captured publication of ``site`` (default: the registered site
     serving the captured pages) into the archive at ``db_path``, in ``jobs`` processes
     (default: every core; 1 runs in this process). Returns the figures ``reextract`` does:
     ``pages``, ``items``, ``stored`` (outcomes), ``missing`` (0: nothing is asked for),
     ``seconds``, ``pages_per_s``, ``crawl_id``, ``finish_reason``, ``damaged``, ``damage``,
-    and ``jobs``. Raises ``ReextractError``, ``ArchiveLocked`` (unless ``wait``) and
-    ``schema.ArchiveError`` as ``reextract`` does."""
+    and ``jobs``. With ``progress``, a live progress line is shown on stderr. Raises
+    ``ReextractError``, ``ArchiveLocked`` (unless ``wait``) and ``schema.ArchiveError`` as
+    ``reextract`` does."""
     files = warc_files(warc_paths)
     if not files:
         raise ReextractError(f"no WARC files in {warc_paths}")
@@ -166,7 +184,7 @@ def reextract_direct(
         index = FastIndex(files, home=record.home, site_hosts=record.hosts)
         archive = Archive(open_db(db_path))
         try:
-            return _run(archive, index, record, jobs, started)
+            return _run(archive, index, record, jobs, started, progress)
         finally:
             archive.db.close()
     finally:
@@ -174,7 +192,7 @@ def reextract_direct(
 
 
 def _run(
-    archive: Archive, index: WarcIndex, site: Site, jobs: int, started: float
+    archive: Archive, index: WarcIndex, site: Site, jobs: int, started: float, progress: bool
 ) -> dict[str, Any]:
     crawl_id = archive.start_crawl(site.name, {"reextract": "direct", "jobs": jobs})
     known = archive.known_urls(site.name)
@@ -184,7 +202,8 @@ def _run(
         if jobs > 1 and len(publications) > CHUNK:
             pool = stack.enter_context(ProcessPoolExecutor(max_workers=jobs))
         found = (listings, publications)
-        return _write(archive, index, site, crawl_id, known, found, pool, jobs, started)
+        shown = _Progress(site.name, len(listings) + len(publications)) if progress else None
+        return _write(archive, index, site, crawl_id, known, found, pool, jobs, started, shown)
 
 
 def _write(
@@ -197,6 +216,7 @@ def _write(
     pool: Any,
     jobs: int,
     started: float,
+    shown: _Progress | None = None,
 ) -> dict[str, Any]:
     listings, publications = found
     cards = _cards(listings, site, pool)
@@ -215,7 +235,9 @@ def _write(
                 history.record_change(archive.db, crawl_id, pub.url, outcome)
         batch.clear()
 
-    for outcome in _extracted(tasks, pool):
+    for done, outcome in enumerate(_extracted(tasks, pool), start=len(listings) + 1):
+        if shown is not None:
+            shown.update(done, items)
         if outcome.kind == "item":
             items += 1
             batch.append(outcome.item)
@@ -234,10 +256,15 @@ def _write(
         else:
             _count(stats, f"thinkscrape/reextract/skipped/{outcome.reason}")
     flush()
+    if shown is not None:
+        shown.update(len(listings) + len(tasks), items, final=True)
 
     damaged = damage_figures(index.damaged)
     damage = damage_message(index.damaged) if index.damaged else None
     stats.update({f"thinkscrape/replay/{key}": value for key, value in damaged.items()})
+    if damage:
+        # as a replay crawl of damaged files: not healthy, whatever else went right
+        stats[FAILED_CHECKS] = [{"check": DAMAGED_CHECK, "message": damage, **damaged}]
     seconds = time.perf_counter() - started
     archive.finish_crawl(
         crawl_id,
@@ -266,6 +293,22 @@ def _write(
         "pages_per_s": pages / seconds if seconds else 0.0,
         "jobs": jobs,
     }
+
+
+class _Progress:
+    """The crawl's progress line (pages, stored, rate, what is left), redrawn every second."""
+
+    def __init__(self, site: str, pages: int) -> None:
+        self.site, self.pages = site, pages
+        self.started = self.shown = time.monotonic()
+
+    def update(self, done: int, stored: int, *, final: bool = False) -> None:
+        now = time.monotonic()
+        if final or now - self.shown >= 1.0:
+            self.shown = now
+            left = None if final else self.pages - done
+            line = progress_line.progress_line(self.site, done, stored, now - self.started, left)
+            progress_line.show_line(sys.stderr, line, final)
 
 
 def _count(stats: dict[str, Any], key: str) -> None:
