@@ -225,9 +225,14 @@ class ArticlePage:
             return roots
         # one lower-cased text per element, looked up in "|heading|heading|"
         wanted = "|" + "|".join(self.related_headings) + "|"
+        # A text node longer than every heading rules its element out before the element's
+        # whole text is gathered, lowered and looked up (what costs: every paragraph is such
+        # an element): the element's text holds each of its text nodes' normalised text.
+        longest = len(wanted) - 2
         heading = (
             "(self::h2 or self::h3 or self::h4 or self::p or self::div or self::span)"
             " and not(*[not(self::span or self::strong or self::em)])"
+            f" and not(.//text()[string-length(normalize-space()) > {longest}])"
             f" and contains('{wanted}', concat('|', {_lowered('normalize-space(.)')}, '|'))"
         )
         for found in self.article.xpath(f".//*[{heading}]"):
