@@ -166,10 +166,11 @@ class Site:
         """The raw half of the publication at ``url`` (every raw key but ``listing``)."""
         return page_for(self.article_pages, self, url, html).to_raw()
 
-    @property
+    @functools.cached_property
     def own_domains(self) -> tuple[str, ...]:
         """The registered domains of the home and hosts ("cnas.org"): links to them are the
         site's own. An IP address that serves the site names no domain."""
+        # read for every publication's links; the public suffix lookup is worked out once
         return domains_of_hosts([urlsplit(self.home).hostname or "", *self.hosts])
 
     @property
