@@ -1,6 +1,6 @@
 """A crawl shared by several processes through a real Redis, written by one writer.
 
-Each scenario crawls the bundled CNAS mirror (115 publications, listings of several pages)
+Each scenario crawls the bundled CNAS mirror (116 publications, listings of several pages)
 with ``THINKSCRAPE_REDIS_URL`` and ``thinkscrape ingest``, and must give the archive one
 uninterrupted crawl of one process gives (``mirror_crawl``): per publication its URL,
 title, date, authors in byline order and outlet. Each scenario uses a Redis database of its
@@ -155,7 +155,7 @@ def two_crawlers(redis_base: str, cnas_mirror: str, tmp_path_factory) -> Shared:
 
 def test_two_crawlers_and_one_writer_give_the_archive_of_one_crawler(two_crawlers, reference):
     assert read_archive(two_crawlers.db) == reference
-    assert len(reference) == 115
+    assert len(reference) == 116
 
 
 def test_two_crawlers_share_the_work_and_fetch_each_publication_once(two_crawlers):
@@ -169,7 +169,7 @@ def test_two_crawlers_share_the_work_and_fetch_each_publication_once(two_crawler
                 " group by warc_file"
             ).fetchall()
         )
-    assert len(fetched) == 115
+    assert len(fetched) == 116
     assert {count for _, count in fetched} == {1}, "a publication was fetched twice"
     # each crawler fetched part of them, into WARC files of its own
     assert len(per_file) == 2 and min(per_file.values()) > 0, per_file
@@ -197,12 +197,12 @@ def test_one_crawl_row_for_both_processes_closed_when_the_last_one_left(two_craw
     # on failure, say which health checks failed the crawl
     failed_checks = json.loads(crawl["stats"]).get("thinkscrape/health/failed_checks")
     assert crawl["status"] == "ok" and crawl["finish_reason"] == "finished", failed_checks
-    assert crawl["items_stored"] == 115
+    assert crawl["items_stored"] == 116
     with sqlite3.connect(two_crawlers.db) as conn:
         assert conn.execute("select count(*) from crawls").fetchone()[0] == 1
     stats = json.loads(crawl["stats"])
     assert stats["thinkscrape/redis/processes"] == 2
-    assert stats["thinkscrape/archive/new"] == 115
+    assert stats["thinkscrape/archive/new"] == 116
 
 
 def test_an_incremental_crawl_after_it_reads_only_the_listing_indexes(two_crawlers):
@@ -237,7 +237,7 @@ def test_a_crawler_killed_mid_crawl_and_restarted_gives_the_same_archive(
     wait_for(lambda: stored_count(shared.db) >= 20, what="20 publications stored")
     crawler.send_signal(signal.SIGKILL)
     crawler.wait()
-    assert 20 <= stored_count(shared.db) < 115
+    assert 20 <= stored_count(shared.db) < 116
     restarted = shared.crawler("restarted")
     assert finish(restarted) == [0], shared.log("restarted")
     shared.wait_closed()
@@ -258,7 +258,7 @@ def test_the_writer_killed_mid_crawl_and_restarted_gives_the_same_archive(
     writer.wait()
     # the crawler goes on sending; what the writer had not committed waits in Redis
     assert finish(crawler) == [0], shared.log("crawler")
-    assert stored_count(shared.db) < 115
+    assert stored_count(shared.db) < 116
     restarted = shared.writer("restarted-writer")
     shared.wait_closed()
     stop(restarted)

@@ -130,7 +130,7 @@ def test_a_progress_line_on_a_terminal_and_none_without_one(
     assert code == 0, screen[-3000:]
     updates = [part for part in screen.split("\r") if "stored" in part and "pages" in part]
     assert len(updates) >= 2, screen[-3000:]  # it moves
-    assert "115 stored" in updates[-1], updates[-1]
+    assert "116 stored" in updates[-1], updates[-1]
     assert "pages/min" in screen
     assert screen.rstrip().endswith("exit 0 (healthy)")
     # the same crawl with stderr not a terminal (cron): the verdict alone

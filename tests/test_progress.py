@@ -15,7 +15,7 @@ from crawling import REPO_ROOT, run_in_terminal
 
 THINKSCRAPE = str(Path(sys.executable).parent / "thinkscrape")
 SAMPLE_WARC = REPO_ROOT / "data" / "samples" / "cnas.warc.gz"
-PUBLICATIONS = 115  # in the bundled sample
+PUBLICATIONS = 116  # in the bundled sample
 ERASE = "\x1b[K"  # what the live line starts with after its carriage return
 
 

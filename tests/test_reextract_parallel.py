@@ -1,6 +1,6 @@
 """Re-extraction on several cores gives the rows a replay crawl of the same WARC gives.
 
-The bundled sample (``data/samples/cnas.warc.gz``: 115 publications, a page without a title,
+The bundled sample (``data/samples/cnas.warc.gz``: 116 publications, a page without a title,
 listing pages with the cards the publications were listed with) is re-extracted into fresh
 archives by a replay crawl (``reextract``) and by reading its records directly in two
 processes and in one (``reextract_direct``); every row a researcher reads must be the same.
@@ -59,7 +59,7 @@ def rows(db: Path) -> dict[str, list]:
 def replayed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list]:
     db = tmp_path_factory.mktemp("replay") / "archive.db"
     result = reextract(db, [SAMPLE_WARC])
-    assert result["items"] == 115
+    assert result["items"] == 116
     return rows(db)
 
 
@@ -68,9 +68,9 @@ def test_direct_reextraction_gives_the_rows_of_a_replay_crawl(replayed, tmp_path
     db = tmp_path / "archive.db"
     result = reextract_direct(db, [SAMPLE_WARC], jobs=jobs)
     assert result["jobs"] == jobs
-    assert result["stored"] == {"new": 115}
+    assert result["stored"] == {"new": 116}
     direct = rows(db)
-    assert len(direct["publications"]) == 115
+    assert len(direct["publications"]) == 116
     assert len(direct["dropped"]) == 1  # the page without a title, as the crawl drops it
     for table, expected in replayed.items():
         assert direct[table] == expected, table
@@ -81,7 +81,7 @@ def test_direct_reextraction_again_changes_nothing_and_duplicates_no_capture(tmp
     reextract_direct(db, [SAMPLE_WARC], jobs=2)
     before = rows(db)
     again = reextract_direct(db, [SAMPLE_WARC], jobs=2)
-    assert again["stored"] == {"unchanged": 115}
+    assert again["stored"] == {"unchanged": 116}
     assert rows(db) == before
 
 
@@ -89,13 +89,13 @@ def test_the_command_reads_the_records_directly_on_every_core_by_default(tmp_pat
     db = tmp_path / "archive.db"
     result = CliRunner().invoke(cli, ["reextract", "--db", str(db), str(SAMPLE_WARC)])
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("Re-extracted 124 pages")
-    assert "115 new" in result.output
+    assert result.output.startswith("Re-extracted 125 pages")
+    assert "116 new" in result.output
     result = CliRunner().invoke(
         cli, ["reextract", "--jobs", "1", "--db", str(db), str(SAMPLE_WARC)]
     )
     assert result.exit_code == 0, result.output
-    assert "115 unchanged" in result.output
+    assert "116 unchanged" in result.output
     with sqlite3.connect(db) as conn:
         runs = [json.loads(args) for (args,) in conn.execute("select args from crawls order by id")]
     assert runs == [
@@ -108,7 +108,7 @@ def test_the_command_replays_through_the_spider_with_replay(tmp_path):
     db = tmp_path / "archive.db"
     result = CliRunner().invoke(cli, ["reextract", "--replay", "--db", str(db), str(SAMPLE_WARC)])
     assert result.exit_code == 0, result.output
-    assert "115 new" in result.output
+    assert "116 new" in result.output
     with sqlite3.connect(db) as conn:
         (args,) = conn.execute("select args from crawls").fetchone()
     assert "reextract" not in json.loads(args)  # the spider's own crawl
@@ -129,4 +129,4 @@ def test_the_fast_index_files_the_records_as_the_checking_walk_does(monkeypatch)
     fast = parallel.FastIndex([SAMPLE_WARC], home=site.home, site_hosts=site.hosts)
     key = lambda entry: (entry.offset, entry.url)  # noqa: E731
     assert sorted(fast.entries(), key=key) == sorted(walked.entries(), key=key)
-    assert len(fast.entries()) == 125
+    assert len(fast.entries()) == 126
