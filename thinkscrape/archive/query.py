@@ -488,3 +488,49 @@ _NO_PROFILES = "(select null as site, null as url, null as author_id where 0)"
 
 def _has_column(db: sqlite_utils.Database, table: str, column: str) -> bool:
     return column in db[table].columns_dict
+
+
+# --- across sites ---------------------------------------------------------------------
+
+
+def links_by_site(db: sqlite_utils.Database) -> dict[str, int]:
+    """How many outbound links each site's publications carry, by site name."""
+    sql = """
+select p.site as site, count(*) as links from links l
+join publications p on p.id = l.publication_id
+group by p.site order by p.site"""
+    return {row["site"]: row["links"] for row in _rows(db, sql)}
+
+
+def republications(db: sqlite_utils.Database) -> list[dict[str, Any]]:
+    """The publications that link to a publication of another archived site (the
+    ``republications`` view: id, site, url and title of each side, ``is_full_article``),
+    full-article links first; none in an archive written before the view existed."""
+    if "republications" not in db.view_names():
+        return []
+    sql = """
+select * from republications
+order by is_full_article desc, site, publication_id, elsewhere_site, elsewhere_id"""
+    return list(_rows(db, sql))
+
+
+def shared_authors(db: sqlite_utils.Database, min_sites: int = 2) -> list[dict[str, Any]]:
+    """The people who sign publications of ``min_sites`` sites or more: id, name and
+    ``sites``, how many publications they sign on each site (by site name); those on most
+    sites first, then by name."""
+    sql = """
+select a.id, a.name, p.site, count(distinct p.id) as publications
+from authors a
+join publication_authors pa on pa.author_id = a.id
+join publications p on p.id = pa.publication_id
+where a.id in (
+  select pa2.author_id from publication_authors pa2
+  join publications p2 on p2.id = pa2.publication_id
+  group by pa2.author_id having count(distinct p2.site) >= :n)
+group by a.id, a.name, p.site
+order by a.id, p.site"""
+    people: dict[int, dict[str, Any]] = {}
+    for row in _rows(db, sql, {"n": min_sites}):
+        person = people.setdefault(row["id"], {"id": row["id"], "name": row["name"], "sites": {}})
+        person["sites"][row["site"]] = row["publications"]
+    return sorted(people.values(), key=lambda p: (-len(p["sites"]), p["name"], p["id"]))
