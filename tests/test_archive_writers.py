@@ -288,7 +288,7 @@ def test_a_lock_handed_down_is_held_by_the_child_after_its_parent_is_killed(
 
 # --- reextract and renormalize ------------------------------------------------------------------
 THINKSCRAPE = str(Path(sys.executable).parent / "thinkscrape")
-SAMPLE_WARC = REPO_ROOT / "data" / "samples" / "cnas.warc.gz"
+SAMPLE_WARC = REPO_ROOT / "data" / "samples" / "demo" / "cnas.warc.gz"
 
 
 def alive(pid: int) -> bool:

@@ -26,7 +26,7 @@ from thinkscrape.archive.store import Archive
 from thinkscrape.cli import cli
 
 REPO = Path(__file__).resolve().parent.parent
-SAMPLE_WARC = REPO / "data" / "samples" / "cnas.warc.gz"
+SAMPLE_WARC = REPO / "data" / "samples" / "demo" / "cnas.warc.gz"
 
 NEGOTIATING = publication(
     "/publications/reports/negotiating-with-north-korea",

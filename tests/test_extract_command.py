@@ -16,7 +16,7 @@ from thinkscrape.extract_command import EXIT_BAD_INPUT, EXIT_DROPPED
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = REPO_ROOT / "data" / "samples" / "cnas"
-SAMPLE_WARC = REPO_ROOT / "data" / "samples" / "cnas.warc.gz"
+SAMPLE_WARC = REPO_ROOT / "data" / "samples" / "demo" / "cnas.warc.gz"
 # A commentary whose body ends "Read the full article in CNN Opinion.", linked.
 PATH = (
     "publications/commentary/"

@@ -14,7 +14,7 @@ import pytest
 from crawling import REPO_ROOT, run_in_terminal
 
 THINKSCRAPE = str(Path(sys.executable).parent / "thinkscrape")
-SAMPLE_WARC = REPO_ROOT / "data" / "samples" / "cnas.warc.gz"
+SAMPLE_WARC = REPO_ROOT / "data" / "samples" / "demo" / "cnas.warc.gz"
 PUBLICATIONS = 116  # in the bundled sample
 ERASE = "\x1b[K"  # what the live line starts with after its carriage return
 

@@ -95,5 +95,5 @@ def test_first_sql_example_names_each_outlets_domain(demo_archive: Path) -> None
 
 def test_researchers_section_says_the_demo_replays_a_capture() -> None:
     demo = re.search(r"^- `demo` (.*?)^- ", researchers_section(), re.M | re.S)[1]
-    assert "replays" in demo and "data/samples/cnas.warc.gz" in demo
+    assert "replays" in demo and "data/samples/demo/cnas.warc.gz" in demo
     assert "scrapy crawl" not in demo and "serves" not in demo

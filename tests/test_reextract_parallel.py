@@ -1,6 +1,6 @@
 """Re-extraction on several cores gives the rows a replay crawl of the same WARC gives.
 
-The bundled sample (``data/samples/cnas.warc.gz``: 116 publications, a page without a title,
+The bundled sample (``data/samples/demo/cnas.warc.gz``: 116 publications, a page without a title,
 listing pages with the cards the publications were listed with) is re-extracted into fresh
 archives by a replay crawl (``reextract``) and by reading its records directly in two
 processes and in one (``reextract_direct``); every row a researcher reads must be the same.
@@ -20,7 +20,7 @@ from thinkscrape.cli import cli
 from thinkscrape.warc.parallel import reextract_direct
 from thinkscrape.warc.reextract import reextract
 
-SAMPLE_WARC = Path(__file__).resolve().parent.parent / "data" / "samples" / "cnas.warc.gz"
+SAMPLE_WARC = Path(__file__).resolve().parent.parent / "data" / "samples" / "demo" / "cnas.warc.gz"
 # columns that say when or by which crawl a row was written, not what it holds
 BOOKKEEPING = {"id", "first_seen", "last_seen", "first_crawl_id", "last_crawl_id"}
 

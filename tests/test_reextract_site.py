@@ -14,7 +14,7 @@ from thinkscrape.cli import cli
 from thinkscrape.warc.reextract import ReextractError, reextract, site_of_captures
 from thinkscrape.warc.writer import HttpMessage, WarcWriter
 
-SAMPLE_WARC = Path(__file__).resolve().parent.parent / "data" / "samples" / "cnas.warc.gz"
+SAMPLE_WARC = Path(__file__).resolve().parent.parent / "data" / "samples" / "demo" / "cnas.warc.gz"
 
 
 def capture(folder: Path, *urls: str) -> Path:

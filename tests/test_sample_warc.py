@@ -1,4 +1,4 @@
-"""The demo's WARC file is a capture of the bundled mirror as it is now."""
+"""The demo's WARC files are captures of the bundled mirrors as they are now, one per mirror."""
 
 from __future__ import annotations
 
@@ -8,10 +8,16 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import pytest
 from crawling import REPO_ROOT
 from warcio.archiveiterator import ArchiveIterator
 
+from sitegen import sample_warc
+from thinkscrape import sites
 from thinkscrape.mirror import resolve_mirror_path
+
+SAMPLES = REPO_ROOT / "data" / "samples"
+CAPTURES = SAMPLES / "demo"
 
 
 def captured_pages(warc: Path) -> dict[str, bytes]:
@@ -19,17 +25,47 @@ def captured_pages(warc: Path) -> dict[str, bytes]:
     with warc.open("rb") as stream:
         for record in ArchiveIterator(stream):
             if record.rec_type == "response" and record.http_headers.get_statuscode() == "200":
-                path = urlsplit(record.rec_headers.get_header("WARC-Target-URI")).path
+                url = urlsplit(record.rec_headers.get_header("WARC-Target-URI"))
+                # a listing's next pages differ from its first by their query alone
+                path = f"{url.path}?{url.query}" if url.query else url.path
                 pages[path] = record.content_stream().read()
     return pages
 
 
-def test_sample_warc_holds_every_page_of_the_mirror_byte_for_byte(sample_root: Path):
-    pages = captured_pages(sample_root.parent / "cnas.warc.gz")
+def captured_urls(warc: Path) -> set[str]:
+    with warc.open("rb") as stream:
+        return {
+            record.rec_headers.get_header("WARC-Target-URI")
+            for record in ArchiveIterator(stream)
+            if record.rec_type in ("response", "request")
+        }
+
+
+def test_there_is_one_capture_per_bundled_mirror_and_one_per_site() -> None:
+    # every site's mirror, and the 2019 theme of brookings.edu beside today's
+    assert {path.name for path in CAPTURES.glob("*.warc.gz")} == {
+        f"{name}.warc.gz" for name in sample_warc.CAPTURES
+    }
+    assert set(sample_warc.CAPTURES.values()) == set(sites.names())
+    assert set(sample_warc.CAPTURES) <= {path.name for path in SAMPLES.iterdir() if path.is_dir()}
+
+
+@pytest.mark.parametrize("name", sorted(sample_warc.CAPTURES))
+def test_each_capture_holds_its_mirrors_pages_byte_for_byte(name: str) -> None:
+    root = SAMPLES / name
+    pages = captured_pages(CAPTURES / f"{name}.warc.gz")
+    assert len(pages) >= 10  # publications, a listing or feed, robots.txt
     for path, body in pages.items():
-        file = resolve_mirror_path(sample_root, path)
-        assert file is not None, f"{path} is in the WARC but not in the mirror"
-        assert body == file.read_bytes(), f"{path} changed since the WARC was recorded"
+        file = resolve_mirror_path(root, path)
+        assert file is not None, f"{path} is in {name}.warc.gz but not in the mirror"
+        assert body == file.read_bytes(), (
+            f"{path} changed since the WARC was recorded: "
+            f"python -m sitegen.sample_warc --only {name}"
+        )
+
+
+def test_the_cnas_capture_holds_every_page_of_the_mirror(sample_root: Path) -> None:
+    pages = captured_pages(CAPTURES / "cnas.warc.gz")
     publication_files = {
         "/" + str(file.parent.relative_to(sample_root))
         for pattern in ("publications/*/*/index.html", "press/*/*/index.html")
@@ -50,16 +86,15 @@ def test_recorder_help_prints_usage_and_writes_nothing(tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert "usage:" in result.stdout
-    assert "cnas.warc.gz" in result.stdout  # says where it writes by default
+    assert "data/samples/demo" in result.stdout  # says where it writes by default
+    assert "--only" in result.stdout
     assert list(tmp_path.iterdir()) == []  # no file named --help
 
 
-def test_sample_warc_names_the_site_urls_not_the_mirror(sample_root: Path):
-    with (sample_root.parent / "cnas.warc.gz").open("rb") as stream:
-        urls = {
-            record.rec_headers.get_header("WARC-Target-URI")
-            for record in ArchiveIterator(stream)
-            if record.rec_type in ("response", "request")
-        }
-    assert len(urls) > 100
-    assert {urlsplit(url)[:2] for url in urls} == {("https", "www.cnas.org")}
+@pytest.mark.parametrize("name", sorted(sample_warc.CAPTURES))
+def test_each_capture_names_its_sites_urls_not_the_mirror(name: str) -> None:
+    urls = captured_urls(CAPTURES / f"{name}.warc.gz")
+    hosts = set(sites.get(sample_warc.CAPTURES[name]).hosts)
+    assert len(urls) > 10
+    assert {urlsplit(url).scheme for url in urls} == {"https"}
+    assert {urlsplit(url).hostname for url in urls} <= hosts

@@ -20,7 +20,7 @@ from thinkscrape.contracts import FillsContract
 from thinkscrape.items import FEED_AUTHOR_FIELDS, FEED_FIELDS
 
 SAMPLE = REPO_ROOT / "data" / "samples" / "cnas"
-SAMPLE_WARC = REPO_ROOT / "data" / "samples" / "cnas.warc.gz"
+SAMPLE_WARC = REPO_ROOT / "data" / "samples" / "demo" / "cnas.warc.gz"
 ARTICLE = "/publications/commentary/north-korea-and-the-blink-of-war"  # the contracts' page
 
 

@@ -18,7 +18,7 @@ from thinkscrape.warc.check import Record, walk
 from thinkscrape.warc.replay import WarcIndex
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = REPO_ROOT / "data" / "samples" / "cnas.warc.gz"
+SAMPLE = REPO_ROOT / "data" / "samples" / "demo" / "cnas.warc.gz"
 DAMAGED_PAGE = "https://www.cnas.org/publications/reports/negotiating-with-north-korea"
 
 

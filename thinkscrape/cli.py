@@ -37,9 +37,8 @@ DEFAULT_DB = "data/thinktanks.db"
 # The demo's own archive: the bundled sample never mixes with live crawls.
 DEMO_DB = "data/demo.db"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-# The site the bundled sample is a capture of: the demo replays it as that site's pages.
-SAMPLE_SITE = "cnas"
-SAMPLE_WARC = PROJECT_ROOT / "data" / "samples" / f"{SAMPLE_SITE}.warc.gz"
+# The bundled captures the demo replays: one WARC file per site mirror (sitegen.sample_warc).
+SAMPLE_DIR = PROJECT_ROOT / "data" / "samples" / "demo"
 METADATA_PATH = Path(__file__).resolve().parent / "datasette" / "metadata.json"
 # The database name metadata.json is written for; `browse` re-keys it to the real file.
 METADATA_DB_NAME = "thinktanks"
@@ -160,14 +159,15 @@ def cli() -> None:
 # --- demo -----------------------------------------------------------------------------
 
 
-def sample_warc() -> Path:
-    """The bundled capture of the cnas.org sample that the demo replays."""
-    if not SAMPLE_WARC.is_file():
+def sample_captures() -> list[Path]:
+    """The bundled captures the demo replays, one WARC file per site mirror, by name."""
+    captures = sorted(SAMPLE_DIR.glob("*.warc.gz"))
+    if not captures:
         raise click.ClickException(
-            f"The bundled sample is missing (looked for {SAMPLE_WARC}). The demo needs a "
-            "checkout of the repository installed with `pip install -e .`."
+            f"The bundled samples are missing (looked for {SAMPLE_DIR}/*.warc.gz). The demo "
+            "needs a checkout of the repository installed with `pip install -e .`."
         )
-    return SAMPLE_WARC
+    return captures
 
 
 def live_crawls(db_path: Path) -> int:
@@ -203,48 +203,103 @@ def live_crawls(db_path: Path) -> int:
     help="Where to write the demo archive (its own file: live crawls go elsewhere).",
 )
 def demo(db_path: Path) -> None:
-    """Replay the bundled capture of a cnas.org sample into its own archive; count what landed.
+    """Replay the bundled captures of every site's sample into their own archive; show what
+    landed: rows per site, the pieces found on two sites, the people of several sites.
 
-    Nothing is fetched: every response comes from data/samples/cnas.warc.gz, through the
-    same spider, pipelines and archive as a live crawl. The archive is data/demo.db, apart
-    from the live crawls' data/thinktanks.db.
+    Nothing is fetched: every response comes from data/samples/demo/*.warc.gz, one capture
+    per site, through the same spiders, pipelines and archive as a live crawl. The archive
+    is data/demo.db, apart from the live crawls' data/thinktanks.db.
     """
-    from thinkscrape.warc.reextract import ReextractError, reextract
+    from thinkscrape.warc.reextract import ReextractError, reextract, site_of_captures
 
     given = db_path
     db_path = db_path.resolve()
-    warc = sample_warc()
-    # The sample holds invented text under real cnas.org URLs: keep it out of a real archive.
+    captures = sample_captures()
+    # The samples hold invented text under real URLs: keep them out of a real archive.
     if live_crawls(db_path):
         raise click.ClickException(
             f"{db_path} holds publications crawled from a live site; the demo would mix the "
-            f"sample into it. Choose another file with --db, e.g. --db {DEMO_DB}."
+            f"samples into it. Choose another file with --db, e.g. --db {DEMO_DB}."
         )
-    click.echo(f"Replaying {warc.relative_to(PROJECT_ROOT)} into {db_path} ...")
-    try:
-        with writer_errors():
-            reextract(db_path, [warc], site=SAMPLE_SITE, settings={"LOG_LEVEL": "WARNING"})
-    except ReextractError as error:
-        raise click.ClickException(f"The demo crawl failed: {error}") from error
+    folder = (
+        SAMPLE_DIR.relative_to(PROJECT_ROOT)
+        if SAMPLE_DIR.is_relative_to(PROJECT_ROOT)
+        else SAMPLE_DIR
+    )
+    click.echo(f"Replaying {len(captures)} captures from {folder} into {db_path} ...")
+    width = max(len(capture.name) for capture in captures)
+    for capture in captures:
+        try:
+            # Each capture is one crawl of one site: replayed by that site's own spider.
+            site = site_of_captures([capture])
+            with writer_errors():
+                result = reextract(db_path, [capture], site=site, settings={"LOG_LEVEL": "WARNING"})
+        except ReextractError as error:
+            raise click.ClickException(
+                f"The demo crawl of {capture.name} failed: {error}"
+            ) from error
+        stored = ", ".join(f"{n} {outcome}" for outcome, n in sorted(result["stored"].items()))
+        click.echo(
+            f"  {capture.name:<{width}}  {site:<16} crawl #{result['crawl_id']}: "
+            f"{stored or 'nothing stored'}"
+        )
     db = open_archive(db_path)
-    for crawl in history.recent(db, 1):
-        click.echo(f"\nCrawl {printable(crawl_line(crawl))}")
-    click.echo("\nRows per table:")
-    # a table of the user's own in the archive may be named anything
-    counts = {one_line(table): count for table, count in query.table_counts(db).items()}
-    width = max(map(len, counts), default=0)
-    for table, count in counts.items():
-        click.echo(f"  {table:<{width}}  {count:>7,}")
+    for line in demo_summary(db):
+        click.echo(line)
     # The other commands read data/thinktanks.db by default: name the demo's archive.
     db_arg = f" --db {given}"
     click.echo(
         "\nTry:\n"
         f"  thinkscrape search 'north korea'{db_arg}\n"
         f"  thinkscrape stats{db_arg}\n"
+        f"  thinkscrape authors list Cronin{db_arg}\n"
         f"  thinkscrape browse{db_arg}\n"
-        f"  sqlite-utils {given} 'select year, type, count(*) from publications_flat "
+        f"  sqlite-utils {given} 'select year, site, count(*) from publications_flat "
         "group by 1, 2' --table"
     )
+
+
+def demo_summary(db: sqlite_utils.Database) -> list[str]:
+    """What the demo archive holds: rows per site, the cross-site links, the people of
+    several sites and rows per table, as lines to print."""
+    lines = [
+        "",
+        "Rows per site:",
+        f"  {'site':<16} {'publications':>12} {'authors':>8} {'links':>7}",
+    ]
+    links = query.links_by_site(db)
+    for site in query.stats(db)["by_site"]:
+        name = one_line(site["site"])
+        lines.append(
+            f"  {name:<16} {site['publications']:>12,} {site['authors']:>8,} "
+            f"{links.get(site['site'], 0):>7,}"
+        )
+    lines += ["", "Cross-site links (a publication -> the same piece on another archived site):"]
+    found = query.republications(db)
+    if not found:
+        lines.append("  none")
+    for row in found:
+        lines.append(
+            f"  #{row['publication_id']} {one_line(row['site'])}: {one_line(row['title'])}"
+        )
+        lines.append(
+            f"    -> #{row['elsewhere_id']} {one_line(row['elsewhere_site'])}: "
+            f"{one_line(row['elsewhere_url'])}"
+        )
+    lines += ["", "Authors at several sites (publications on each):"]
+    people = query.shared_authors(db)
+    if not people:
+        lines.append("  none")
+    name_width = max((len(one_line(person["name"])) for person in people), default=0)
+    for person in people:
+        sites_line = ", ".join(f"{one_line(site)} {n}" for site, n in person["sites"].items())
+        lines.append(f"  {one_line(person['name']):<{name_width}}  {sites_line}")
+    lines += ["", "Rows per table:"]
+    # a table of the user's own in the archive may be named anything
+    counts = {one_line(table): count for table, count in query.table_counts(db).items()}
+    width = max(map(len, counts), default=0)
+    lines += [f"  {table:<{width}}  {count:>7,}" for table, count in counts.items()]
+    return lines
 
 
 # --- keeping the archive right ------------------------------------------------------

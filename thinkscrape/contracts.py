@@ -2,7 +2,7 @@
 
 ``@page PATH`` is the sample page at PATH of the spider's site: fetched from the live site by
 default, from a mirror with ``-a base_url=http://127.0.0.1:8000``, and from WARC files with
-``-s THINKSCRAPE_REPLAY=data/samples/cnas.warc.gz`` (offline). Scrapy's ``@url`` takes one
+``-s THINKSCRAPE_REPLAY=data/samples/demo/cnas.warc.gz`` (offline). Scrapy's ``@url`` takes one
 absolute URL, which a mirror would not serve.
 
 ``@fills FIELD ...`` checks that every item returned has a value in each field
