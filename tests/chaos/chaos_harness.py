@@ -24,7 +24,7 @@ from faultserver import FaultServer
 from warcio.archiveiterator import ArchiveIterator
 
 MIRROR = REPO_ROOT / "data" / "samples" / "cnas"
-MIRROR_PUBLICATIONS = 115
+MIRROR_PUBLICATIONS = 116
 
 # Who fetches what is what the scenarios are about; how fast is not. Concurrency 2 and a
 # small delay per answer leave a killed crawl time to be killed at the point chosen.

@@ -28,8 +28,8 @@ from faultserver import FaultServer
 
 pytestmark = pytest.mark.chaos
 
-# Requests a first crawl of the mirror makes: robots.txt, 8 listing pages, 116 publications.
-ALL_REQUESTS = 125
+# Requests a first crawl of the mirror makes: robots.txt, 8 listing pages, 117 publications.
+ALL_REQUESTS = 126
 
 
 @dataclass(frozen=True)
