@@ -13,6 +13,11 @@ ORIGINAL = "https://www.38north.org/2019/02/pcroninklee020119"
 WRITTEN = "http://www.38north.org/2019/02/pcroninklee020119/"  # as a page may write it
 
 
+def excerpt(**fields) -> Publication:
+    """The CNAS excerpt, with its links."""
+    return Publication(url=EXCERPT, site="cnas", title="Preparing", body="An excerpt.", **fields)
+
+
 def store(db, pub: Publication) -> None:
     archive = Archive(db, clock=lambda: "2026-11-02T02:00:00+00:00")
     archive.store(pub, archive.start_crawl(pub.site, {}))
@@ -23,11 +28,7 @@ def test_a_full_article_on_another_archived_site_is_one_join_away(tmp_path):
     store(db, Publication(url=ORIGINAL, site="38north", title="Preparing", body="The piece."))
     store(
         db,
-        Publication(
-            url=EXCERPT,
-            site="cnas",
-            title="Preparing",
-            body="An excerpt.",
+        excerpt(
             outlet="38 North",
             # as the CNAS page writes it: http is fine, the trailing slash too
             full_article_url=WRITTEN,
@@ -70,11 +71,7 @@ def test_links_within_one_site_and_to_unarchived_pages_are_no_republication(tmp_
     store(db, Publication(url=other, site="cnas", title="A report", body="Text."))
     store(
         db,
-        Publication(
-            url=EXCERPT,
-            site="cnas",
-            title="Preparing",
-            body="An excerpt.",
+        excerpt(
             links=[
                 {"url": other, "domain": "cnas.org", "text": "a", "kind": "internal"},
                 {
@@ -103,11 +100,7 @@ def test_a_link_finds_the_piece_with_or_without_www(tmp_path):
     ]
     store(
         db,
-        Publication(
-            url=EXCERPT,
-            site="cnas",
-            title="Preparing",
-            body="An excerpt.",
+        excerpt(
             links=[{**link, "domain": None, "text": None} for link in links],
         ),
     )
