@@ -5,12 +5,14 @@ test_listing_cnas.py).
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
+from urllib.parse import urljoin, urlsplit
 
 import pytest
 from registered import register_site
 
-from thinkscrape.pages.listing import ListingPage
+from thinkscrape.pages.listing import ListingPage, absolute_url
 from thinkscrape.site import WORDPRESS_PAGES, Listing, Site, TypeRule
 from thinkscrape.sites import get
 
@@ -267,3 +269,27 @@ def test_a_label_the_site_maps_onto_a_type_is_the_cards_type_not_its_outlet(
         ("In the News", None, "Aug 15, 2025", "By John R. Deni"),
         (None, "Foreign Policy", "Aug 14, 2025", None),
     ]
+
+
+def test_a_link_resolves_as_urljoin_does_against_any_page() -> None:
+    # links are resolved once per site host rather than once per page: the answers must
+    # still be urljoin's against the page itself, relative and odd links included
+    pages = [
+        "https://www.cnas.org/reports?page=2",
+        "https://www.cnas.org/a/b/c.html?x=1#f",
+        "http://host:8080/x/",
+        "https://[::1]:99/p",
+        "https://www.cnas.org",
+        "www.cnas.org/no-scheme",
+    ]
+    hrefs = ["/x/../y", "//other.org/z", "https://a.b/c", "mailto:x@y", "../q", "?page=3"]
+    hrefs += ["#top", " /a ", "/", "//", "///x", "https:/x", "https:///x", "HTTP://A.B/../c"]
+    hrefs += ["/./a/./b/../c?x#y", "ftp://q/r", "https://a:bad/", "http://[::1"]
+    for page, href in itertools.product(pages, hrefs):
+        try:
+            expected = urljoin(page, href.strip())
+            urlsplit(expected).port  # noqa: B018
+        except ValueError:
+            expected = None
+        assert absolute_url(page, href) == expected, (page, href)
+    assert absolute_url("https://www.cnas.org/", "  ") is None

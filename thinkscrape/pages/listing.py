@@ -11,6 +11,7 @@ type labels where its markup needs them (``Site.listing_page``).
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
@@ -64,8 +65,33 @@ def absolute_url(page_url: str, href: str | None) -> str | None:
     href = (href or "").strip()
     if not href:
         return None
+    if (href.startswith("/") and not href.startswith("//")) or _HAS_HOST.match(href):
+        # resolved the same against any page of the site: the menus and footers every
+        # page repeats are resolved once, not once per page
+        return _resolved(_origin(page_url), href)
+    return _resolved(page_url, href)
+
+
+# "https://host...": a link that names its scheme and host
+_HAS_HOST = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^/?#]")
+
+
+@functools.lru_cache(maxsize=1_024)
+def _origin(page_url: str) -> str:
+    """The page's scheme and host: what a root-relative or absolute link is resolved by."""
     try:
-        url = urljoin(page_url, href)
+        parts = urlsplit(page_url)
+    except ValueError:
+        return page_url
+    if not parts.scheme or not parts.netloc:
+        return page_url
+    return f"{parts.scheme}://{parts.netloc}/"
+
+
+@functools.lru_cache(maxsize=16_384)
+def _resolved(base: str, href: str) -> str | None:
+    try:
+        url = urljoin(base, href)
         urlsplit(url).port  # noqa: B018 (raises on a malformed port)
     except ValueError:
         return None
@@ -103,6 +129,9 @@ class ListingPage:
         self.sel, self.truncation = (
             (Selector(text="<html/>"), None) if self.blocked else parse_html(html)
         )
+        # each link's answer, by href: a card links its piece two or three times, and the
+        # cards and the page's publication links ask about the same links again
+        self._publication_urls: dict[str | None, str | None] = {}
 
     # --- hooks a site may override ----------------------------------------------------
     def is_tag_line(self, node: Selector, text: str) -> bool:
@@ -113,12 +142,17 @@ class ListingPage:
     # --- the fields -------------------------------------------------------------------
     def publication_url(self, href: str | None) -> str | None:
         """The canonical URL of a link to a publication of the site, else None."""
+        try:
+            return self._publication_urls[href]
+        except KeyError:
+            pass
+        canonical = None
         absolute = absolute_url(self.url, href)
-        if absolute is None:
-            return None
-        canonical = self.site.canonical_url(absolute)
-        if canonical is None or self.site.classify(canonical) is None:
-            return None
+        if absolute is not None:
+            canonical = self.site.canonical_url(absolute)
+            if canonical is not None and self.site.classify(canonical) is None:
+                canonical = None
+        self._publication_urls[href] = canonical
         return canonical
 
     def title_link_nodes(self) -> list[Selector]:
