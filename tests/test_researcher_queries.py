@@ -366,5 +366,6 @@ def test_crawl_one_experts_output(crawled) -> None:
         (2017, "commentary", 3),
         (2017, "podcast", 1),
         (2017, "report", 1),
+        (2019, "commentary", 1),
         (2019, "report", 1),
     ]
