@@ -35,3 +35,20 @@ def mirror_crawl(cnas_mirror: str, tmp_path_factory: pytest.TempPathFactory) -> 
     result = run_crawl(cnas_mirror, db, settings={"THINKSCRAPE_WARC_DIR": str(folder / "warc")})
     assert result.returncode == 0, result.stderr[-3000:]
     return db
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """`thinkscrape demo` run once, from an empty folder, into its default archive: the
+    archive's path and what the demo printed. Tests read it (copy it to change it): one run
+    of the nine replays serves every test of the demo's archive."""
+    from click.testing import CliRunner
+
+    from thinkscrape.cli import cli
+
+    home = tmp_path_factory.mktemp("demo-home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(home)
+        result = CliRunner().invoke(cli, ["demo"])
+    assert result.exit_code == 0, result.output
+    return home / "data" / "demo.db", result.output

@@ -47,14 +47,10 @@ PUBLICATIONS = {
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+def demo(demo_run: tuple[Path, str]) -> tuple[Path, list[str]]:
     """The demo run once, from a fresh folder, into its default archive: (archive, lines)."""
-    home = tmp_path_factory.mktemp("demo-home")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(home)
-        result = CliRunner().invoke(cli, ["demo"])
-    assert result.exit_code == 0, result.output
-    return home / "data" / "demo.db", result.output.splitlines()
+    db_path, output = demo_run
+    return db_path, output.splitlines()
 
 
 def rows(db_path: Path, sql: str, params: tuple = ()) -> list[tuple]:

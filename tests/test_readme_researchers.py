@@ -47,11 +47,8 @@ def on_archive(args: list[str], archive: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def demo_archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("readme-demo") / "demo.db"
-    result = CliRunner().invoke(cli, ["demo", "--db", str(path)])
-    assert result.exit_code == 0, result.output
-    return path
+def demo_archive(demo_run: tuple[Path, str]) -> Path:
+    return demo_run[0]  # the examples only read it
 
 
 def test_the_readme_has_search_and_export_examples() -> None:
