@@ -282,3 +282,16 @@ def test_incapsula_incident_page_is_a_block_page_but_its_script_is_not() -> None
     assert block_page_reason(incident) == "incapsula"
     article = '<html><script src="/_Incapsula_Resource?SWJIYLWA=1"></script><h1>A</h1></html>'
     assert block_page_reason(article) is None
+
+
+def test_block_markers_are_looked_for_in_the_first_200000_characters_only() -> None:
+    filler = "<p>" + "x" * 200_000 + "</p>"
+    marker = "window._cf_chl_opt"
+    assert block_page_reason(f"<html><script>{marker}</script>{filler}") == "cloudflare-challenge"
+    assert block_page_reason(f"<html>{filler}<script>{marker}</script>") is None
+    # a marker that starts before the limit and ends after it is past it
+    straddling = "<html>" + "y" * (200_000 - 6 - 5) + marker
+    assert block_page_reason(straddling) is None
+    assert block_page_reason(straddling[: -len(marker)] + "<br>" + marker) is None
+    assert block_page_reason("<html><TITLE>Access Denied</TITLE></html>") == "captcha"
+    assert block_page_reason(f"<html>{filler}<title>Access Denied</title></html>") is None

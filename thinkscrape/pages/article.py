@@ -248,10 +248,13 @@ class ArticlePage:
 
     def outside(self, node: Selector) -> bool:
         """Whether a node lies outside every related, teaser and comment block."""
+        excluded = self.excluded
+        if not excluded:  # most pages: no walk up from every node read
+            return True
         element = node.root
-        if element in self.excluded:
+        if element in excluded:
             return False
-        return not any(ancestor in self.excluded for ancestor in element.iterancestors())
+        return not any(ancestor in excluded for ancestor in element.iterancestors())
 
     @functools.cached_property
     def header(self) -> Selector | None:
