@@ -18,7 +18,7 @@ format, other sitemap children's names, the pager markup) is announced in the pa
 ``<!-- invented: ... -->`` comment.
 
 Usage: ``python -m sitegen.atlanticcouncil OUT_DIR`` (the bundled sample:
-data/samples/atlanticcouncil).
+tests/mirrors/atlanticcouncil).
 """
 
 from __future__ import annotations

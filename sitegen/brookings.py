@@ -27,7 +27,7 @@ and "Thursday, January 31, 2019", ``span.meta span[itemprop=author]``, the autho
 inside ``div.post-body.post-body-enhanced``) at the typed URLs of section 8, and its feed.
 
 Usage: ``python -m sitegen.brookings [--era 2019] OUT_DIR`` (the bundled samples:
-data/samples/brookings, data/samples/brookings-2019).
+tests/mirrors/brookings, tests/mirrors/brookings-2019).
 """
 
 from __future__ import annotations

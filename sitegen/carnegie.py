@@ -22,7 +22,7 @@ JSON, which holds no comment: their ``invented`` key says the same; ``totalDocs`
 ``totalPages``, ``page`` and ``hasNextPage`` are Payload's documented pagination fields, not
 seen in the notes.
 
-Usage: ``python -m sitegen.carnegie OUT_DIR`` (the bundled sample: data/samples/carnegie).
+Usage: ``python -m sitegen.carnegie OUT_DIR`` (the bundled sample: tests/mirrors/carnegie).
 """
 
 from __future__ import annotations

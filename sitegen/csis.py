@@ -14,7 +14,7 @@ real URL, title, date and byline (section 4). Everything the notes do not show (
 page's markup beyond those lines, the pager, site chrome, body text, robots.txt, page size) is
 announced in the page by an ``<!-- invented: ... -->`` comment.
 
-Usage: ``python -m sitegen.csis OUT_DIR`` (the bundled sample: data/samples/csis).
+Usage: ``python -m sitegen.csis OUT_DIR`` (the bundled sample: tests/mirrors/csis).
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ Real publications keep their real URL, title, date and byline (section 8). Every
 notes do not show (site chrome, wrappers, excerpt markup, body text, child sitemap names,
 times of day) is announced in the page by an ``<!-- invented: ... -->`` comment.
 
-Usage: ``python -m sitegen.north38 OUT_DIR`` (the bundled sample: data/samples/38north).
+Usage: ``python -m sitegen.north38 OUT_DIR`` (the bundled sample: tests/mirrors/38north).
 """
 
 from __future__ import annotations

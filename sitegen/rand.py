@@ -16,7 +16,7 @@ real URL, title, date and byline (section 5). Everything the notes do not show (
 chrome, wrappers, the later commentary's markup, body text, the links of the "originally
 appeared" sentences, robots.txt) is announced by an ``<!-- invented: ... -->`` comment.
 
-Usage: ``python -m sitegen.rand OUT_DIR`` (the bundled sample: data/samples/rand).
+Usage: ``python -m sitegen.rand OUT_DIR`` (the bundled sample: tests/mirrors/rand).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
     python -m sitegen.sample_warc [OUT_DIR] [--only NAME ...]
 
-For each capture below, serves ``data/samples/<NAME>`` on 127.0.0.1, runs ``scrapy crawl
+For each capture below, serves ``tests/mirrors/<NAME>`` on 127.0.0.1, runs ``scrapy crawl
 SPIDER`` against it with WARC capture on, and keeps the one WARC file the crawl wrote as
 ``OUT_DIR/<NAME>.warc.gz`` (default ``data/samples/demo``). Re-run it for a mirror whenever
 that mirror is regenerated (``tests/test_sample_warc.py`` fails when the two disagree);
@@ -24,10 +24,10 @@ from pathlib import Path
 from thinkscrape.mirror import serve_mirror
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
-SAMPLES = REPO_ROOT / "data" / "samples"
-SAMPLE_DIR = SAMPLES / "demo"
+MIRRORS = REPO_ROOT / "tests" / "mirrors"
+SAMPLE_DIR = REPO_ROOT / "data" / "samples" / "demo"
 
-# Capture name (the mirror's folder under data/samples, the WARC file's name) -> the spider
+# Capture name (the mirror's folder under tests/mirrors, the WARC file's name) -> the spider
 # that crawls it. brookings-2019 is the same site in its 2016-2023 theme.
 CAPTURES = {
     "38north": "38north",
@@ -43,10 +43,10 @@ CAPTURES = {
 
 
 def record_sample(name: str, out_dir: Path = SAMPLE_DIR) -> Path:
-    """Crawl the mirror ``data/samples/<name>`` and keep its WARC as ``out_dir/<name>.warc.gz``."""
+    """Crawl the mirror ``tests/mirrors/<name>`` and keep its WARC as ``out_dir/<name>.warc.gz``."""
     spider = CAPTURES[name]
     out = out_dir / f"{name}.warc.gz"
-    with tempfile.TemporaryDirectory() as scratch, serve_mirror(SAMPLES / name) as mirror:
+    with tempfile.TemporaryDirectory() as scratch, serve_mirror(MIRRORS / name) as mirror:
         warc_dir = Path(scratch) / "warc"
         command = [
             sys.executable,
@@ -77,7 +77,7 @@ def record_sample(name: str, out_dir: Path = SAMPLE_DIR) -> Path:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(
         prog="python -m sitegen.sample_warc",
-        description="Record the bundled site mirrors (data/samples/<NAME>) as the demo's WARC "
+        description="Record the bundled site mirrors (tests/mirrors/<NAME>) as the demo's WARC "
         "files, one per mirror.",
     )
     parser.add_argument(

@@ -22,7 +22,7 @@ crawl saw them beside the WordPress pages of today, each page of one generation 
 Real publications keep their real URL, title, date and byline (notes 7); everything the
 notes do not show is announced in the page by an ``<!-- invented: ... -->`` comment.
 
-Usage: ``python -m sitegen.stimson OUT_DIR`` (the bundled sample: data/samples/stimson).
+Usage: ``python -m sitegen.stimson OUT_DIR`` (the bundled sample: tests/mirrors/stimson).
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from crawling import run_crawl
 from thinkscrape.mirror import serve_mirror
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_ROOT = REPO_ROOT / "data" / "samples" / "cnas"
+SAMPLE_ROOT = REPO_ROOT / "tests" / "mirrors" / "cnas"
 
 
 @pytest.fixture(scope="session")

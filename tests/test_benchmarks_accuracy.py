@@ -102,7 +102,7 @@ def test_a_page_of_a_host_a_spider_declares_goes_through_that_sites_extractor() 
     from thinkscrape.sites import get
 
     path = "publications/cnas-insights/cnas-insights-sovereign-ais-second-wave-is-coming-into-view"
-    html = (Path(__file__).parent.parent / "data/samples/cnas" / path / "index.html").read_text(
+    html = (Path(__file__).parent.parent / "tests/mirrors/cnas" / path / "index.html").read_text(
         encoding="utf-8"
     )
     url = f"https://www.cnas.org/{path}"

@@ -1,5 +1,5 @@
 """End to end: `scrapy crawl 38north` over the offline mirror of www.38north.org
-(data/samples/38north), asserting on the archive's rows.
+(tests/mirrors/38north), asserting on the archive's rows.
 
 Expected values are the real ones the site notes record (section 8: URLs, titles, dates,
 bylines), not values read back from the code.
@@ -16,7 +16,7 @@ import sqlite_utils
 from crawling import REPO_ROOT, byline_names, crawl_mirror, stored
 
 HOME = "https://www.38north.org"
-SAMPLE = REPO_ROOT / "data" / "samples" / "38north"
+SAMPLE = REPO_ROOT / "tests" / "mirrors" / "38north"
 
 
 def crawl(mirror_root: Path, path: Path) -> sqlite_utils.Database:

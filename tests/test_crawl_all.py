@@ -42,7 +42,7 @@ from thinkscrape.runner import (
 )
 from thinkscrape.startup import CannotStart
 
-NORTH38 = REPO_ROOT / "data" / "samples" / "38north"
+NORTH38 = REPO_ROOT / "tests" / "mirrors" / "38north"
 NORTH38_PUBLICATIONS = 10  # the mirror's publications (tests/test_crawl_38north.py)
 CNAS_RECORDS = synthetic_records(12, seed=11)
 # The CNAS mirror lists reports on /reports alone, the listing emptied below.

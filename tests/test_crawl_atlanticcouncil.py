@@ -1,5 +1,5 @@
 """End to end: `scrapy crawl atlanticcouncil` over the offline mirror of
-www.atlanticcouncil.org (data/samples/atlanticcouncil), asserting on the archive's rows.
+www.atlanticcouncil.org (tests/mirrors/atlanticcouncil), asserting on the archive's rows.
 
 Expected values are the real ones the site notes record (section 5: titles, dates, bylines,
 labels; section 3.3: the outlets In the News items name), not values read back from the code.
@@ -16,7 +16,7 @@ import sqlite_utils
 from crawling import REPO_ROOT, byline_names, crawl_mirror, stored
 
 HOME = "https://www.atlanticcouncil.org"
-SAMPLE = REPO_ROOT / "data" / "samples" / "atlanticcouncil"
+SAMPLE = REPO_ROOT / "tests" / "mirrors" / "atlanticcouncil"
 NA = "/blogs/new-atlanticist/"
 ITN = "/insight-impact/in-the-news/"
 REPORT = (

@@ -1,5 +1,5 @@
 """End to end: `scrapy crawl brookings` over the offline mirror of www.brookings.edu
-(data/samples/brookings), asserting on the archive's rows.
+(tests/mirrors/brookings), asserting on the archive's rows.
 
 Expected values are the real ones the site notes record (section 8: URLs, titles, dates,
 bylines; labels of section 5.2), not values read back from the code.
@@ -20,7 +20,7 @@ from crawling import REPO_ROOT, byline_names, crawl_mirror, stored
 from thinkscrape.mirror import serve_mirror
 
 HOME = "https://www.brookings.edu"
-SAMPLE = REPO_ROOT / "data" / "samples" / "brookings"
+SAMPLE = REPO_ROOT / "tests" / "mirrors" / "brookings"
 ARTICLES = 11  # the /articles/ pieces; the book and the news release: their sitemaps only
 
 

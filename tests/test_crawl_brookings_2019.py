@@ -1,5 +1,5 @@
 """End to end: `scrapy crawl brookings` over the site as it was in 2019, the 2016-2023 theme
-at its typed URLs (data/samples/brookings-2019), reached through its feed.
+at its typed URLs (tests/mirrors/brookings-2019), reached through its feed.
 
 Expected values are the real ones the site notes record (section 8, from a scraper of that
 theme: URLs, titles, dates, first authors; section 4: the author cards), not values read
@@ -13,7 +13,7 @@ import sqlite_utils
 from crawling import REPO_ROOT, crawl_mirror, stored
 
 HOME = "https://www.brookings.edu"
-SAMPLE = REPO_ROOT / "data" / "samples" / "brookings-2019"
+SAMPLE = REPO_ROOT / "tests" / "mirrors" / "brookings-2019"
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,5 @@
 """End to end: `scrapy crawl carnegie` over the offline mirror of carnegieendowment.org
-(data/samples/carnegie), asserting on the archive's rows.
+(tests/mirrors/carnegie), asserting on the archive's rows.
 
 Expected values are the real ones the site notes record (section 4: URLs, titles, dates,
 bylines, the outlet of a piece in the media), not values read back from the code. Dates of
@@ -17,7 +17,7 @@ import sqlite_utils
 from crawling import REPO_ROOT, byline_names, crawl_mirror, stored
 
 HOME = "https://carnegieendowment.org"
-SAMPLE = REPO_ROOT / "data" / "samples" / "carnegie"
+SAMPLE = REPO_ROOT / "tests" / "mirrors" / "carnegie"
 RESEARCH_AND_EMISSARY = {
     "/research/2024/06/turkeys-electoral-map-explained-actors-dynamics-and-future-prospects",
     "/research/2024/02/tracing-the-roots-of-chinas-ai-regulations",

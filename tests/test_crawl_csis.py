@@ -1,5 +1,5 @@
 """End to end: `scrapy crawl csis` over the offline mirror of www.csis.org
-(data/samples/csis), asserting on the archive's rows.
+(tests/mirrors/csis), asserting on the archive's rows.
 
 Expected values are the real ones the site notes record (section 4: URLs, titles, dates,
 bylines, the type labels of the cards), not values read back from the code.
@@ -15,7 +15,7 @@ import sqlite_utils
 from crawling import REPO_ROOT, byline_names, crawl_mirror, stored
 
 HOME = "https://www.csis.org"
-SAMPLE = REPO_ROOT / "data" / "samples" / "csis"
+SAMPLE = REPO_ROOT / "tests" / "mirrors" / "csis"
 
 
 def crawl(mirror_root: Path, path: Path) -> sqlite_utils.Database:

@@ -19,7 +19,7 @@ from thinkscrape.discovery.sitemap import read_sitemap
 from thinkscrape.extensions.health import nothing_new_reason
 from thinkscrape.mirror import serve_mirror
 
-MIRROR_ROOT = REPO_ROOT / "data" / "samples" / "38north"
+MIRROR_ROOT = REPO_ROOT / "tests" / "mirrors" / "38north"
 HOME = "https://www.38north.org"
 
 

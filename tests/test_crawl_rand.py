@@ -1,4 +1,4 @@
-"""End to end: `scrapy crawl rand` over the offline mirror of www.rand.org (data/samples/rand),
+"""End to end: `scrapy crawl rand` over the offline mirror of www.rand.org (tests/mirrors/rand),
 asserting on the archive's rows.
 
 Expected values are the real ones the site notes record (section 5: URLs, titles, dates,
@@ -15,7 +15,7 @@ import sqlite_utils
 from crawling import REPO_ROOT, byline_names, crawl_mirror, stored
 
 HOME = "https://www.rand.org"
-SAMPLE = REPO_ROOT / "data" / "samples" / "rand"
+SAMPLE = REPO_ROOT / "tests" / "mirrors" / "rand"
 
 
 @pytest.fixture(scope="module")

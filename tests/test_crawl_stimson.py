@@ -1,5 +1,5 @@
 """End to end: `scrapy crawl stimson` over the offline mirror of www.stimson.org
-(data/samples/stimson, both generations), asserting on the archive's rows.
+(tests/mirrors/stimson, both generations), asserting on the archive's rows.
 
 Expected values are the real ones the site notes record (section 7: URLs, titles, dates,
 bylines; section 5.3: the outbound sentences), not values read back from the code.
@@ -16,7 +16,7 @@ import sqlite_utils
 from crawling import REPO_ROOT, crawl_mirror, stored
 
 HOME = "https://www.stimson.org"
-SAMPLE = REPO_ROOT / "data" / "samples" / "stimson"
+SAMPLE = REPO_ROOT / "tests" / "mirrors" / "stimson"
 DRUPAL = {
     "/content/china-mekong-river-states-placeholder",
     "/content/nukes-new-congress-and-lost-art-political-compromise",

@@ -20,7 +20,7 @@ from thinkscrape.sites import get
 CNAS = get("cnas")
 
 REPO = Path(__file__).resolve().parent.parent
-SAMPLES = REPO / "data" / "samples" / "cnas"
+SAMPLES = REPO / "tests" / "mirrors" / "cnas"
 
 RAW_KEYS = {name for name in RAW_FIELDS if name != "listing"}
 

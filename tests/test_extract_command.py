@@ -15,7 +15,7 @@ from thinkscrape.cli import cli
 from thinkscrape.extract_command import EXIT_BAD_INPUT, EXIT_DROPPED
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = REPO_ROOT / "data" / "samples" / "cnas"
+SAMPLE = REPO_ROOT / "tests" / "mirrors" / "cnas"
 SAMPLE_WARC = REPO_ROOT / "data" / "samples" / "demo" / "cnas.warc.gz"
 # A commentary whose body ends "Read the full article in CNN Opinion.", linked.
 PATH = (

@@ -24,7 +24,7 @@ def metadata(url: str, html: str) -> dict[str, Any]:
 
 CNAS = get("cnas")
 
-SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples" / "cnas"
+SAMPLES = Path(__file__).resolve().parent.parent / "tests" / "mirrors" / "cnas"
 # ESC, BEL, backspace, DEL, NUL-free C1 CSI and NEL: what a page uses to clear a terminal,
 # retitle its window or hide text; written raw and as character references (a reference
 # to 128-159 is read as Windows-1252, as browsers do, so it is no control character).

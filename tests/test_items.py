@@ -26,7 +26,7 @@ from thinkscrape.items import (
 from thinkscrape.normalize import stages
 from thinkscrape.sites import get
 
-SAMPLE = "data/samples/cnas"
+SAMPLE = "tests/mirrors/cnas"
 
 
 def test_every_field_belongs_to_exactly_one_half_and_says_what_it_holds() -> None:

@@ -193,13 +193,13 @@ def test_sample_is_what_the_generator_writes(sample_root: Path, tmp_path: Path) 
         for p in sample_root.rglob("*")
         if p.is_file() and p.name != "README.md"
     }
-    assert written == committed, "regenerate: python -m sitegen.cnas data/samples/cnas"
+    assert written == committed, "regenerate: python -m sitegen.cnas tests/mirrors/cnas"
     stale = [
         str(p)
         for p in sorted(written)
         if (tmp_path / p).read_bytes() != (sample_root / p).read_bytes()
     ]
-    assert stale == [], "regenerate: python -m sitegen.cnas data/samples/cnas"
+    assert stale == [], "regenerate: python -m sitegen.cnas tests/mirrors/cnas"
 
 
 def test_sample_robots_txt_is_the_sites_own(sample_root: Path) -> None:

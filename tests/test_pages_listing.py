@@ -16,7 +16,7 @@ from thinkscrape.pages.listing import ListingPage, absolute_url
 from thinkscrape.site import WORDPRESS_PAGES, Listing, Site, TypeRule
 from thinkscrape.sites import get
 
-SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples" / "cnas"
+SAMPLES = Path(__file__).resolve().parent.parent / "tests" / "mirrors" / "cnas"
 
 EMPTY = {"cards": [], "pagination": [], "publication_links": [], "showing": None}
 

@@ -16,8 +16,8 @@ from sitegen import sample_warc
 from thinkscrape import sites
 from thinkscrape.mirror import resolve_mirror_path
 
-SAMPLES = REPO_ROOT / "data" / "samples"
-CAPTURES = SAMPLES / "demo"
+MIRRORS = REPO_ROOT / "tests" / "mirrors"
+CAPTURES = REPO_ROOT / "data" / "samples" / "demo"
 
 
 def captured_pages(warc: Path) -> dict[str, bytes]:
@@ -47,12 +47,12 @@ def test_there_is_one_capture_per_bundled_mirror_and_one_per_site() -> None:
         f"{name}.warc.gz" for name in sample_warc.CAPTURES
     }
     assert set(sample_warc.CAPTURES.values()) == set(sites.names())
-    assert set(sample_warc.CAPTURES) <= {path.name for path in SAMPLES.iterdir() if path.is_dir()}
+    assert set(sample_warc.CAPTURES) <= {path.name for path in MIRRORS.iterdir() if path.is_dir()}
 
 
 @pytest.mark.parametrize("name", sorted(sample_warc.CAPTURES))
 def test_each_capture_holds_its_mirrors_pages_byte_for_byte(name: str) -> None:
-    root = SAMPLES / name
+    root = MIRRORS / name
     pages = captured_pages(CAPTURES / f"{name}.warc.gz")
     assert len(pages) >= 10  # publications, a listing or feed, robots.txt
     for path, body in pages.items():

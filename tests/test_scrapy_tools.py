@@ -19,7 +19,7 @@ from scrapy.exceptions import ContractFail
 from thinkscrape.contracts import FillsContract
 from thinkscrape.items import FEED_AUTHOR_FIELDS, FEED_FIELDS
 
-SAMPLE = REPO_ROOT / "data" / "samples" / "cnas"
+SAMPLE = REPO_ROOT / "tests" / "mirrors" / "cnas"
 SAMPLE_WARC = REPO_ROOT / "data" / "samples" / "demo" / "cnas.warc.gz"
 ARTICLE = "/publications/commentary/north-korea-and-the-blink-of-war"  # the contracts' page
 

@@ -12,7 +12,7 @@ from sitegen import atlanticcouncil
 from thinkscrape.mirror import mirror_file_name
 
 REPO = Path(__file__).resolve().parent.parent
-SAMPLE = REPO / "data" / "samples" / "atlanticcouncil"
+SAMPLE = REPO / "tests" / "mirrors" / "atlanticcouncil"
 HOME = "https://www.atlanticcouncil.org"
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 TSI = "/programs/scowcroft-center-for-strategy-and-security/transatlantic-security-initiative"

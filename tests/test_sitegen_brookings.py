@@ -16,8 +16,8 @@ from thinkscrape.sites import get
 from thinkscrape.sites.brookings import Brookings, Brookings2016
 
 REPO = Path(__file__).resolve().parent.parent
-SAMPLE = REPO / "data" / "samples" / "brookings"
-SAMPLE_2019 = REPO / "data" / "samples" / "brookings-2019"
+SAMPLE = REPO / "tests" / "mirrors" / "brookings"
+SAMPLE_2019 = REPO / "tests" / "mirrors" / "brookings-2019"
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 AI = "/articles/how-artificial-intelligence-is-transforming-the-world/"
 

@@ -15,7 +15,7 @@ from sitegen import carnegie
 from thinkscrape.sites import get
 
 REPO = Path(__file__).resolve().parent.parent
-SAMPLE = REPO / "data" / "samples" / "carnegie"
+SAMPLE = REPO / "tests" / "mirrors" / "carnegie"
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 HOME = "https://carnegieendowment.org"
 

@@ -14,7 +14,7 @@ from sitegen import csis
 from thinkscrape.mirror import mirror_file_name
 
 REPO = Path(__file__).resolve().parent.parent
-SAMPLE = REPO / "data" / "samples" / "csis"
+SAMPLE = REPO / "tests" / "mirrors" / "csis"
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 

@@ -14,7 +14,7 @@ from sitegen import north38
 from thinkscrape.mirror import serve_mirror
 
 REPO = Path(__file__).resolve().parent.parent
-SAMPLE = REPO / "data" / "samples" / "38north"
+SAMPLE = REPO / "tests" / "mirrors" / "38north"
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 

@@ -12,7 +12,7 @@ from sitegen import rand
 from thinkscrape.mirror import mirror_file_name, resolve_mirror_path
 
 REPO = Path(__file__).resolve().parent.parent
-SAMPLE = REPO / "data" / "samples" / "rand"
+SAMPLE = REPO / "tests" / "mirrors" / "rand"
 BLOG_2019 = "/blog/2019/02/hard-to-predict-outcome-of-second-trump-kim-summit.html"
 
 

@@ -13,7 +13,7 @@ from sitegen import stimson
 from thinkscrape.mirror import mirror_file_name
 
 REPO = Path(__file__).resolve().parent.parent
-SAMPLE = REPO / "data" / "samples" / "stimson"
+SAMPLE = REPO / "tests" / "mirrors" / "stimson"
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 

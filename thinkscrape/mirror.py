@@ -15,7 +15,7 @@ parameter never turns a known page into a 404 (``/reports?page=2&utm_source=x`` 
 
 Used by the tests (a session fixture), the benchmarks and ``thinkscrape demo``::
 
-    with serve_mirror(Path("data/samples/cnas")) as mirror:
+    with serve_mirror(Path("tests/mirrors/cnas")) as mirror:
         crawl(base_url=mirror.base_url)
 """
 
@@ -181,7 +181,7 @@ def main(argv: list[str] | None = None) -> None:
     import time
 
     parser = argparse.ArgumentParser(description="Serve an offline site mirror on 127.0.0.1.")
-    parser.add_argument("root", type=Path, help="the mirror's folder, e.g. data/samples/cnas")
+    parser.add_argument("root", type=Path, help="the mirror's folder, e.g. tests/mirrors/cnas")
     parser.add_argument("--port", type=int, default=8000)
     args = parser.parse_args(argv)
     with serve_mirror(args.root, port=args.port) as mirror:

@@ -23,7 +23,7 @@ from crawling import REPO_ROOT, crawl_argv, run_crawl
 from faultserver import FaultServer
 from warcio.archiveiterator import ArchiveIterator
 
-MIRROR = REPO_ROOT / "data" / "samples" / "cnas"
+MIRROR = REPO_ROOT / "tests" / "mirrors" / "cnas"
 MIRROR_PUBLICATIONS = 116
 
 # Who fetches what is what the scenarios are about; how fast is not. Concurrency 2 and a
