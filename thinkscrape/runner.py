@@ -367,10 +367,11 @@ def summary(
     return "\n".join(lines)
 
 
-def not_started(ctx: click.Context, spider_name: str, reason: str) -> None:
-    """Say why the crawl did not start, and exit 3."""
+def not_started(ctx: click.Context, spider_name: str | None, reason: str) -> None:
+    """Say why the crawl (of one site, or of several when None) did not start, and exit 3."""
+    crawl = f"{spider_name}: the crawl" if spider_name else "The crawl"
     click.echo(
-        f"{spider_name}: the crawl could not start: {reason}\nexit {EXIT_NOT_STARTED} "
+        f"{crawl} could not start: {reason}\nexit {EXIT_NOT_STARTED} "
         f"({EXIT_MEANINGS[EXIT_NOT_STARTED]})",
         err=True,
     )
@@ -513,16 +514,6 @@ def several_summary(codes: Mapping[str, int], not_run: Sequence[str], code: int)
     return "\n".join(lines)
 
 
-def refuse_run(ctx: click.Context, reason: str) -> None:
-    """Say why a run of several sites did not start, and exit 3."""
-    click.echo(
-        f"The crawl could not start: {reason}\nexit {EXIT_NOT_STARTED} "
-        f"({EXIT_MEANINGS[EXIT_NOT_STARTED]})",
-        err=True,
-    )
-    ctx.exit(EXIT_NOT_STARTED)
-
-
 def crawl_several(
     ctx: click.Context,
     sites: Sequence[str],
@@ -537,11 +528,11 @@ def crawl_several(
     try:
         site_args = {site: site_arguments(arguments, site, sites) for site in sites}
     except CannotStart as error:
-        refuse_run(ctx, str(error))
+        not_started(ctx, None, str(error))
     settings = project_settings(setting_pairs, db)
     db_path = settings.get("THINKSCRAPE_DB") or ""
     if settings.get("THINKSCRAPE_REDIS_URL"):
-        refuse_run(ctx, "a crawl shared through Redis (THINKSCRAPE_REDIS_URL) is one site's")
+        not_started(ctx, None, "a crawl shared through Redis (THINKSCRAPE_REDIS_URL) is one site's")
     argvs = {
         site: site_crawl_argv(site, site_args[site], setting_pairs, db_path, quiet=quiet)
         for site in sites
@@ -553,10 +544,10 @@ def crawl_several(
         click.echo(f"{error} {LOCKED_ADVICE}", err=True)
         ctx.exit(EXIT_LOCKED)
     except ArchiveError as error:
-        refuse_run(ctx, str(error))
+        not_started(ctx, None, str(error))
     try:
         if lock.path is not None and lock.inheritance() is None:
-            refuse_run(ctx, f"the lock {lock.path} cannot be handed to the sites' crawls")
+            not_started(ctx, None, f"the lock {lock.path} cannot be handed to the sites' crawls")
         codes, not_run, interrupted = crawl_sites(argvs, db_path, lock)
     finally:
         lock.release()
