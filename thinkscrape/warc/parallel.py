@@ -50,7 +50,6 @@ from thinkscrape.normalize import stages
 from thinkscrape.site import Site
 from thinkscrape.warc.capture import FETCHED_FROM_FIELD
 from thinkscrape.warc.check import FileReport
-from thinkscrape.warc.members import Unusual, members, parse_record, read_member
 from thinkscrape.warc.reextract import ReextractError, site_of_captures
 from thinkscrape.warc.replay import (
     DAMAGED_CHECK,
@@ -91,51 +90,6 @@ class FastIndex(WarcIndex):
 
 def _entries(path: Path) -> tuple[list[IndexEntry], str | None, int]:
     """The file's response records, the mirror its warcinfo names, and how many records."""
-    try:
-        return _plain_entries(path)
-    except Unusual:
-        return _warcio_entries(path)
-
-
-def _plain_entries(path: Path) -> tuple[list[IndexEntry], str | None, int]:
-    """``_entries`` of a file of one record per gzip member, read with zlib alone."""
-    entries: list[IndexEntry] = []
-    mirror_origin = None
-    count = 0
-    with open(path, "rb") as stream:
-        for offset, length, data in members(stream):
-            record = parse_record(data)
-            count += 1
-            if record.type == "warcinfo" and mirror_origin is None:
-                mirror_origin = _fetched_from(record.block)
-            if record.type != "response":
-                continue
-            entries.append(
-                IndexEntry(
-                    url=record.header("WARC-Target-URI"),
-                    path=path,
-                    offset=offset,
-                    length=length,
-                    record_id=record.header("WARC-Record-ID"),
-                    payload_digest=record.header("WARC-Payload-Digest"),
-                    fetched_at=record.header("WARC-Date") or "",
-                    status=record.status,
-                )
-            )
-    return entries, mirror_origin, count
-
-
-def _fetched_from(info: bytes) -> str | None:
-    """The mirror a warcinfo record's block names, if it names one."""
-    for line in info.decode("utf-8", "replace").splitlines():
-        name, _, value = line.partition(":")
-        if name.strip() == FETCHED_FROM_FIELD:
-            return value.strip()
-    return None
-
-
-def _warcio_entries(path: Path) -> tuple[list[IndexEntry], str | None, int]:
-    """``_entries`` of any file warcio reads through."""
     entries: list[IndexEntry] = []
     mirror_origin = None
     count = 0
@@ -145,7 +99,10 @@ def _warcio_entries(path: Path) -> tuple[list[IndexEntry], str | None, int]:
             count += 1
             headers = record.rec_headers
             if record.rec_type == "warcinfo" and mirror_origin is None:
-                mirror_origin = _fetched_from(record.content_stream().read())
+                for line in record.content_stream().read().decode("utf-8", "replace").splitlines():
+                    name, _, value = line.partition(":")
+                    if name.strip() == FETCHED_FROM_FIELD:
+                        mirror_origin = value.strip()
             offset = records.get_record_offset()
             records.read_to_end(record)
             if record.rec_type != "response":
@@ -174,7 +131,6 @@ class Task:
     url: str  # canonical
     path: str
     offset: int
-    length: int
     card: dict[str, Any] | None
     capture: dict[str, Any]
 
@@ -265,15 +221,7 @@ def _write(
     listings, publications = found
     cards = _cards(listings, site, pool)
     tasks = [
-        Task(
-            site.name,
-            url,
-            str(entry.path),
-            entry.offset,
-            entry.length,
-            cards.get(url),
-            entry.capture(url),
-        )
+        Task(site.name, url, str(entry.path), entry.offset, cards.get(url), entry.capture(url))
         for url, entry in publications
     ]
     stats: dict[str, Any] = {"thinkscrape/replay/responses": len(listings) + len(tasks)}
@@ -387,7 +335,7 @@ def _sort(
 def _cards(listings: list[tuple[str, IndexEntry]], site: Site, pool: Any) -> dict[str, Any]:
     """Each publication's listing card, from the first listing page that shows it."""
     pages = [
-        (site.name, entry.site_url or entry.url, str(entry.path), entry.offset, entry.length)
+        (site.name, entry.site_url or entry.url, str(entry.path), entry.offset)
         for _, entry in listings
     ]
     cards: dict[str, dict[str, Any]] = {}
@@ -398,11 +346,11 @@ def _cards(listings: list[tuple[str, IndexEntry]], site: Site, pool: Any) -> dic
     return cards
 
 
-def listing_cards(page: tuple[str, str, str, int, int]) -> list[tuple[str, dict[str, Any]]]:
+def listing_cards(page: tuple[str, str, str, int]) -> list[tuple[str, dict[str, Any]]]:
     """(publication URL, card) of one listing page, in page order (in a worker process)."""
-    name, fetched, path, offset, length = page
+    name, fetched, path, offset = page
     # the page's site URL as fetched (not canonical), as the spider reads it
-    read = _read(path, offset, length, fetched)
+    read = _read(path, offset, fetched)
     if read is None or read[0] != 200 or not isinstance(read[3], str):
         return []
     site = _site(name)
@@ -433,7 +381,7 @@ def _site(name: str) -> Site:
 
 def extract_task(task: Task) -> Outcome:
     """Read one publication record, extract and normalise it (in a worker process)."""
-    page = _read(task.path, task.offset, task.length, task.url)
+    page = _read(task.path, task.offset, task.url)
     if page is None:
         return Outcome("skipped", task.url, reason="unreadable")
     status, headers, warc_date, text = page
@@ -457,17 +405,23 @@ def extract_task(task: Task) -> Outcome:
     return Outcome("item", pub.url, pub)
 
 
-def _read(
-    path: str, offset: int, length: int, url: str
-) -> tuple[int, Headers, str, str | None] | None:
+def _read(path: str, offset: int, url: str) -> tuple[int, Headers, str, str | None] | None:
     """A response record's status, headers, WARC-Date and text (None: not text)."""
-    found = _record(path, offset, length)
-    if found is None:
+    try:
+        with open(path, "rb") as stream:
+            stream.seek(offset)
+            record = next(iter(ArchiveIterator(stream)))
+            http = record.http_headers
+            if http is None:
+                return None
+            body = record.content_stream().read()  # chunking and content encoding undone
+            warc_date = record.rec_headers.get_header("WARC-Date") or ""
+    except (OSError, StopIteration, ValueError):
         return None
-    status, http_headers, warc_date, body = found
     headers = Headers()
-    for name, value in http_headers:
+    for name, value in http.headers:
         headers.appendlist(name, value)
+    status = int(http.get_statuscode())
     # the class Scrapy would make of it: a page the spider would read as text, or not
     kind = responsetypes.from_args(headers=headers, url=url, body=body)
     if not issubclass(kind, TextResponse):
@@ -475,32 +429,6 @@ def _read(
     content_type = headers.get(b"Content-Type")
     text = html_to_unicode(content_type.decode("latin-1") if content_type else None, body)[1]
     return status, headers, warc_date, text
-
-
-def _record(
-    path: str, offset: int, length: int
-) -> tuple[int, Iterable[tuple[str, str]], str, bytes] | None:
-    """A response record's status, HTTP headers, WARC-Date and body (content encoding
-    undone): read with zlib alone where it can be, else with warcio."""
-    try:
-        with open(path, "rb") as stream:
-            record = read_member(stream, offset, length)
-        if record.type == "response" and record.status is not None:
-            return record.status, record.http_headers, record.header("WARC-Date") or "", record.body
-    except (OSError, Unusual):
-        pass
-    try:
-        with open(path, "rb") as stream:
-            stream.seek(offset)
-            found = next(iter(ArchiveIterator(stream)))
-            http = found.http_headers
-            if http is None:
-                return None
-            body = found.content_stream().read()  # chunking and content encoding undone
-            warc_date = found.rec_headers.get_header("WARC-Date") or ""
-    except (OSError, StopIteration, ValueError):
-        return None
-    return int(http.get_statuscode()), http.headers, warc_date, body
 
 
 def _fetched_at(headers: Headers, warc_date: str) -> str:
