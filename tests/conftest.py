@@ -6,12 +6,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from crawling import run_crawl
+from crawling import MIRRORS, run_crawl
 
 from thinkscrape.mirror import serve_mirror
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-SAMPLE_ROOT = REPO_ROOT / "tests" / "mirrors" / "cnas"
+SAMPLE_ROOT = MIRRORS / "cnas"
 
 
 @pytest.fixture(scope="session")

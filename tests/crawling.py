@@ -14,6 +14,9 @@ import sqlite_utils
 from thinkscrape.mirror import serve_mirror
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# the site mirrors the crawl tests serve, and the demo's capture of the CNAS one
+MIRRORS = REPO_ROOT / "tests" / "mirrors"
+CNAS_CAPTURE = REPO_ROOT / "data" / "samples" / "demo" / "cnas.warc.gz"
 
 # Fast, deterministic crawls of a local server: no politeness delays, short timeouts and
 # retry waits, no WARC files unless a test asks for them.

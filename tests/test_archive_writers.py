@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from crawling import CNAS_CAPTURE as SAMPLE_WARC
 from crawling import REPO_ROOT, run_crawl, start_crawl
 from faultserver import FaultServer
 from filelock import FileLock
@@ -288,7 +289,6 @@ def test_a_lock_handed_down_is_held_by_the_child_after_its_parent_is_killed(
 
 # --- reextract and renormalize ------------------------------------------------------------------
 THINKSCRAPE = str(Path(sys.executable).parent / "thinkscrape")
-SAMPLE_WARC = REPO_ROOT / "data" / "samples" / "demo" / "cnas.warc.gz"
 
 
 def alive(pid: int) -> bool:

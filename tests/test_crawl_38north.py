@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
-from crawling import REPO_ROOT, byline_names, crawl_mirror, stored
+from crawling import MIRRORS, byline_names, crawl_mirror, stored
 
 HOME = "https://www.38north.org"
-SAMPLE = REPO_ROOT / "tests" / "mirrors" / "38north"
+SAMPLE = MIRRORS / "38north"
 
 
 def crawl(mirror_root: Path, path: Path) -> sqlite_utils.Database:

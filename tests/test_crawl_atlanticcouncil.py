@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
-from crawling import REPO_ROOT, byline_names, crawl_mirror, stored
+from crawling import MIRRORS, byline_names, crawl_mirror, stored
 
 HOME = "https://www.atlanticcouncil.org"
-SAMPLE = REPO_ROOT / "tests" / "mirrors" / "atlanticcouncil"
+SAMPLE = MIRRORS / "atlanticcouncil"
 NA = "/blogs/new-atlanticist/"
 ITN = "/insight-impact/in-the-news/"
 REPORT = (

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
-from crawling import REPO_ROOT, byline_names, crawl_mirror, stored
+from crawling import MIRRORS, REPO_ROOT, byline_names, crawl_mirror, stored
 
 from thinkscrape.mirror import serve_mirror
 
 HOME = "https://www.brookings.edu"
-SAMPLE = REPO_ROOT / "tests" / "mirrors" / "brookings"
+SAMPLE = MIRRORS / "brookings"
 ARTICLES = 11  # the /articles/ pieces; the book and the news release: their sitemaps only
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import pytest
 import sqlite_utils
-from crawling import REPO_ROOT, crawl_mirror, stored
+from crawling import MIRRORS, crawl_mirror, stored
 
 HOME = "https://www.brookings.edu"
-SAMPLE = REPO_ROOT / "tests" / "mirrors" / "brookings-2019"
+SAMPLE = MIRRORS / "brookings-2019"
 
 
 @pytest.fixture(scope="module")

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
-from crawling import REPO_ROOT, byline_names, crawl_mirror, stored
+from crawling import MIRRORS, byline_names, crawl_mirror, stored
 
 HOME = "https://carnegieendowment.org"
-SAMPLE = REPO_ROOT / "tests" / "mirrors" / "carnegie"
+SAMPLE = MIRRORS / "carnegie"
 RESEARCH_AND_EMISSARY = {
     "/research/2024/06/turkeys-electoral-map-explained-actors-dynamics-and-future-prospects",
     "/research/2024/02/tracing-the-roots-of-chinas-ai-regulations",

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
-from crawling import REPO_ROOT, byline_names, crawl_mirror, stored
+from crawling import MIRRORS, byline_names, crawl_mirror, stored
 
 HOME = "https://www.csis.org"
-SAMPLE = REPO_ROOT / "tests" / "mirrors" / "csis"
+SAMPLE = MIRRORS / "csis"
 
 
 def crawl(mirror_root: Path, path: Path) -> sqlite_utils.Database:

@@ -12,14 +12,14 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
-from crawling import FAST_SETTINGS, REPO_ROOT
+from crawling import FAST_SETTINGS, MIRRORS, REPO_ROOT
 
 from thinkscrape.discovery.feed import read_feed
 from thinkscrape.discovery.sitemap import read_sitemap
 from thinkscrape.extensions.health import nothing_new_reason
 from thinkscrape.mirror import serve_mirror
 
-MIRROR_ROOT = REPO_ROOT / "tests" / "mirrors" / "38north"
+MIRROR_ROOT = MIRRORS / "38north"
 HOME = "https://www.38north.org"
 
 

@@ -12,10 +12,10 @@ import json
 
 import pytest
 import sqlite_utils
-from crawling import REPO_ROOT, byline_names, crawl_mirror, stored
+from crawling import MIRRORS, byline_names, crawl_mirror, stored
 
 HOME = "https://www.rand.org"
-SAMPLE = REPO_ROOT / "tests" / "mirrors" / "rand"
+SAMPLE = MIRRORS / "rand"
 
 
 @pytest.fixture(scope="module")

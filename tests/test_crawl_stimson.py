@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
-from crawling import REPO_ROOT, crawl_mirror, stored
+from crawling import MIRRORS, crawl_mirror, stored
 
 HOME = "https://www.stimson.org"
-SAMPLE = REPO_ROOT / "tests" / "mirrors" / "stimson"
+SAMPLE = MIRRORS / "stimson"
 DRUPAL = {
     "/content/china-mekong-river-states-placeholder",
     "/content/nukes-new-congress-and-lost-art-political-compromise",

@@ -20,7 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from crawling import FAST_SETTINGS, REPO_ROOT
+from crawling import FAST_SETTINGS, MIRRORS, REPO_ROOT
 from redis_server import free_port, redis_server
 from warcio.archiveiterator import ArchiveIterator
 
@@ -348,7 +348,7 @@ def test_retries_and_redirects_take_the_place_of_their_request_in_flight(
 
     retried = "/publications/commentary/americas-drone-gap"
     redirected = "/publications/reports/no-safe-harbor"
-    with FaultServer(REPO_ROOT / "tests" / "mirrors" / "cnas") as server:
+    with FaultServer(MIRRORS / "cnas") as server:
         server.set_fault(retried, Fault("status", status=503, times=1))
         server.set_fault("/reports/p2", Fault("status", status=500, times=1))
         server.set_fault(redirected, Fault("redirect", location="/reports", times=1))

@@ -20,13 +20,13 @@ from typing import Any
 import pytest
 from builders import person, publication
 from click.testing import CliRunner
+from crawling import CNAS_CAPTURE as SAMPLE_WARC
 
 from thinkscrape.archive.schema import open_db
 from thinkscrape.archive.store import Archive
 from thinkscrape.cli import cli
 
 REPO = Path(__file__).resolve().parent.parent
-SAMPLE_WARC = REPO / "data" / "samples" / "demo" / "cnas.warc.gz"
 
 NEGOTIATING = publication(
     "/publications/reports/negotiating-with-north-korea",

@@ -8,10 +8,10 @@ text order the notes record for in-the-news (2.5) and testimony (2.6) pages.
 
 from __future__ import annotations
 
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from crawling import MIRRORS
 from shared_files import real_pages
 
 from thinkscrape.items import RAW_FIELDS, SOURCES
@@ -19,8 +19,7 @@ from thinkscrape.sites import get
 
 CNAS = get("cnas")
 
-REPO = Path(__file__).resolve().parent.parent
-SAMPLES = REPO / "tests" / "mirrors" / "cnas"
+SAMPLES = MIRRORS / "cnas"
 
 RAW_KEYS = {name for name in RAW_FIELDS if name != "listing"}
 

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from crawling import CNAS_CAPTURE as SAMPLE_WARC
+from crawling import MIRRORS
 
 from thinkscrape.cli import cli
 from thinkscrape.extract_command import EXIT_BAD_INPUT, EXIT_DROPPED
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = REPO_ROOT / "tests" / "mirrors" / "cnas"
-SAMPLE_WARC = REPO_ROOT / "data" / "samples" / "demo" / "cnas.warc.gz"
+SAMPLE = MIRRORS / "cnas"
 # A commentary whose body ends "Read the full article in CNN Opinion.", linked.
 PATH = (
     "publications/commentary/"

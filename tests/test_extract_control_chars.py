@@ -7,10 +7,10 @@ terminal, a spreadsheet or a notebook can show without being driven by it.
 from __future__ import annotations
 
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
+from crawling import MIRRORS
 
 from thinkscrape.extract.common import without_control_characters
 from thinkscrape.pages.article import ArticlePage
@@ -24,7 +24,7 @@ def metadata(url: str, html: str) -> dict[str, Any]:
 
 CNAS = get("cnas")
 
-SAMPLES = Path(__file__).resolve().parent.parent / "tests" / "mirrors" / "cnas"
+SAMPLES = MIRRORS / "cnas"
 # ESC, BEL, backspace, DEL, NUL-free C1 CSI and NEL: what a page uses to clear a terminal,
 # retitle its window or hide text; written raw and as character references (a reference
 # to 128-159 is read as Windows-1252, as browsers do, so it is no control character).

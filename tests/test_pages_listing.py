@@ -6,17 +6,17 @@ test_listing_cnas.py).
 from __future__ import annotations
 
 import itertools
-from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from crawling import MIRRORS
 from registered import register_site
 
 from thinkscrape.pages.listing import ListingPage, absolute_url
 from thinkscrape.site import WORDPRESS_PAGES, Listing, Site, TypeRule
 from thinkscrape.sites import get
 
-SAMPLES = Path(__file__).resolve().parent.parent / "tests" / "mirrors" / "cnas"
+SAMPLES = MIRRORS / "cnas"
 
 EMPTY = {"cards": [], "pagination": [], "publication_links": [], "showing": None}
 

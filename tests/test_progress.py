@@ -11,10 +11,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from crawling import CNAS_CAPTURE as SAMPLE_WARC
 from crawling import REPO_ROOT, run_in_terminal
 
 THINKSCRAPE = str(Path(sys.executable).parent / "thinkscrape")
-SAMPLE_WARC = REPO_ROOT / "data" / "samples" / "demo" / "cnas.warc.gz"
 PUBLICATIONS = 116  # in the bundled sample
 ERASE = "\x1b[K"  # what the live line starts with after its carriage return
 

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from crawling import CNAS_CAPTURE as SAMPLE_WARC
 
 from thinkscrape.cli import cli
 from thinkscrape.warc.parallel import reextract_direct
 from thinkscrape.warc.reextract import reextract
 
-SAMPLE_WARC = Path(__file__).resolve().parent.parent / "data" / "samples" / "demo" / "cnas.warc.gz"
 # columns that say when or by which crawl a row was written, not what it holds
 BOOKKEEPING = {"id", "first_seen", "last_seen", "first_crawl_id", "last_crawl_id"}
 

@@ -7,14 +7,13 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from crawling import CNAS_CAPTURE as SAMPLE_WARC
 
 from tests.registered import register_site
 from thinkscrape import sites
 from thinkscrape.cli import cli
 from thinkscrape.warc.reextract import ReextractError, reextract, site_of_captures
 from thinkscrape.warc.writer import HttpMessage, WarcWriter
-
-SAMPLE_WARC = Path(__file__).resolve().parent.parent / "data" / "samples" / "demo" / "cnas.warc.gz"
 
 
 def capture(folder: Path, *urls: str) -> Path:

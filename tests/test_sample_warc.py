@@ -9,14 +9,13 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from crawling import REPO_ROOT
+from crawling import MIRRORS, REPO_ROOT
 from warcio.archiveiterator import ArchiveIterator
 
 from sitegen import sample_warc
 from thinkscrape import sites
 from thinkscrape.mirror import resolve_mirror_path
 
-MIRRORS = REPO_ROOT / "tests" / "mirrors"
 CAPTURES = REPO_ROOT / "data" / "samples" / "demo"
 
 

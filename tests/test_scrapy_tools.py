@@ -12,15 +12,15 @@ from pathlib import Path
 
 import pytest
 import sqlite_utils
-from crawling import REPO_ROOT, crawl_argv
+from crawling import CNAS_CAPTURE as SAMPLE_WARC
+from crawling import MIRRORS, REPO_ROOT, crawl_argv
 from faultserver import Fault, FaultServer
 from scrapy.exceptions import ContractFail
 
 from thinkscrape.contracts import FillsContract
 from thinkscrape.items import FEED_AUTHOR_FIELDS, FEED_FIELDS
 
-SAMPLE = REPO_ROOT / "tests" / "mirrors" / "cnas"
-SAMPLE_WARC = REPO_ROOT / "data" / "samples" / "demo" / "cnas.warc.gz"
+SAMPLE = MIRRORS / "cnas"
 ARTICLE = "/publications/commentary/north-korea-and-the-blink-of-war"  # the contracts' page
 
 

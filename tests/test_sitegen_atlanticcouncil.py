@@ -6,13 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 from xml.etree import ElementTree
 
+from crawling import MIRRORS
 from parsel import Selector
 
 from sitegen import atlanticcouncil
 from thinkscrape.mirror import mirror_file_name
 
-REPO = Path(__file__).resolve().parent.parent
-SAMPLE = REPO / "tests" / "mirrors" / "atlanticcouncil"
+SAMPLE = MIRRORS / "atlanticcouncil"
 HOME = "https://www.atlanticcouncil.org"
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 TSI = "/programs/scowcroft-center-for-strategy-and-security/transatlantic-security-initiative"

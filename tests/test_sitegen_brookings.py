@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 from xml.etree import ElementTree
 
+from crawling import MIRRORS
 from parsel import Selector
 
 from sitegen import brookings
@@ -16,8 +17,8 @@ from thinkscrape.sites import get
 from thinkscrape.sites.brookings import Brookings, Brookings2016
 
 REPO = Path(__file__).resolve().parent.parent
-SAMPLE = REPO / "tests" / "mirrors" / "brookings"
-SAMPLE_2019 = REPO / "tests" / "mirrors" / "brookings-2019"
+SAMPLE = MIRRORS / "brookings"
+SAMPLE_2019 = MIRRORS / "brookings-2019"
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 AI = "/articles/how-artificial-intelligence-is-transforming-the-world/"
 

@@ -8,14 +8,14 @@ import json
 from pathlib import Path
 from xml.etree import ElementTree
 
+from crawling import MIRRORS
 from parsel import Selector
 from shared_files import real_pages
 
 from sitegen import carnegie
 from thinkscrape.sites import get
 
-REPO = Path(__file__).resolve().parent.parent
-SAMPLE = REPO / "tests" / "mirrors" / "carnegie"
+SAMPLE = MIRRORS / "carnegie"
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 HOME = "https://carnegieendowment.org"
 

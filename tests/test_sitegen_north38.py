@@ -8,13 +8,13 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from xml.etree import ElementTree
 
+from crawling import MIRRORS
 from parsel import Selector
 
 from sitegen import north38
 from thinkscrape.mirror import serve_mirror
 
-REPO = Path(__file__).resolve().parent.parent
-SAMPLE = REPO / "tests" / "mirrors" / "38north"
+SAMPLE = MIRRORS / "38north"
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from crawling import MIRRORS
 from parsel import Selector
 
 from sitegen import rand
 from thinkscrape.mirror import mirror_file_name, resolve_mirror_path
 
-REPO = Path(__file__).resolve().parent.parent
-SAMPLE = REPO / "tests" / "mirrors" / "rand"
+SAMPLE = MIRRORS / "rand"
 BLOG_2019 = "/blog/2019/02/hard-to-predict-outcome-of-second-trump-kim-summit.html"
 
 

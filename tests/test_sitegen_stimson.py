@@ -7,13 +7,13 @@ import re
 from pathlib import Path
 from xml.etree import ElementTree
 
+from crawling import MIRRORS
 from parsel import Selector
 
 from sitegen import stimson
 from thinkscrape.mirror import mirror_file_name
 
-REPO = Path(__file__).resolve().parent.parent
-SAMPLE = REPO / "tests" / "mirrors" / "stimson"
+SAMPLE = MIRRORS / "stimson"
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 

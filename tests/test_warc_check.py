@@ -12,13 +12,12 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from crawling import CNAS_CAPTURE as SAMPLE
 
 from thinkscrape.cli import cli
 from thinkscrape.warc.check import Record, walk
 from thinkscrape.warc.replay import WarcIndex
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-SAMPLE = REPO_ROOT / "data" / "samples" / "demo" / "cnas.warc.gz"
 DAMAGED_PAGE = "https://www.cnas.org/publications/reports/negotiating-with-north-korea"
 
 

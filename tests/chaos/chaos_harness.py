@@ -19,11 +19,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from crawling import REPO_ROOT, crawl_argv, run_crawl
+from crawling import MIRRORS, REPO_ROOT, crawl_argv, run_crawl
 from faultserver import FaultServer
 from warcio.archiveiterator import ArchiveIterator
 
-MIRROR = REPO_ROOT / "tests" / "mirrors" / "cnas"
+MIRROR = MIRRORS / "cnas"
 MIRROR_PUBLICATIONS = 116
 
 # Who fetches what is what the scenarios are about; how fast is not. Concurrency 2 and a
