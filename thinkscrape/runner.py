@@ -378,6 +378,20 @@ def not_started(ctx: click.Context, spider_name: str | None, reason: str) -> Non
     ctx.exit(EXIT_NOT_STARTED)
 
 
+def hold_lock(ctx: click.Context, db_path: str, wait: bool, spider_name: str | None) -> WriterLock:
+    """The archive's writer lock, taken (queued behind its holder with ``wait``); exit 75
+    when another writer holds it, 3 when the archive cannot be written."""
+    lock = WriterLock(db_path)
+    try:
+        lock.acquire(wait=wait)
+    except ArchiveLocked as error:
+        click.echo(f"{error} {LOCKED_ADVICE}", err=True)
+        ctx.exit(EXIT_LOCKED)
+    except ArchiveError as error:
+        not_started(ctx, spider_name, str(error))
+    return lock
+
+
 def every_site() -> list[str]:
     """What ``--all`` crawls: every registered site, in the registry's (name) order.
 
@@ -537,14 +551,7 @@ def crawl_several(
         site: site_crawl_argv(site, site_args[site], setting_pairs, db_path, quiet=quiet)
         for site in sites
     }
-    lock = WriterLock(db_path)
-    try:
-        lock.acquire(wait=wait)
-    except ArchiveLocked as error:
-        click.echo(f"{error} {LOCKED_ADVICE}", err=True)
-        ctx.exit(EXIT_LOCKED)
-    except ArchiveError as error:
-        not_started(ctx, None, str(error))
+    lock = hold_lock(ctx, db_path, wait, None)
     try:
         if lock.path is not None and lock.inheritance() is None:
             not_started(ctx, None, f"the lock {lock.path} cannot be handed to the sites' crawls")
@@ -649,14 +656,7 @@ def crawl_command(
     log_file = settings.get("LOG_FILE")
     if log_file and not quiet and sys.stderr.isatty():
         settings.set("THINKSCRAPE_PROGRESS", True, priority="cmdline")
-    lock = WriterLock(db_path)
-    try:
-        lock.acquire(wait=wait)
-    except ArchiveLocked as error:
-        click.echo(f"{error} {LOCKED_ADVICE}", err=True)
-        ctx.exit(EXIT_LOCKED)
-    except ArchiveError as error:
-        not_started(ctx, spider_name, str(error))
+    lock = hold_lock(ctx, db_path, wait, spider_name)
     try:
         try:
             abandoned = close_abandoned_crawls(db_path, spider_name)
