@@ -537,6 +537,27 @@ def test_store_many_returns_each_outcome_in_order(archive, crawl):
     ]
 
 
+def test_each_change_is_recorded_for_its_crawl_with_the_write_that_makes_it(archive, db, crawl):
+    archive.store_many([blink_of_war(), harrell_rosenberg()], crawl)
+    later = archive.start_crawl("cnas", {})
+    archive.store_many([harrell_rosenberg(), blink_of_war(title="New")], later)
+    archive.mark_gone(harrell_rosenberg().url, when=NOW, crawl_id=later)
+    recorded = db.execute("SELECT crawl_id, url, change FROM crawl_changes ORDER BY 1, 2")
+    harrell = harrell_rosenberg().url
+    assert recorded.fetchall() == [
+        (crawl, BLINK_URL, "new"),
+        (crawl, harrell, "new"),
+        (later, BLINK_URL, "changed"),  # the unchanged page is no change
+        (later, harrell, "gone"),
+    ]
+
+    untitled = card("https://www.cnas.org/publications/reports/jce-test", None, [])
+    with pytest.raises(InvalidPublication):
+        archive.store_many([blink_of_war(title="Newer"), untitled], archive.start_crawl("cnas", {}))
+    # a batch rolled back records none of its changes
+    assert db["crawl_changes"].count == 4
+
+
 def test_crawls_are_opened_and_closed_with_json_stats(archive, db):
     crawl = archive.start_crawl("cnas", {"since": "2026-01-01"}, started="2026-11-28T22:00:00Z")
     assert db["crawls"].get(crawl)["status"] == "running"

@@ -30,6 +30,11 @@ OUTCOME_STATS = {
 
 # Changes recorded per URL in ``crawl_changes``.
 RECORDED_CHANGES = ("new", "changed", "gone")
+# (crawl_id, url, change); the store runs it in the transaction that makes the change
+RECORD_CHANGE = (
+    "INSERT INTO crawl_changes (crawl_id, url, change) VALUES (?, ?, ?)"
+    " ON CONFLICT (crawl_id, url) DO UPDATE SET change = excluded.change"
+)
 
 
 def record_change(db: sqlite_utils.Database, crawl_id: int, url: str, change: str) -> None:
@@ -37,11 +42,7 @@ def record_change(db: sqlite_utils.Database, crawl_id: int, url: str, change: st
     if change not in RECORDED_CHANGES:
         raise ValueError(f"not a recorded change: {change!r}")
     with write_transaction(db):
-        db.conn.execute(
-            "INSERT INTO crawl_changes (crawl_id, url, change) VALUES (?, ?, ?)"
-            " ON CONFLICT (crawl_id, url) DO UPDATE SET change = excluded.change",
-            [crawl_id, url, change],
-        )
+        db.conn.execute(RECORD_CHANGE, [crawl_id, url, change])
 
 
 def changes(db: sqlite_utils.Database, crawl_id: int) -> dict[str, list[str]]:

@@ -20,6 +20,7 @@ from typing import Any
 
 import sqlite_utils
 
+from thinkscrape.archive.history import RECORD_CHANGE
 from thinkscrape.archive.schema import write_transaction
 from thinkscrape.items import Publication
 from thinkscrape.normalize.people import name_key
@@ -264,7 +265,8 @@ class Archive:
     def store(self, pub: Publication, crawl_id: int) -> tuple[int, str]:
         """Upsert ``pub`` by URL; return (publication id, "new" | "changed" | "unchanged").
 
-        A previous version whose content differs is kept in ``publication_versions``.
+        A previous version whose content differs is kept in ``publication_versions``; a new
+        or changed publication is recorded in ``crawl_changes``, in the same transaction.
         The publication's authors, links and provenance are replaced together, atomically.
         Raises ``InvalidPublication`` (before writing anything) for an item without a URL,
         site or title.
@@ -308,6 +310,8 @@ class Archive:
             capture = {"url": pub.url, **pub.capture}
             self._execute(_ADD_CAPTURE, _capture_params(capture, crawl_id, publication_id))
         self._execute(_LINK_CAPTURES, [publication_id, pub.url])
+        if outcome != "unchanged":
+            self._execute(RECORD_CHANGE, [crawl_id, pub.url, outcome])
         return publication_id, outcome
 
     @contextlib.contextmanager
@@ -357,13 +361,16 @@ class Archive:
     def mark_gone(self, url: str, *, when: str | None, crawl_id: int) -> bool:
         """Record that an archived publication's page has vanished; never deletes it.
 
-        The first time it was found gone is kept. Returns False for a URL not archived.
+        The first time it was found gone is kept, and the crawl's finding recorded in
+        ``crawl_changes``. Returns False for a URL not archived.
         """
         with self._transaction():
             cursor = self._execute(
                 "UPDATE publications SET gone_at = coalesce(gone_at, ?) WHERE url = ?",
                 [when or self.clock(), url],
             )
+            if cursor.rowcount:
+                self._execute(RECORD_CHANGE, [crawl_id, url, "gone"])
         if cursor.rowcount:
             logger.info("Marked gone in crawl %s: %s", crawl_id, url)
         return cursor.rowcount > 0

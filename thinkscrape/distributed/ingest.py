@@ -21,7 +21,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from thinkscrape.archive import history, missing
+from thinkscrape.archive import missing
 from thinkscrape.archive.lock import WriterLock
 from thinkscrape.archive.schema import open_db
 from thinkscrape.archive.store import Archive
@@ -119,15 +119,12 @@ class Writer:
         assert self.archive is not None
         pub, crawl_id = message["item"], message["crawl_id"]
         _, outcome = self.archive.store(pub, crawl_id)
-        if outcome != "unchanged":
-            history.record_change(self.archive.db, crawl_id, pub.url, outcome)
         self.server.hincrby(f"thinkscrape:crawl:{crawl_id}:outcomes", outcome, 1)
 
     def _gone(self, message: dict[str, Any]) -> None:
         assert self.archive is not None
         item, crawl_id = message["item"], message["crawl_id"]
         if self.archive.mark_gone(item.url, when=item.fetched_at, crawl_id=crawl_id):
-            history.record_change(self.archive.db, crawl_id, item.url, "gone")
             self.server.hincrby(f"thinkscrape:crawl:{crawl_id}:outcomes", "gone", 1)
 
     def _dropped(self, message: dict[str, Any]) -> None:

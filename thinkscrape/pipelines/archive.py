@@ -24,7 +24,6 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider, NotConfigured
 
 from thinkscrape import signals as thinkscrape_signals
-from thinkscrape.archive import history
 from thinkscrape.archive.lock import ArchiveLocked, WriterLock
 from thinkscrape.archive.schema import ArchiveError, open_db
 from thinkscrape.archive.store import Archive
@@ -107,16 +106,14 @@ class ArchivePipeline:
         if isinstance(item, Gone):
             if self.archive.mark_gone(item.url, when=item.fetched_at, crawl_id=self.crawl_id):
                 self.stats.inc_value("thinkscrape/archive/gone")
-                history.record_change(self.archive.db, self.crawl_id, item.url, "gone")
                 logger.warning("Publication gone (HTTP %s): %s", item.status, item.url)
             return item
         if isinstance(item, Publication):
-            # the store also records item.capture and links the page's earlier capture rows
+            # the store also records item.capture, links the page's earlier capture rows and
+            # records the change in crawl_changes
             _, outcome = self.archive.store(item, self.crawl_id)
             self.stored += 1
             self.stats.inc_value(f"thinkscrape/archive/{outcome}")
-            if outcome != "unchanged":
-                history.record_change(self.archive.db, self.crawl_id, item.url, outcome)
         return item
 
     def item_dropped(self, item: Any, exception: BaseException) -> None:
