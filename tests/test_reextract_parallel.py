@@ -130,3 +130,38 @@ def test_the_fast_index_files_the_records_as_the_checking_walk_does(monkeypatch)
     key = lambda entry: (entry.offset, entry.url)  # noqa: E731
     assert sorted(fast.entries(), key=key) == sorted(walked.entries(), key=key)
     assert len(fast.entries()) == 126
+
+
+def test_the_index_keeps_each_response_decoded_as_its_record_reads(tmp_path):
+    from thinkscrape import sites
+    from thinkscrape.warc import parallel
+
+    site = sites.get("cnas")
+    with (tmp_path / "spool").open("w+b") as spool:
+        index = parallel.FastIndex(
+            [SAMPLE_WARC], home=site.home, site_hosts=site.hosts, spool=spool
+        )
+        spool.flush()
+        entries = index.entries()
+        assert len(index.kept) == len(entries) == 126
+        for entry in entries:
+            kept = parallel._kept(index.kept[(entry.path, entry.offset)])
+            assert kept == parallel._record(str(entry.path), entry.offset)
+
+
+def test_a_damaged_file_is_read_record_by_record_not_from_the_spool(tmp_path):
+    from thinkscrape import sites
+    from thinkscrape.warc import parallel
+    from thinkscrape.warc.replay import WarcIndex
+
+    damaged = tmp_path / "damaged.warc.gz"
+    data = SAMPLE_WARC.read_bytes()
+    middle = len(data) // 2
+    damaged.write_bytes(data[:middle] + b"\x00" * 64 + data[middle + 64 :])
+    site = sites.get("cnas")
+    with (tmp_path / "spool").open("w+b") as spool:
+        index = parallel.FastIndex([damaged], home=site.home, site_hosts=site.hosts, spool=spool)
+    walked = WarcIndex([damaged], home=site.home, site_hosts=site.hosts)
+    key = lambda entry: (entry.offset, entry.url)  # noqa: E731
+    assert index.damaged and sorted(index.entries(), key=key) == sorted(walked.entries(), key=key)
+    assert index.kept == {}

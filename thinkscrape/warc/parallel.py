@@ -2,10 +2,11 @@
 
 ``thinkscrape reextract [--jobs N]`` (``reextract_direct``) does what a replay crawl of the
 same files does (``reextract.py``), without the crawl: this process indexes the response
-records (``WarcIndex``: damaged records skipped and reported), reads the site's listing
+records (``WarcIndex``: damaged records skipped and reported; each one kept decoded in a
+temporary spool file, so that it is decompressed once), reads the site's listing
 pages for the card each publication was listed with, and hands the publication records,
-by file and offset, to N worker processes. Each worker reads its records with warcio
-(content encoding undone), extracts the page with the site's rules and normalises it with
+by file and offset, to N worker processes. Each worker reads its records from the spool
+(a record of a damaged file with warcio, content encoding undone), extracts the page with the site's rules and normalises it with
 the stages the pipelines run (``normalize.stages.normalize_all``); this process, the one
 writer, holds the archive's lock and stores what they return, in record order, in batches.
 A replay crawl's rows and these are the same (``tests/test_reextract_parallel.py``).
@@ -20,9 +21,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import io
 import os
+import pickle
 import sys
+import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -30,7 +34,7 @@ from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from scrapy.http import Headers, TextResponse
 from scrapy.responsetypes import responsetypes
@@ -38,7 +42,6 @@ from w3lib.encoding import html_to_unicode
 from warcio.archiveiterator import ArchiveIterator
 
 from thinkscrape import sites
-from thinkscrape.archive import history
 from thinkscrape.archive.lock import WriterLock
 from thinkscrape.archive.schema import open_db
 from thinkscrape.archive.store import Archive
@@ -70,7 +73,24 @@ CHUNK = 8
 class FastIndex(WarcIndex):
     """``WarcIndex`` reading each file with warcio's own iterator, several times faster
     than the member-by-member walk that finds damage; a file warcio cannot read through is
-    walked that way instead, so its damage is skipped and reported as replay reports it."""
+    walked that way instead, so its damage is skipped and reported as replay reports it.
+
+    With ``spool`` (an open binary file), each response record's status line, headers and
+    decoded body are written there as the index reads them (``kept``: where, by the record's
+    file and offset), so that the record is not decompressed a second time to be extracted:
+    decompressing is most of what reading a record costs."""
+
+    def __init__(
+        self,
+        paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+        *,
+        home: str | None = None,
+        site_hosts: Iterable[str] = (),
+        spool: BinaryIO | None = None,
+    ) -> None:
+        self.spool = spool
+        self.kept: dict[tuple[Path, int], Kept] = {}
+        super().__init__(paths, home=home, site_hosts=site_hosts)
 
     def _scan(self, path: Path) -> None:
         # warcio reports a member it cannot decompress on stderr and reads on: that, a
@@ -78,49 +98,84 @@ class FastIndex(WarcIndex):
         complaints = io.StringIO()
         try:
             with contextlib.redirect_stderr(complaints):
-                entries, mirror_origin, records = _entries(path)
+                entries, mirror_origin, records = self._records(path)
         except Exception:  # noqa: BLE001 - any failure: the careful walk says what it is
             records = 0
         if not records or complaints.getvalue():
+            # what was kept of a damaged file is not read: its records are read one by one
+            for key in [key for key in self.kept if key[0] == path]:
+                del self.kept[key]
             super()._scan(path)
             return
         self.reports.append(FileReport(path, path.stat().st_size, records, responses=len(entries)))
         self._add(entries, mirror_origin)
 
-
-def _entries(path: Path) -> tuple[list[IndexEntry], str | None, int]:
-    """The file's response records, the mirror its warcinfo names, and how many records."""
-    entries: list[IndexEntry] = []
-    mirror_origin = None
-    count = 0
-    with open(path, "rb") as stream:
-        records = ArchiveIterator(stream)
-        for record in records:
-            count += 1
-            headers = record.rec_headers
-            if record.rec_type == "warcinfo" and mirror_origin is None:
-                for line in record.content_stream().read().decode("utf-8", "replace").splitlines():
-                    name, _, value = line.partition(":")
-                    if name.strip() == FETCHED_FROM_FIELD:
-                        mirror_origin = value.strip()
-            offset = records.get_record_offset()
-            records.read_to_end(record)
-            if record.rec_type != "response":
-                continue
-            http = record.http_headers
-            entries.append(
-                IndexEntry(
-                    url=headers.get_header("WARC-Target-URI"),
-                    path=path,
-                    offset=offset,
-                    length=records.get_record_length(),
-                    record_id=headers.get_header("WARC-Record-ID"),
-                    payload_digest=headers.get_header("WARC-Payload-Digest"),
-                    fetched_at=headers.get_header("WARC-Date") or "",
-                    status=int(http.get_statuscode()) if http is not None else None,
+    def _records(self, path: Path) -> tuple[list[IndexEntry], str | None, int]:
+        """The file's response records, the mirror its warcinfo names, and how many records."""
+        entries: list[IndexEntry] = []
+        mirror_origin = None
+        count = 0
+        with open(path, "rb") as stream:
+            records = ArchiveIterator(stream)
+            for record in records:
+                count += 1
+                headers = record.rec_headers
+                if record.rec_type == "warcinfo" and mirror_origin is None:
+                    info = record.content_stream().read().decode("utf-8", "replace")
+                    for line in info.splitlines():
+                        name, _, value = line.partition(":")
+                        if name.strip() == FETCHED_FROM_FIELD:
+                            mirror_origin = value.strip()
+                http = record.http_headers if record.rec_type == "response" else None
+                kept = (
+                    self._keep(record, http)
+                    if http is not None and self.spool is not None
+                    else None
                 )
-            )
-    return entries, mirror_origin, count
+                # (asking for the offset reads the record to its end: the body is read first)
+                offset = records.get_record_offset()
+                records.read_to_end(record)
+                if kept is not None:
+                    self.kept[(path, offset)] = kept
+                if record.rec_type != "response":
+                    continue
+                entries.append(
+                    IndexEntry(
+                        url=headers.get_header("WARC-Target-URI"),
+                        path=path,
+                        offset=offset,
+                        length=records.get_record_length(),
+                        record_id=headers.get_header("WARC-Record-ID"),
+                        payload_digest=headers.get_header("WARC-Payload-Digest"),
+                        fetched_at=headers.get_header("WARC-Date") or "",
+                        status=int(http.get_statuscode()) if http is not None else None,
+                    )
+                )
+        return entries, mirror_origin, count
+
+    def _keep(self, record: Any, http: Any) -> Kept:
+        """Write a response's status, headers, WARC-Date and decoded body to the spool."""
+        assert self.spool is not None
+        body = record.content_stream().read()  # chunking and content encoding undone
+        read = (
+            int(http.get_statuscode()),
+            list(http.headers),
+            record.rec_headers.get_header("WARC-Date") or "",
+            body,
+        )
+        data = pickle.dumps(read, protocol=pickle.HIGHEST_PROTOCOL)
+        position = self.spool.tell()
+        self.spool.write(data)
+        return Kept(self.spool.name, position, len(data))
+
+
+@dataclass(frozen=True)
+class Kept:
+    """Where the index pass kept a response record, decoded (``FastIndex.spool``)."""
+
+    spool: str
+    position: int
+    length: int
 
 
 @dataclass(frozen=True)
@@ -133,6 +188,7 @@ class Task:
     offset: int
     card: dict[str, Any] | None
     capture: dict[str, Any]
+    kept: Kept | None = None
 
 
 @dataclass(frozen=True)
@@ -181,12 +237,16 @@ def reextract_direct(
     lock.acquire(wait=wait)
     try:
         started = time.perf_counter()
-        index = FastIndex(files, home=record.home, site_hosts=record.hosts)
-        archive = Archive(open_db(db_path))
-        try:
-            return _run(archive, index, record, jobs, started, progress)
-        finally:
-            archive.db.close()
+        # the records as the index read them, decoded, for the workers (about the files'
+        # uncompressed size, on the temporary folder's disk, removed when done)
+        with tempfile.NamedTemporaryFile(prefix="thinkscrape-reextract-") as spool:
+            index = FastIndex(files, home=record.home, site_hosts=record.hosts, spool=spool)
+            spool.flush()
+            archive = Archive(open_db(db_path))
+            try:
+                return _run(archive, index, record, jobs, started, progress)
+            finally:
+                archive.db.close()
     finally:
         lock.release()
 
@@ -198,6 +258,7 @@ def _run(
     known = archive.known_urls(site.name)
     listings, publications = _sort(index, site)
     with contextlib.ExitStack() as stack:
+        stack.enter_context(_collector_spared())
         pool = None
         if jobs > 1 and len(publications) > CHUNK:
             pool = stack.enter_context(ProcessPoolExecutor(max_workers=jobs))
@@ -219,9 +280,18 @@ def _write(
     shown: _Progress | None = None,
 ) -> dict[str, Any]:
     listings, publications = found
-    cards = _cards(listings, site, pool)
+    cards = _cards(listings, site, pool, index)
+    kept = index.kept if isinstance(index, FastIndex) else {}
     tasks = [
-        Task(site.name, url, str(entry.path), entry.offset, cards.get(url), entry.capture(url))
+        Task(
+            site.name,
+            url,
+            str(entry.path),
+            entry.offset,
+            cards.get(url),
+            entry.capture(url),
+            kept.get((entry.path, entry.offset)),
+        )
         for url, entry in publications
     ]
     stats: dict[str, Any] = {"thinkscrape/replay/responses": len(listings) + len(tasks)}
@@ -229,10 +299,8 @@ def _write(
     batch: list[Publication] = []
 
     def flush() -> None:
-        for pub, (_, outcome) in zip(batch, archive.store_many(batch, crawl_id), strict=True):
+        for _, outcome in archive.store_many(batch, crawl_id):
             _count(stats, f"thinkscrape/archive/{outcome}")
-            if outcome != "unchanged":
-                history.record_change(archive.db, crawl_id, pub.url, outcome)
         batch.clear()
 
     for done, outcome in enumerate(_extracted(tasks, pool), start=len(listings) + 1):
@@ -246,7 +314,6 @@ def _write(
         elif outcome.kind == "gone" and outcome.url in known:
             gone = outcome.item
             if archive.mark_gone(gone.url, when=gone.fetched_at, crawl_id=crawl_id):
-                history.record_change(archive.db, crawl_id, gone.url, "gone")
                 _count(stats, "thinkscrape/archive/gone")
         elif outcome.kind == "dropped":
             archive.record_dropped(
@@ -311,6 +378,19 @@ class _Progress:
             progress_line.show_line(sys.stderr, line, final)
 
 
+@contextlib.contextmanager
+def _collector_spared() -> Iterator[None]:
+    """Leave the objects alive now (modules, the sites' rules, the index) out of the garbage
+    collector's full passes while pages are read: each page makes and drops thousands of
+    objects, and every full pass would walk all of those again (a tenth of a page's time).
+    Worker processes forked inside inherit it."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def _count(stats: dict[str, Any], key: str) -> None:
     stats[key] = stats.get(key, 0) + 1
 
@@ -332,10 +412,19 @@ def _sort(
     return listings, publications
 
 
-def _cards(listings: list[tuple[str, IndexEntry]], site: Site, pool: Any) -> dict[str, Any]:
+def _cards(
+    listings: list[tuple[str, IndexEntry]], site: Site, pool: Any, index: WarcIndex
+) -> dict[str, Any]:
     """Each publication's listing card, from the first listing page that shows it."""
+    kept = index.kept if isinstance(index, FastIndex) else {}
     pages = [
-        (site.name, entry.site_url or entry.url, str(entry.path), entry.offset)
+        (
+            site.name,
+            entry.site_url or entry.url,
+            str(entry.path),
+            entry.offset,
+            kept.get((entry.path, entry.offset)),
+        )
         for _, entry in listings
     ]
     cards: dict[str, dict[str, Any]] = {}
@@ -346,11 +435,13 @@ def _cards(listings: list[tuple[str, IndexEntry]], site: Site, pool: Any) -> dic
     return cards
 
 
-def listing_cards(page: tuple[str, str, str, int]) -> list[tuple[str, dict[str, Any]]]:
+def listing_cards(
+    page: tuple[str, str, str, int, Kept | None],
+) -> list[tuple[str, dict[str, Any]]]:
     """(publication URL, card) of one listing page, in page order (in a worker process)."""
-    name, fetched, path, offset = page
+    name, fetched, path, offset, kept = page
     # the page's site URL as fetched (not canonical), as the spider reads it
-    read = _read(path, offset, fetched)
+    read = _read(path, offset, fetched, kept)
     if read is None or read[0] != 200 or not isinstance(read[3], str):
         return []
     site = _site(name)
@@ -381,7 +472,7 @@ def _site(name: str) -> Site:
 
 def extract_task(task: Task) -> Outcome:
     """Read one publication record, extract and normalise it (in a worker process)."""
-    page = _read(task.path, task.offset, task.url)
+    page = _read(task.path, task.offset, task.url, task.kept)
     if page is None:
         return Outcome("skipped", task.url, reason="unreadable")
     status, headers, warc_date, text = page
@@ -405,8 +496,32 @@ def extract_task(task: Task) -> Outcome:
     return Outcome("item", pub.url, pub)
 
 
-def _read(path: str, offset: int, url: str) -> tuple[int, Headers, str, str | None] | None:
-    """A response record's status, headers, WARC-Date and text (None: not text)."""
+def _read(
+    path: str, offset: int, url: str, kept: Kept | None = None
+) -> tuple[int, Headers, str, str | None] | None:
+    """A response record's status, headers, WARC-Date and text (None: not text), from
+    where the index kept it, else from its WARC file."""
+    found = _kept(kept) if kept is not None else _record(path, offset)
+    if found is None:
+        return None
+    status, pairs, warc_date, body = found
+    headers = Headers()
+    for name, value in pairs:
+        headers.appendlist(name, value)
+    # the class Scrapy would make of it: a page the spider would read as text, or not
+    kind = responsetypes.from_args(headers=headers, url=url, body=body)
+    if not issubclass(kind, TextResponse):
+        return status, headers, warc_date, None
+    content_type = headers.get(b"Content-Type")
+    text = html_to_unicode(content_type.decode("latin-1") if content_type else None, body)[1]
+    return status, headers, warc_date, text
+
+
+Read = tuple[int, list[tuple[str, str]], str, bytes]  # status, headers, WARC-Date, body
+
+
+def _record(path: str, offset: int) -> Read | None:
+    """A response record read from its WARC file (None: unreadable, or no HTTP response)."""
     try:
         with open(path, "rb") as stream:
             stream.seek(offset)
@@ -418,17 +533,17 @@ def _read(path: str, offset: int, url: str) -> tuple[int, Headers, str, str | No
             warc_date = record.rec_headers.get_header("WARC-Date") or ""
     except (OSError, StopIteration, ValueError):
         return None
-    headers = Headers()
-    for name, value in http.headers:
-        headers.appendlist(name, value)
-    status = int(http.get_statuscode())
-    # the class Scrapy would make of it: a page the spider would read as text, or not
-    kind = responsetypes.from_args(headers=headers, url=url, body=body)
-    if not issubclass(kind, TextResponse):
-        return status, headers, warc_date, None
-    content_type = headers.get(b"Content-Type")
-    text = html_to_unicode(content_type.decode("latin-1") if content_type else None, body)[1]
-    return status, headers, warc_date, text
+    return int(http.get_statuscode()), list(http.headers), warc_date, body
+
+
+def _kept(kept: Kept) -> Read | None:
+    """A response record as the index pass kept it."""
+    try:
+        with open(kept.spool, "rb") as stream:
+            stream.seek(kept.position)
+            return pickle.loads(stream.read(kept.length))
+    except (OSError, pickle.UnpicklingError, EOFError):
+        return None
 
 
 def _fetched_at(headers: Headers, warc_date: str) -> str:
