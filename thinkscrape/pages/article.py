@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import urljoin, urlsplit
 
+from lxml import etree
 from parsel import Selector
 
 from thinkscrape.extract.common import (
@@ -220,8 +221,8 @@ class ArticlePage:
         )
         if self.other_blocks:
             blocks += f" or {self.other_blocks}"
-        roots.update(block.root for block in self.article.xpath(f".//*[{blocks}]"))
         if not self.related_headings:
+            roots.update(block.root for block in self.article.xpath(f".//*[{blocks}]"))
             return roots
         # one lower-cased text per element, looked up in "|heading|heading|"
         wanted = "|" + "|".join(self.related_headings) + "|"
@@ -235,7 +236,12 @@ class ArticlePage:
             f" and not(.//text()[string-length(normalize-space()) > {longest}])"
             f" and contains('{wanted}', concat('|', {_lowered('normalize-space(.)')}, '|'))"
         )
-        for found in self.article.xpath(f".//*[{heading}]"):
+        # one walk over the article for both kinds of element, told apart afterwards
+        for found in self.article.xpath(f".//*[({blocks}) or ({heading})]"):
+            if _matches(blocks, found.root):
+                roots.add(found.root)
+            if not _matches(heading, found.root):
+                continue
             # the heading's own section: the nearest ancestor that holds more than the heading
             for ancestor in found.root.iterancestors():
                 if ancestor.tag in ("body", "html", "article", "main"):
@@ -514,6 +520,8 @@ class ArticlePage:
     def source_line(self) -> Found:
         """The outlet named on a "Source: X" line, in the header first; never a photo's
         credit ("Source: Getty" in a caption or figure)."""
+        if not _may_hold_source_line(_STRING(self.article.root)):
+            return None, None
         for node in self.header_lines():
             match = _SOURCE.match(node_text(node))
             if match and not node.xpath(_IN_CAPTION):
@@ -708,6 +716,34 @@ def page_for(
         if version.matches(first):
             return first if version is pages[0] else version(site, url, html)
     return first
+
+
+@functools.cache
+def _predicate(condition: str) -> etree.XPath:
+    return etree.XPath(f"boolean(self::*[{condition}])")
+
+
+def _matches(condition: str, element: Any) -> bool:
+    """Whether ``element`` meets an XPath predicate (compiled once per predicate)."""
+    return bool(_predicate(condition)(element))
+
+
+# An element's whole text (every text node, in order), read in C.
+_STRING = etree.XPath("string()", smart_strings=False)
+
+
+def _may_hold_source_line(text: str) -> bool:
+    """Whether ``text`` holds "source" and then a colon, as the text of any "Source: X"
+    line in it does once its whitespace is collapsed. Most pages hold none (while "source"
+    itself is in every "resources"), and this look at the article's whole text costs less
+    than reading the text of each of its elements that mention the word."""
+    lowered = text.lower()
+    at = lowered.find("source")
+    while at >= 0:
+        if collapse_whitespace(lowered[at + 6 : at + 206]).startswith(":"):
+            return True
+        at = lowered.find("source", at + 6)
+    return False
 
 
 def _role_of(line: str) -> str:

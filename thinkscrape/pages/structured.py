@@ -34,12 +34,13 @@ def meta_tags(sel: Selector) -> dict[str, list[str]]:
     og:, article:, citation_, twitter: and plain names (author, description) all end up here.
     """
     tags: dict[str, list[str]] = {}
-    for meta in sel.xpath("//meta[@content]"):
-        content = collapse_whitespace(meta.attrib.get("content"))
+    # lxml's own walk over the <meta> elements: a query through parsel would wrap each one
+    for meta in sel.root.getroottree().iter("meta"):
+        content = collapse_whitespace(meta.get("content"))
         if not content:
             continue
         for attr in ("property", "name", "itemprop"):
-            key = meta.attrib.get(attr)
+            key = meta.get(attr)
             if key:
                 tags.setdefault(key.strip().lower(), []).append(content)
     return tags
