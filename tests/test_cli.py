@@ -180,7 +180,7 @@ def test_search_site_is_a_spider_name_in_any_case(archive: Path, typed: str) -> 
 def test_search_unknown_site_lists_the_spiders(archive: Path) -> None:
     result = run("search", "china", "--site", "nosuchsite", "--db", str(archive))
     assert result.exit_code == 1
-    known = ", ".join(sites.names())
+    known = ", ".join(sorted(sites.names()))  # the message names them in name order
     assert f"Error: Unknown site 'nosuchsite'; choose one of: {known}." in result.output
 
 
