@@ -3,12 +3,13 @@
 ``thinkscrape reextract [--jobs N]`` (``reextract_direct``) does what a replay crawl of the
 same files does (``reextract.py``), without the crawl: this process indexes the response
 records (``WarcIndex``: damaged records skipped and reported; each one kept decoded in a
-temporary spool file, so that it is decompressed once), reads the site's listing
-pages for the card each publication was listed with, and hands the publication records,
-by file and offset, to N worker processes. Each worker reads its records from the spool
-(a record of a damaged file with warcio, content encoding undone), extracts the page with the site's rules and normalises it with
-the stages the pipelines run (``normalize.stages.normalize_all``); this process, the one
-writer, holds the archive's lock and stores what they return, in record order, in batches.
+temporary spool file, so that it is decompressed once), reads the site's listing pages for
+the card each publication was listed with, and hands the publication records, by file and
+offset, to N worker processes. Each worker reads its records from the spool (a record of a
+damaged file with warcio, content encoding undone), extracts the page with the site's rules
+and normalises it with the stages the pipelines run (``normalize.stages.normalize_all``);
+this process, the one writer, holds the archive's lock and stores what they return, in
+record order, in batches.
 A replay crawl's rows and these are the same (``tests/test_reextract_parallel.py``).
 
 What the replay crawl does and this does not: it follows the redirects kept in the files
