@@ -63,8 +63,14 @@ def replayed(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list]:
     return rows(db)
 
 
-@pytest.mark.parametrize("jobs", [2, 1])
-def test_direct_reextraction_gives_the_rows_of_a_replay_crawl(replayed, tmp_path, jobs):
+@pytest.mark.parametrize(("jobs", "part_min"), [(2, None), (1, None), (2, 100_000)])
+def test_direct_reextraction_gives_the_rows_of_a_replay_crawl(
+    replayed, tmp_path, monkeypatch, jobs, part_min
+):
+    from thinkscrape.warc import fast_index
+
+    if part_min:  # the file read in two parts, as a large one is
+        monkeypatch.setattr(fast_index, "PART_MIN", part_min)
     db = tmp_path / "archive.db"
     result = reextract_direct(db, [SAMPLE_WARC], jobs=jobs)
     assert result["jobs"] == jobs
@@ -116,7 +122,7 @@ def test_the_command_replays_through_the_spider_with_replay(tmp_path):
 
 def test_the_fast_index_files_the_records_as_the_checking_walk_does(monkeypatch):
     from thinkscrape import sites
-    from thinkscrape.warc import parallel
+    from thinkscrape.warc.fast_index import FastIndex
     from thinkscrape.warc.replay import WarcIndex
 
     site = sites.get("cnas")
@@ -126,7 +132,7 @@ def test_the_fast_index_files_the_records_as_the_checking_walk_does(monkeypatch)
         raise AssertionError("fell back to the checking walk")
 
     monkeypatch.setattr(WarcIndex, "_scan", no_walk)
-    fast = parallel.FastIndex([SAMPLE_WARC], home=site.home, site_hosts=site.hosts)
+    fast = FastIndex([SAMPLE_WARC], home=site.home, site_hosts=site.hosts)
     key = lambda entry: (entry.offset, entry.url)  # noqa: E731
     assert sorted(fast.entries(), key=key) == sorted(walked.entries(), key=key)
     assert len(fast.entries()) == 126
@@ -135,23 +141,61 @@ def test_the_fast_index_files_the_records_as_the_checking_walk_does(monkeypatch)
 def test_the_index_keeps_each_response_decoded_as_its_record_reads(tmp_path):
     from thinkscrape import sites
     from thinkscrape.warc import parallel
+    from thinkscrape.warc.fast_index import FastIndex, read_kept
 
     site = sites.get("cnas")
-    with (tmp_path / "spool").open("w+b") as spool:
-        index = parallel.FastIndex(
-            [SAMPLE_WARC], home=site.home, site_hosts=site.hosts, spool=spool
-        )
-        spool.flush()
-        entries = index.entries()
-        assert len(index.kept) == len(entries) == 126
-        for entry in entries:
-            kept = parallel._kept(index.kept[(entry.path, entry.offset)])
-            assert kept == parallel._record(str(entry.path), entry.offset)
+    index = FastIndex([SAMPLE_WARC], home=site.home, site_hosts=site.hosts, spool=tmp_path)
+    entries = index.entries()
+    assert len(index.kept) == len(entries) == 126
+    for entry in entries:
+        kept = read_kept(index.kept[(entry.path, entry.offset)])
+        assert kept == parallel._record(str(entry.path), entry.offset)
 
 
-def test_a_damaged_file_is_read_record_by_record_not_from_the_spool(tmp_path):
+@pytest.mark.parametrize("parts", [2, 3, 7])
+def test_a_large_file_read_in_parts_by_several_processes_is_indexed_as_in_one_pass(
+    tmp_path, monkeypatch, parts
+):
+    from concurrent.futures import ProcessPoolExecutor
+
     from thinkscrape import sites
-    from thinkscrape.warc import parallel
+    from thinkscrape.warc import fast_index
+    from thinkscrape.warc.replay import WarcIndex
+
+    site = sites.get("cnas")
+    whole = fast_index.FastIndex(
+        [SAMPLE_WARC], home=site.home, site_hosts=site.hosts, spool=tmp_path
+    )
+
+    def no_walk(self, path):
+        raise AssertionError("fell back to the checking walk")
+
+    monkeypatch.setattr(WarcIndex, "_scan", no_walk)
+    # parts of about 300 kB: the cuts fall inside records, as they do in a file of gigabytes
+    monkeypatch.setattr(fast_index, "PART_MIN", SAMPLE_WARC.stat().st_size // 7)
+    with ProcessPoolExecutor(2) as pool:
+        index = fast_index.FastIndex(
+            [SAMPLE_WARC],
+            home=site.home,
+            site_hosts=site.hosts,
+            spool=tmp_path,
+            pool=pool,
+            parts=parts,
+        )
+    assert len(index._ranges(SAMPLE_WARC)) == parts
+    assert index.entries() == whole.entries()
+    assert index.kept.keys() == whole.kept.keys()
+    for key, kept in index.kept.items():
+        assert fast_index.read_kept(kept) == fast_index.read_kept(whole.kept[key])
+    assert index.reports == whole.reports
+
+
+@pytest.mark.parametrize("parts", [1, 3])
+def test_a_damaged_file_is_read_record_by_record_not_from_the_spool(tmp_path, monkeypatch, parts):
+    from concurrent.futures import ProcessPoolExecutor
+
+    from thinkscrape import sites
+    from thinkscrape.warc import fast_index
     from thinkscrape.warc.replay import WarcIndex
 
     damaged = tmp_path / "damaged.warc.gz"
@@ -159,9 +203,53 @@ def test_a_damaged_file_is_read_record_by_record_not_from_the_spool(tmp_path):
     middle = len(data) // 2
     damaged.write_bytes(data[:middle] + b"\x00" * 64 + data[middle + 64 :])
     site = sites.get("cnas")
-    with (tmp_path / "spool").open("w+b") as spool:
-        index = parallel.FastIndex([damaged], home=site.home, site_hosts=site.hosts, spool=spool)
+    monkeypatch.setattr(fast_index, "PART_MIN", len(data) // 7)
+    with ProcessPoolExecutor(2) as pool:
+        index = fast_index.FastIndex(
+            [damaged],
+            home=site.home,
+            site_hosts=site.hosts,
+            spool=tmp_path,
+            pool=pool,
+            parts=parts,
+        )
     walked = WarcIndex([damaged], home=site.home, site_hosts=site.hosts)
     key = lambda entry: (entry.offset, entry.url)  # noqa: E731
     assert index.damaged and sorted(index.entries(), key=key) == sorted(walked.entries(), key=key)
     assert index.kept == {}
+
+
+def test_a_stray_member_where_the_file_is_cut_sends_it_to_the_checking_walk(tmp_path, monkeypatch):
+    """A gzip member that holds no WARC record, near where the file is cut in two: the part
+    that reaches it cannot read it, the next one starts after it, and the file is walked
+    record by record, which names the damage."""
+    import gzip
+    from concurrent.futures import ProcessPoolExecutor
+
+    from thinkscrape import sites
+    from thinkscrape.warc import fast_index
+    from thinkscrape.warc.replay import WarcIndex
+
+    data = SAMPLE_WARC.read_bytes()
+    site = sites.get("cnas")
+    whole = fast_index.FastIndex([SAMPLE_WARC], home=site.home, site_hosts=site.hosts)
+    # the record that begins nearest the middle
+    cut = min((entry.offset for entry in whole.entries()), key=lambda o: abs(o - len(data) // 2))
+    stray = tmp_path / "stray.warc.gz"
+    stray.write_bytes(data[:cut] + gzip.compress(b"not a record") + data[cut:])
+    monkeypatch.setattr(fast_index, "PART_MIN", 1_000)
+    walked = []
+    checking_walk = WarcIndex._scan
+
+    def walk(self, path):
+        walked.append(path)
+        checking_walk(self, path)
+
+    monkeypatch.setattr(WarcIndex, "_scan", walk)
+    with ProcessPoolExecutor(2) as pool:
+        index = fast_index.FastIndex(
+            [stray], home=site.home, site_hosts=site.hosts, spool=tmp_path, pool=pool, parts=2
+        )
+    assert len(index._ranges(stray)) == 2
+    assert walked == [stray]
+    assert index.damaged

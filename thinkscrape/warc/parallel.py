@@ -1,11 +1,12 @@
 """Re-extraction on every core: WARC records read directly, extracted in N processes.
 
 ``thinkscrape reextract [--jobs N]`` (``reextract_direct``) does what a replay crawl of the
-same files does (``reextract.py``), without the crawl: this process indexes the response
-records (``WarcIndex``: damaged records skipped and reported; each one kept decoded in a
-temporary spool file, so that it is decompressed once), reads the site's listing pages for
-the card each publication was listed with, and hands the publication records, by file and
-offset, to N worker processes. Each worker reads its records from the spool (a record of a
+same files does (``reextract.py``), without the crawl: the response records are indexed
+(``fast_index.FastIndex``: a large file in N parts by the worker processes; damaged records
+skipped and reported; each one kept decoded in a temporary spool file, so that it is
+decompressed once), this process reads the site's listing pages for the card each
+publication was listed with, and hands the publication records, by file and offset, to N
+worker processes. Each worker reads its records from the spool (a record of a
 damaged file with warcio, content encoding undone), extracts the page with the site's rules
 and normalises it with the stages the pipelines run (``normalize.stages.normalize_all``);
 this process, the one writer, holds the archive's lock and stores what they return, in
@@ -23,9 +24,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import gc
-import io
 import os
-import pickle
 import sys
 import tempfile
 import time
@@ -34,8 +33,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from functools import cache
-from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any
 
 from scrapy.http import Headers, TextResponse
 from scrapy.responsetypes import responsetypes
@@ -52,8 +50,7 @@ from thinkscrape.extract.common import PARSE_TRUNCATED
 from thinkscrape.items import Gone, Publication
 from thinkscrape.normalize import stages
 from thinkscrape.site import Site
-from thinkscrape.warc.capture import FETCHED_FROM_FIELD
-from thinkscrape.warc.check import FileReport
+from thinkscrape.warc.fast_index import FastIndex, Kept, Read, read_kept
 from thinkscrape.warc.reextract import ReextractError, site_of_captures
 from thinkscrape.warc.replay import (
     DAMAGED_CHECK,
@@ -69,114 +66,6 @@ GONE_STATUSES = (404, 410)
 BATCH = 64
 # Records handed to a worker at a time: fewer round trips, still an even share at the end.
 CHUNK = 8
-
-
-class FastIndex(WarcIndex):
-    """``WarcIndex`` reading each file with warcio's own iterator, several times faster
-    than the member-by-member walk that finds damage; a file warcio cannot read through is
-    walked that way instead, so its damage is skipped and reported as replay reports it.
-
-    With ``spool`` (an open binary file), each response record's status line, headers and
-    decoded body are written there as the index reads them (``kept``: where, by the record's
-    file and offset), so that the record is not decompressed a second time to be extracted:
-    decompressing is most of what reading a record costs."""
-
-    def __init__(
-        self,
-        paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
-        *,
-        home: str | None = None,
-        site_hosts: Iterable[str] = (),
-        spool: BinaryIO | None = None,
-    ) -> None:
-        self.spool = spool
-        self.kept: dict[tuple[Path, int], Kept] = {}
-        super().__init__(paths, home=home, site_hosts=site_hosts)
-
-    def _scan(self, path: Path) -> None:
-        # warcio reports a member it cannot decompress on stderr and reads on: that, a
-        # failure or a file without one record is damage the careful walk names
-        complaints = io.StringIO()
-        try:
-            with contextlib.redirect_stderr(complaints):
-                entries, mirror_origin, records = self._records(path)
-        except Exception:  # noqa: BLE001 - any failure: the careful walk says what it is
-            records = 0
-        if not records or complaints.getvalue():
-            # what was kept of a damaged file is not read: its records are read one by one
-            for key in [key for key in self.kept if key[0] == path]:
-                del self.kept[key]
-            super()._scan(path)
-            return
-        self.reports.append(FileReport(path, path.stat().st_size, records, responses=len(entries)))
-        self._add(entries, mirror_origin)
-
-    def _records(self, path: Path) -> tuple[list[IndexEntry], str | None, int]:
-        """The file's response records, the mirror its warcinfo names, and how many records."""
-        entries: list[IndexEntry] = []
-        mirror_origin = None
-        count = 0
-        with open(path, "rb") as stream:
-            records = ArchiveIterator(stream)
-            for record in records:
-                count += 1
-                headers = record.rec_headers
-                if record.rec_type == "warcinfo" and mirror_origin is None:
-                    info = record.content_stream().read().decode("utf-8", "replace")
-                    for line in info.splitlines():
-                        name, _, value = line.partition(":")
-                        if name.strip() == FETCHED_FROM_FIELD:
-                            mirror_origin = value.strip()
-                http = record.http_headers if record.rec_type == "response" else None
-                kept = (
-                    self._keep(record, http)
-                    if http is not None and self.spool is not None
-                    else None
-                )
-                # (asking for the offset reads the record to its end: the body is read first)
-                offset = records.get_record_offset()
-                records.read_to_end(record)
-                if kept is not None:
-                    self.kept[(path, offset)] = kept
-                if record.rec_type != "response":
-                    continue
-                entries.append(
-                    IndexEntry(
-                        url=headers.get_header("WARC-Target-URI"),
-                        path=path,
-                        offset=offset,
-                        length=records.get_record_length(),
-                        record_id=headers.get_header("WARC-Record-ID"),
-                        payload_digest=headers.get_header("WARC-Payload-Digest"),
-                        fetched_at=headers.get_header("WARC-Date") or "",
-                        status=int(http.get_statuscode()) if http is not None else None,
-                    )
-                )
-        return entries, mirror_origin, count
-
-    def _keep(self, record: Any, http: Any) -> Kept:
-        """Write a response's status, headers, WARC-Date and decoded body to the spool."""
-        assert self.spool is not None
-        body = record.content_stream().read()  # chunking and content encoding undone
-        read = (
-            int(http.get_statuscode()),
-            list(http.headers),
-            record.rec_headers.get_header("WARC-Date") or "",
-            body,
-        )
-        data = pickle.dumps(read, protocol=pickle.HIGHEST_PROTOCOL)
-        position = self.spool.tell()
-        self.spool.write(data)
-        return Kept(self.spool.name, position, len(data))
-
-
-@dataclass(frozen=True)
-class Kept:
-    """Where the index pass kept a response record, decoded (``FastIndex.spool``)."""
-
-    spool: str
-    position: int
-    length: int
 
 
 @dataclass(frozen=True)
@@ -238,31 +127,38 @@ def reextract_direct(
     lock.acquire(wait=wait)
     try:
         started = time.perf_counter()
-        # the records as the index read them, decoded, for the workers (about the files'
-        # uncompressed size, on the temporary folder's disk, removed when done)
-        with tempfile.NamedTemporaryFile(prefix="thinkscrape-reextract-") as spool:
-            index = FastIndex(files, home=record.home, site_hosts=record.hosts, spool=spool)
-            spool.flush()
+        with contextlib.ExitStack() as stack:
+            # the records as the index read them, decoded, for the workers (about the
+            # files' uncompressed size, on the temporary folder's disk, removed when done)
+            spool = stack.enter_context(tempfile.TemporaryDirectory(prefix="thinkscrape-"))
+            stack.enter_context(_collector_spared())
+            # (its processes start with the first task given them: none for a small run)
+            pool = stack.enter_context(ProcessPoolExecutor(jobs)) if jobs > 1 else None
+            index = FastIndex(
+                files, home=record.home, site_hosts=record.hosts, spool=spool, pool=pool, parts=jobs
+            )
             archive = Archive(open_db(db_path))
-            try:
-                return _run(archive, index, record, jobs, started, progress)
-            finally:
-                archive.db.close()
+            stack.callback(archive.db.close)
+            return _run(archive, index, record, pool, jobs, started, progress)
     finally:
         lock.release()
 
 
 def _run(
-    archive: Archive, index: WarcIndex, site: Site, jobs: int, started: float, progress: bool
+    archive: Archive,
+    index: WarcIndex,
+    site: Site,
+    pool: Any,
+    jobs: int,
+    started: float,
+    progress: bool,
 ) -> dict[str, Any]:
     crawl_id = archive.start_crawl(site.name, {"reextract": "direct", "jobs": jobs})
     known = archive.known_urls(site.name)
     listings, publications = _sort(index, site)
-    with contextlib.ExitStack() as stack:
-        stack.enter_context(_collector_spared())
-        pool = None
-        if jobs > 1 and len(publications) > CHUNK:
-            pool = stack.enter_context(ProcessPoolExecutor(max_workers=jobs))
+    with _collector_spared():  # the index too, now
+        if len(publications) <= CHUNK:
+            pool = None  # not worth a process
         found = (listings, publications)
         shown = _Progress(site.name, len(listings) + len(publications)) if progress else None
         return _write(archive, index, site, crawl_id, known, found, pool, jobs, started, shown)
@@ -502,7 +398,7 @@ def _read(
 ) -> tuple[int, Headers, str, str | None] | None:
     """A response record's status, headers, WARC-Date and text (None: not text), from
     where the index kept it, else from its WARC file."""
-    found = _kept(kept) if kept is not None else _record(path, offset)
+    found = read_kept(kept) if kept is not None else _record(path, offset)
     if found is None:
         return None
     status, pairs, warc_date, body = found
@@ -516,9 +412,6 @@ def _read(
     content_type = headers.get(b"Content-Type")
     text = html_to_unicode(content_type.decode("latin-1") if content_type else None, body)[1]
     return status, headers, warc_date, text
-
-
-Read = tuple[int, list[tuple[str, str]], str, bytes]  # status, headers, WARC-Date, body
 
 
 def _record(path: str, offset: int) -> Read | None:
@@ -535,16 +428,6 @@ def _record(path: str, offset: int) -> Read | None:
     except (OSError, StopIteration, ValueError):
         return None
     return int(http.get_statuscode()), list(http.headers), warc_date, body
-
-
-def _kept(kept: Kept) -> Read | None:
-    """A response record as the index pass kept it."""
-    try:
-        with open(kept.spool, "rb") as stream:
-            stream.seek(kept.position)
-            return pickle.loads(stream.read(kept.length))
-    except (OSError, pickle.UnpicklingError, EOFError):
-        return None
 
 
 def _fetched_at(headers: Headers, warc_date: str) -> str:
