@@ -152,12 +152,24 @@ def test_the_index_keeps_each_response_decoded_as_its_record_reads(tmp_path):
         assert kept == parallel._record(str(entry.path), entry.offset)
 
 
+def index_in_parts(path: Path, spool: Path, parts: int):
+    """``path`` indexed by the fast index in ``parts`` parts, by two worker processes."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from thinkscrape import sites
+    from thinkscrape.warc import fast_index
+
+    site = sites.get("cnas")
+    with ProcessPoolExecutor(2) as pool:
+        return fast_index.FastIndex(
+            [path], home=site.home, site_hosts=site.hosts, spool=spool, pool=pool, parts=parts
+        )
+
+
 @pytest.mark.parametrize("parts", [2, 3, 7])
 def test_a_large_file_read_in_parts_by_several_processes_is_indexed_as_in_one_pass(
     tmp_path, monkeypatch, parts
 ):
-    from concurrent.futures import ProcessPoolExecutor
-
     from thinkscrape import sites
     from thinkscrape.warc import fast_index
     from thinkscrape.warc.replay import WarcIndex
@@ -173,15 +185,7 @@ def test_a_large_file_read_in_parts_by_several_processes_is_indexed_as_in_one_pa
     monkeypatch.setattr(WarcIndex, "_scan", no_walk)
     # parts of about 300 kB: the cuts fall inside records, as they do in a file of gigabytes
     monkeypatch.setattr(fast_index, "PART_MIN", SAMPLE_WARC.stat().st_size // 7)
-    with ProcessPoolExecutor(2) as pool:
-        index = fast_index.FastIndex(
-            [SAMPLE_WARC],
-            home=site.home,
-            site_hosts=site.hosts,
-            spool=tmp_path,
-            pool=pool,
-            parts=parts,
-        )
+    index = index_in_parts(SAMPLE_WARC, tmp_path, parts)
     assert len(index._ranges(SAMPLE_WARC)) == parts
     assert index.entries() == whole.entries()
     assert index.kept.keys() == whole.kept.keys()
@@ -192,8 +196,6 @@ def test_a_large_file_read_in_parts_by_several_processes_is_indexed_as_in_one_pa
 
 @pytest.mark.parametrize("parts", [1, 3])
 def test_a_damaged_file_is_read_record_by_record_not_from_the_spool(tmp_path, monkeypatch, parts):
-    from concurrent.futures import ProcessPoolExecutor
-
     from thinkscrape import sites
     from thinkscrape.warc import fast_index
     from thinkscrape.warc.replay import WarcIndex
@@ -204,15 +206,7 @@ def test_a_damaged_file_is_read_record_by_record_not_from_the_spool(tmp_path, mo
     damaged.write_bytes(data[:middle] + b"\x00" * 64 + data[middle + 64 :])
     site = sites.get("cnas")
     monkeypatch.setattr(fast_index, "PART_MIN", len(data) // 7)
-    with ProcessPoolExecutor(2) as pool:
-        index = fast_index.FastIndex(
-            [damaged],
-            home=site.home,
-            site_hosts=site.hosts,
-            spool=tmp_path,
-            pool=pool,
-            parts=parts,
-        )
+    index = index_in_parts(damaged, tmp_path, parts)
     walked = WarcIndex([damaged], home=site.home, site_hosts=site.hosts)
     key = lambda entry: (entry.offset, entry.url)  # noqa: E731
     assert index.damaged and sorted(index.entries(), key=key) == sorted(walked.entries(), key=key)
@@ -224,7 +218,6 @@ def test_a_stray_member_where_the_file_is_cut_sends_it_to_the_checking_walk(tmp_
     that reaches it cannot read it, the next one starts after it, and the file is walked
     record by record, which names the damage."""
     import gzip
-    from concurrent.futures import ProcessPoolExecutor
 
     from thinkscrape import sites
     from thinkscrape.warc import fast_index
@@ -246,10 +239,7 @@ def test_a_stray_member_where_the_file_is_cut_sends_it_to_the_checking_walk(tmp_
         checking_walk(self, path)
 
     monkeypatch.setattr(WarcIndex, "_scan", walk)
-    with ProcessPoolExecutor(2) as pool:
-        index = fast_index.FastIndex(
-            [stray], home=site.home, site_hosts=site.hosts, spool=tmp_path, pool=pool, parts=2
-        )
+    index = index_in_parts(stray, tmp_path, 2)
     assert len(index._ranges(stray)) == 2
     assert walked == [stray]
     assert index.damaged
