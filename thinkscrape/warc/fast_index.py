@@ -108,13 +108,15 @@ class FastIndex(WarcIndex):
 
     def _ranges(self, path: Path) -> list[tuple[int, int | None]]:
         """The byte ranges the file is read in: one unless it is a large gzip file."""
-        size = path.stat().st_size
+        try:
+            size = path.stat().st_size
+            with open(path, "rb") as stream:
+                gzipped = stream.read(len(GZIP_MAGIC)) == GZIP_MAGIC
+        except OSError:
+            return [(0, None)]  # unreadable: reading it whole fails, and the walk says why
         parts = min(self.parts, size // PART_MIN)
-        if parts < 2:
+        if parts < 2 or not gzipped:  # not gzip: no members to cut between
             return [(0, None)]
-        with open(path, "rb") as stream:
-            if stream.read(len(GZIP_MAGIC)) != GZIP_MAGIC:
-                return [(0, None)]  # not gzip: one member, or none to look for
         cuts = [size * n // parts for n in range(parts)]
         return [(start, stop) for start, stop in zip(cuts, [*cuts[1:], None], strict=True)]
 
