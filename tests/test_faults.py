@@ -99,10 +99,14 @@ def test_transient_faults_are_retried_and_everything_is_stored(site: Path, tmp_p
     assert len(stored) == PUBLICATIONS
     assert {f"https://www.cnas.org{path}" for path in victims} <= stored
     stats = last_crawl_stats(db)
-    # The reset is retried below Scrapy: Twisted's connection pool re-sends a GET once when a
-    # kept-alive connection drops before answering, so it has no retry/reason_count entry.
-    assert {key: value for key, value in stats.items() if key.startswith("retry/")} == {
-        "retry/count": 8,
+    retries = {key: value for key, value in stats.items() if key.startswith("retry/")}
+    # The reset is retried once, by whichever layer sees it: below Scrapy when it drops a
+    # kept-alive connection (Twisted's connection pool re-sends the GET, with no
+    # retry/reason_count entry), by Scrapy's retry when it drops a new one.
+    reset = retries.pop("retry/reason_count/scrapy.exceptions.DownloadFailedError", 0)
+    assert reset in (0, 1)
+    assert retries == {
+        "retry/count": 8 + reset,
         "retry/reason_count/500 Internal Server Error": 2,
         "retry/reason_count/503 Service Unavailable": 3,
         "retry/reason_count/429 Unknown Status": 1,
