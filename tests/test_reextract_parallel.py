@@ -140,8 +140,7 @@ def test_the_fast_index_files_the_records_as_the_checking_walk_does(monkeypatch)
 
 def test_the_index_keeps_each_response_decoded_as_its_record_reads(tmp_path):
     from thinkscrape import sites
-    from thinkscrape.warc import parallel
-    from thinkscrape.warc.fast_index import FastIndex, read_kept
+    from thinkscrape.warc.fast_index import FastIndex, read_at, read_kept
 
     site = sites.get("cnas")
     index = FastIndex([SAMPLE_WARC], home=site.home, site_hosts=site.hosts, spool=tmp_path)
@@ -149,7 +148,7 @@ def test_the_index_keeps_each_response_decoded_as_its_record_reads(tmp_path):
     assert len(index.kept) == len(entries) == 126
     for entry in entries:
         kept = read_kept(index.kept[(entry.path, entry.offset)])
-        assert kept == parallel._record(str(entry.path), entry.offset)
+        assert kept == read_at(str(entry.path), entry.offset)
 
 
 def index_in_parts(path: Path, spool: Path, parts: int):

@@ -257,11 +257,12 @@ def _parse_record(raw: bytes) -> tuple[StatusAndHeaders, int | None, dict[str, s
         words = block[: block.find(b"\r\n")].split()
         if len(words) > 1 and words[1].isdigit():
             status = int(words[1])
-    info = _warcinfo_fields(block) if record_type == "warcinfo" else {}
+    info = warcinfo_fields(block) if record_type == "warcinfo" else {}
     return headers, status, info
 
 
-def _warcinfo_fields(block: bytes) -> dict[str, str]:
+def warcinfo_fields(block: bytes) -> dict[str, str]:
+    """The ``name: value`` fields of a warcinfo record's block."""
     fields = {}
     for line in block.decode("utf-8", "replace").splitlines():
         name, sep, value = line.partition(":")

@@ -27,7 +27,7 @@ from typing import Any
 from warcio.archiveiterator import ArchiveIterator
 
 from thinkscrape.warc.capture import FETCHED_FROM_FIELD
-from thinkscrape.warc.check import FileReport
+from thinkscrape.warc.check import FileReport, warcinfo_fields
 from thinkscrape.warc.replay import IndexEntry, WarcIndex
 
 # A file is read in parts only when each part is at least this large: a part costs a round
@@ -132,7 +132,7 @@ def index_part(task: tuple[str, int, int | None, str | None]) -> IndexedPart:
             part = _read_part(Path(path), start, stop, spool)
     except Exception:  # noqa: BLE001 - any failure: the careful walk says what it is
         return IndexedPart(first=None, end=None, sound=False)
-    part.sound = not complaints.getvalue()
+    part.sound = part.sound and not complaints.getvalue()
     return part
 
 
@@ -167,33 +167,19 @@ def _read_record(
 ) -> int:
     """File one record of a part; its offset."""
     part.records += 1
-    headers = record.rec_headers
     if record.rec_type == "warcinfo" and part.mirror_origin is None:
-        info = record.content_stream().read().decode("utf-8", "replace")
-        for line in info.splitlines():
-            name, _, value = line.partition(":")
-            if name.strip() == FETCHED_FROM_FIELD:
-                part.mirror_origin = value.strip()
+        part.mirror_origin = warcinfo_fields(record.content_stream().read()).get(FETCHED_FROM_FIELD)
     http = record.http_headers if record.rec_type == "response" else None
-    kept = keep.write(record, http) if http is not None and keep is not None else None
+    kept = keep.write(_response(record)) if http is not None and keep is not None else None
     # (asking for the offset reads the record to its end: the body is read first)
     offset = records.get_record_offset()
     records.read_to_end(record)
     if kept is not None:
         part.kept[offset] = kept
     if record.rec_type == "response":
-        part.entries.append(
-            IndexEntry(
-                url=headers.get_header("WARC-Target-URI"),
-                path=path,
-                offset=offset,
-                length=records.get_record_length(),
-                record_id=headers.get_header("WARC-Record-ID"),
-                payload_digest=headers.get_header("WARC-Payload-Digest"),
-                fetched_at=headers.get_header("WARC-Date") or "",
-                status=int(http.get_statuscode()) if http is not None else None,
-            )
-        )
+        status = int(http.get_statuscode()) if http is not None else None
+        length = records.get_record_length()
+        part.entries.append(IndexEntry.of(record.rec_headers, path, offset, length, status))
     return offset
 
 
@@ -225,14 +211,7 @@ class _Spool:
         handle, self.name = tempfile.mkstemp(prefix=f"{path.name}-", dir=folder)
         self.file = os.fdopen(handle, "wb")
 
-    def write(self, record: Any, http: Any) -> Kept:
-        body = record.content_stream().read()  # chunking and content encoding undone
-        read = (
-            int(http.get_statuscode()),
-            list(http.headers),
-            record.rec_headers.get_header("WARC-Date") or "",
-            body,
-        )
+    def write(self, read: Read) -> Kept:
         data = pickle.dumps(read, protocol=pickle.HIGHEST_PROTOCOL)
         position = self.file.tell()
         self.file.write(data)
@@ -240,6 +219,25 @@ class _Spool:
 
     def close(self) -> None:
         self.file.close()
+
+
+def _response(record: Any) -> Read:
+    """A warcio response record's status, headers, WARC-Date and body."""
+    http = record.http_headers
+    body = record.content_stream().read()  # chunking and content encoding undone
+    warc_date = record.rec_headers.get_header("WARC-Date") or ""
+    return int(http.get_statuscode()), list(http.headers), warc_date, body
+
+
+def read_at(path: str, offset: int) -> Read | None:
+    """A response record read from its WARC file (None: unreadable, or no HTTP response)."""
+    try:
+        with open(path, "rb") as stream:
+            stream.seek(offset)
+            record = next(iter(ArchiveIterator(stream)))
+            return _response(record) if record.http_headers is not None else None
+    except (OSError, StopIteration, ValueError):
+        return None
 
 
 def read_kept(kept: Kept) -> Read | None:

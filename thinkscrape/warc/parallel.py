@@ -38,7 +38,6 @@ from typing import Any
 from scrapy.http import Headers, TextResponse
 from scrapy.responsetypes import responsetypes
 from w3lib.encoding import html_to_unicode
-from warcio.archiveiterator import ArchiveIterator
 
 from thinkscrape import sites
 from thinkscrape.archive.lock import WriterLock
@@ -50,7 +49,7 @@ from thinkscrape.extract.common import PARSE_TRUNCATED
 from thinkscrape.items import Gone, Publication
 from thinkscrape.normalize import stages
 from thinkscrape.site import Site
-from thinkscrape.warc.fast_index import FastIndex, Kept, Read, read_kept
+from thinkscrape.warc.fast_index import FastIndex, Kept, read_at, read_kept
 from thinkscrape.warc.reextract import ReextractError, site_of_captures
 from thinkscrape.warc.replay import (
     DAMAGED_CHECK,
@@ -156,7 +155,7 @@ def _run(
     crawl_id = archive.start_crawl(site.name, {"reextract": "direct", "jobs": jobs})
     known = archive.known_urls(site.name)
     listings, publications = _sort(index, site)
-    with _collector_spared():  # the index too, now
+    with _collector_spared():  # again: what the index pass made is spared too
         if len(publications) <= CHUNK:
             pool = None  # not worth a process
         found = (listings, publications)
@@ -398,7 +397,7 @@ def _read(
 ) -> tuple[int, Headers, str, str | None] | None:
     """A response record's status, headers, WARC-Date and text (None: not text), from
     where the index kept it, else from its WARC file."""
-    found = read_kept(kept) if kept is not None else _record(path, offset)
+    found = read_kept(kept) if kept is not None else read_at(path, offset)
     if found is None:
         return None
     status, pairs, warc_date, body = found
@@ -412,22 +411,6 @@ def _read(
     content_type = headers.get(b"Content-Type")
     text = html_to_unicode(content_type.decode("latin-1") if content_type else None, body)[1]
     return status, headers, warc_date, text
-
-
-def _record(path: str, offset: int) -> Read | None:
-    """A response record read from its WARC file (None: unreadable, or no HTTP response)."""
-    try:
-        with open(path, "rb") as stream:
-            stream.seek(offset)
-            record = next(iter(ArchiveIterator(stream)))
-            http = record.http_headers
-            if http is None:
-                return None
-            body = record.content_stream().read()  # chunking and content encoding undone
-            warc_date = record.rec_headers.get_header("WARC-Date") or ""
-    except (OSError, StopIteration, ValueError):
-        return None
-    return int(http.get_statuscode()), list(http.headers), warc_date, body
 
 
 def _fetched_at(headers: Headers, warc_date: str) -> str:

@@ -25,6 +25,7 @@ from scrapy.responsetypes import responsetypes
 from w3lib.url import canonicalize_url
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
+from warcio.statusandheaders import StatusAndHeaders
 
 from thinkscrape.extensions.coverage import FAILED_CHECKS
 from thinkscrape.warc.capture import FETCHED_FROM_FIELD, REPLAY_FLAG, capture_url
@@ -71,6 +72,22 @@ class IndexEntry:
     status: int | None
     site_url: str | None = None  # the site's own URL of a page captured from its mirror
     mirror_origin: str | None = None  # the mirror that served it, when one did
+
+    @classmethod
+    def of(
+        cls, headers: StatusAndHeaders, path: Path, offset: int, length: int, status: int | None
+    ) -> IndexEntry:
+        """The entry of the response record with these WARC headers."""
+        return cls(
+            url=headers.get_header("WARC-Target-URI"),
+            path=path,
+            offset=offset,
+            length=length,
+            record_id=headers.get_header("WARC-Record-ID"),
+            payload_digest=headers.get_header("WARC-Payload-Digest"),
+            fetched_at=headers.get_header("WARC-Date") or "",
+            status=status,
+        )
 
     def capture(self, url: str | None = None) -> dict[str, Any]:
         """The capture dict of this record (as the capture middleware made it)."""
@@ -158,17 +175,9 @@ class WarcIndex:
                 mirror_origin = mirror_origin or record.info.get(FETCHED_FROM_FIELD)
             if record.type != "response":
                 continue
-            headers = record.headers
             entries.append(
-                IndexEntry(
-                    url=headers.get_header("WARC-Target-URI"),
-                    path=path,
-                    offset=record.offset,
-                    length=record.length,
-                    record_id=headers.get_header("WARC-Record-ID"),
-                    payload_digest=headers.get_header("WARC-Payload-Digest"),
-                    fetched_at=headers.get_header("WARC-Date") or "",
-                    status=record.http_status,
+                IndexEntry.of(
+                    record.headers, path, record.offset, record.length, record.http_status
                 )
             )
         self._add(entries, mirror_origin)
