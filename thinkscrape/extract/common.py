@@ -125,6 +125,12 @@ def node_text(node: Selector | SelectorList | None, *, strip_zero_width: bool = 
     return collapse_whitespace("".join(parts), strip_zero_width=strip_zero_width)
 
 
+def element_text(element: etree._Element) -> str:
+    """``node_text`` of one lxml element, for code that walks the tree itself."""
+    pieces = _TEXT_AND_BREAKS(element)
+    return collapse_whitespace("".join(p if isinstance(p, str) else " " for p in pieces))
+
+
 def first_text(node: Selector | SelectorList, *queries: str) -> str | None:
     """Text of the first element matched by the first XPath query that finds non-empty text."""
     for query in queries:

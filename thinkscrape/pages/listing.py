@@ -16,11 +16,13 @@ import re
 from typing import TYPE_CHECKING, Any, ClassVar
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
+from lxml import etree
 from parsel import Selector
 
 from thinkscrape.extract.common import (
     PARSE_TRUNCATED,
     block_page_reason,
+    element_text,
     node_text,
     parse_html,
 )
@@ -57,6 +59,19 @@ _PAGER = (
 # A card never reaches past these: the list holding the cards, the page's landmarks.
 _CARD_CEILING_TAGS = frozenset({"ul", "ol", "main", "body", "html", "nav", "header", "footer"})
 _REL_HAS = "contains(concat(' ', normalize-space(@rel), ' '), ' {} ')"
+# Compiled once and run on a card's lxml elements: asked through parsel, each of a card's
+# lines would cost a query compiled again and a Selector per result.
+# (elements with text of their own that is more than a list dash, bullet or separator)
+_LINE_ELEMENTS = etree.XPath(
+    "descendant-or-self::*[not(self::script or self::style)"
+    " and text()[normalize-space(translate(., '-–—•·|', ''))]]"
+)
+_DATETIME = etree.XPath("descendant-or-self::time[@datetime]")
+_TAG_LINK = etree.XPath(f"descendant-or-self::a[{_REL_HAS.format('tag')}]")
+_AUTHOR_MARK = etree.XPath(
+    f"descendant-or-self::a[{_REL_HAS.format('author')}]"
+    " | descendant-or-self::*[@itemprop='author']"
+)
 
 
 def absolute_url(page_url: str, href: str | None) -> str | None:
@@ -112,7 +127,8 @@ def _first_page_bare(url: str) -> str:
 class ListingPage:
     """One listing page of ``site``. Subclasses override the class attributes below."""
 
-    # XPath of each card's title link; None: every publication link in the content area
+    # XPath of each card's title link (``a[@href]`` elements); None: every publication link
+    # in the content area
     title_links: ClassVar[str | None] = None
     # the content area that holds the cards, when the page marks one
     content: ClassVar[str] = '//*[@id="content"] | //main'
@@ -254,27 +270,22 @@ class ListingPage:
         return card
 
     @staticmethod
-    def _card_lines(card: Selector) -> list[tuple[Selector, str]]:
-        """(element, text) for each element of the card with text of its own, outermost
-        first."""
-        lines: list[tuple[Selector, str]] = []
-        taken: list[Any] = []
-        for node in card.xpath(
-            # own text that is more than a list dash, bullet or separator
-            "descendant-or-self::*[not(self::script or self::style)"
-            " and text()[normalize-space(translate(., '-–—•·|', ''))]]"
-        ):
-            if any(ancestor in taken for ancestor in node.root.iterancestors()):
+    def _card_lines(card: Selector) -> list[tuple[Any, str]]:
+        """(lxml element, text) for each element of the card with text of its own,
+        outermost first."""
+        lines: list[tuple[Any, str]] = []
+        inside: set[Any] = set()  # the elements within a line already read
+        for element in _LINE_ELEMENTS(card.root):
+            if element in inside:
                 continue
-            taken.append(node.root)
-            text = node_text(node)
+            inside.update(element.iterdescendants())
+            text = element_text(element)
             if text:
-                lines.append((node, text))
+                lines.append((element, text))
         return lines
 
     def read_card(self, link: Selector, card_root: Any) -> dict[str, Any]:
         """A card's fields, read line by line around its title link."""
-        card = Selector(root=card_root)
         title = node_text(link) or None
         fields: dict[str, Any] = {
             "url": self.publication_url(link.attrib["href"]),
@@ -287,31 +298,31 @@ class ListingPage:
         }
         # A machine-readable date (<time datetime>) beats the visible one, which often
         # leaves out the year ("Apr 28").
-        time = card.xpath("descendant-or-self::time[@datetime]")
-        date_element = time[0].root if time else None
+        times = _DATETIME(card_root)
+        date_element = times[0] if times else None
         if date_element is not None:
-            fields["date_raw"] = time[0].attrib["datetime"].strip() or None
+            fields["date_raw"] = date_element.get("datetime").strip() or None
+        # the lines of the title link and of the date element: the element or one inside it
+        title_lines = {link.root, *link.root.iterdescendants()}
+        date_lines = {date_element, *date_element.iterdescendants()} if times else set()
         before_title = True
         tags: list[str] = []  # lines between the type label and the title: outlet, date
-        for node, text in self._card_lines(card):
-            ancestors = set(node.root.iterancestors())
-            if node.root is link.root or link.root in ancestors or (title and text == title):
+        for element, text in self._card_lines(Selector(root=card_root)):
+            if element in title_lines or (title and text == title):
                 before_title = False
                 continue
-            if date_element is not None and (
-                node.root is date_element or date_element in ancestors
-            ):
+            if element in date_lines:
                 continue
-            if node.xpath(f"descendant-or-self::a[{_REL_HAS.format('tag')}]"):
+            if _TAG_LINK(element):
                 continue  # the card's topics
             if fields["date_raw"] is None and self.date_line.match(text):
                 fields["date_raw"] = text
-            elif fields["byline_raw"] is None and self._is_byline(node, text):
+            elif fields["byline_raw"] is None and self._is_byline(element, text):
                 fields["byline_raw"] = text
             elif fields["type"] is None and self.is_type_label(text):
                 fields["type"] = text
             elif before_title and fields["date_raw"] is None:
-                if self.is_tag_line(node, text):
+                if self.is_tag_line(Selector(root=element), text):
                     tags.append(text)
             elif (
                 not before_title
@@ -331,13 +342,8 @@ class ListingPage:
         onto a type (``Site.type_labels``), so a label is never taken for an outlet."""
         return text.lower() in self.type_labels or self.site.type_of_label(text) is not None
 
-    def _is_byline(self, node: Selector, text: str) -> bool:
+    def _is_byline(self, element: Any, text: str) -> bool:
         """ "By ..." or a line of author links (rel=author, itemprop=author)."""
         if self.byline_line.match(text):
             return True
-        return bool(
-            node.xpath(
-                f"descendant-or-self::a[{_REL_HAS.format('author')}]"
-                " | descendant-or-self::*[@itemprop='author']"
-            )
-        )
+        return bool(_AUTHOR_MARK(element))

@@ -346,12 +346,9 @@ def listing_cards(
     page = site.listing_page(site, fetched, read[3])
     if page.blocked:
         return []
-    shown = {card["url"]: card for card in page.cards()}
-    return [
-        (link, {**shown[link], "listing_url": fetched})
-        for link in page.publication_links()
-        if link in shown
-    ]
+    # (a card's title link is one of the page's publication links, so the cards alone
+    # are what the spider matches them with)
+    return [(card["url"], {**card, "listing_url": fetched}) for card in page.cards()]
 
 
 def _extracted(tasks: list[Task], pool: Any) -> Iterator[Outcome]:
