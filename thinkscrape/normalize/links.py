@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -229,6 +229,7 @@ _ON_DATE_IN_OUTLET = re.compile(
 )
 _SOURCE_PREFIX = re.compile(r"^\s*source\s*:\s*", re.I)
 _SPACES = re.compile(r"[^\S\n]+")
+_SENTENCE_STOP = re.compile(r"[.!?]\s")
 
 
 def find_full_article(body: str | None, source_line: str | None = None) -> FullArticle | None:
@@ -256,8 +257,9 @@ def find_full_article(body: str | None, source_line: str | None = None) -> FullA
 
 
 def _closing_pointer(paragraph: str, source_line: str | None) -> FullArticle | None:
+    starts = _sentence_starts(paragraph)
     for pattern in (_POINTER_VISIT, _POINTER_AT):
-        if match := pattern.search(paragraph):
+        if match := next(_sentence_matches(pattern, paragraph, starts), None):
             outlet = match["outlet"].strip()
             if match.groupdict().get("website") and outlet.startswith("the "):
                 # "on the Foreign Affairs website": "the" belongs to "website", not the outlet.
@@ -270,7 +272,7 @@ def _closing_pointer(paragraph: str, source_line: str | None) -> FullArticle | N
                 position="closing",
             )
     for pattern in (_POINTER_HERE, _POINTER_CLICK, _POINTER_TO_CLICK):
-        if match := pattern.search(paragraph):
+        if match := next(_sentence_matches(pattern, paragraph, starts), None):
             # "Originally published by X on <date>. Read the full article here.": the
             # sentence before the pointer names the outlet, and the two are read as one
             start, outlet = match.start(), outlet_from_source_line(source_line)
@@ -286,7 +288,8 @@ def _closing_pointer(paragraph: str, source_line: str | None) -> FullArticle | N
     # The republished piece's credit at the foot names the outlet, then the outside
     # publication's day: the date sets it apart from a passing mention of where something was
     # published. (The other order, "on <date> by <outlet>", is read where it opens the body.)
-    credits = (match for match in _ORIGINALLY.finditer(paragraph) if match["date_after"])
+    found = _sentence_matches(_ORIGINALLY, paragraph, starts)
+    credits = (match for match in found if match["date_after"])
     if match := next(credits, None):
         return FullArticle(
             sentence=paragraph[match.start() : match.end()].strip(),
@@ -296,6 +299,25 @@ def _closing_pointer(paragraph: str, source_line: str | None) -> FullArticle | N
             position="closing",
         )
     return None
+
+
+def _sentence_starts(text: str) -> list[int]:
+    """Where a sentence of ``text`` may begin: its start, and after each ".", "!" or "?"
+    and a space (where every pattern above is anchored)."""
+    return [0, *(stop.end() for stop in _SENTENCE_STOP.finditer(text))]
+
+
+def _sentence_matches(
+    pattern: re.Pattern[str], text: str, starts: list[int] | None = None
+) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern anchored at sentence starts, tried only
+    there: a search tries every character of the text, six patterns over every paragraph
+    of every body cost more than the rest of the links stage."""
+    end = 0
+    for start in _sentence_starts(text) if starts is None else starts:
+        if start >= end and (match := pattern.match(text, start)):
+            yield match
+            end = match.end()
 
 
 def _opening_line(paragraph: str) -> FullArticle | None:
@@ -313,7 +335,7 @@ def _opening_line(paragraph: str) -> FullArticle | None:
 
 def _dated_sentence_ending(text: str) -> re.Match[str] | None:
     """The dated "originally published" sentence that ends ``text``, if one does."""
-    for match in _ORIGINALLY.finditer(text):
+    for match in _sentence_matches(_ORIGINALLY, text):
         if match.end() == len(text.rstrip()) and (match["date_before"] or match["date_after"]):
             return match
     return None
