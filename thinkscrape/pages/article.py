@@ -275,21 +275,20 @@ class ArticlePage:
                 return found[0] if self.outside(found[0]) else None
         return None
 
-    def header_lines(self) -> list[Selector]:
-        """Elements of the header that carry text of their own (one per visible line)."""
-        return self._header_lines
-
     @functools.cached_property
-    def _header_lines(self) -> list[Selector]:
-        # read by the date, the byline, the people lines and the source line: found once
+    def header_line_texts(self) -> list[tuple[Selector, str]]:
+        """Each element of the header that carries text of its own (one per visible line),
+        with its text: the date, the byline, the people lines and the source line are looked
+        for among them, so they are found and read once."""
         if self.header is None:
             return []
-        return self.header.xpath(
+        lines = self.header.xpath(
             ".//*[not(self::script or self::style or self::button)"
             " and text()[normalize-space()]"
             " and not(ancestor::*[self::p or self::h1 or self::h2 or self::h3 or self::li]"
             "         [text()[normalize-space()]])]"
         )
+        return [(node, node_text(node)) for node in lines]
 
     # --- fields ----------------------------------------------------------------------------
     def site_name(self) -> str | None:
@@ -355,10 +354,9 @@ class ArticlePage:
             text = node_text(node)
             if self.date_line.match(text):
                 return text
-        for node in self.header_lines():
+        for node, text in self.header_line_texts:
             if self.not_date_lines and node.xpath(f"self::*[{self.not_date_lines}]"):
                 continue
-            text = node_text(node)
             if self.date_line.match(text):
                 return text
         # the date's slot holding something that is not a date ("Forthcoming"): kept as
@@ -380,9 +378,9 @@ class ArticlePage:
 
     def header_byline(self) -> Found:
         """The header's byline line as shown, or the line holding its contributors."""
-        for node in self.header_lines():
-            if self.byline_line.match(node_text(node)):
-                return node_text(node) or None, "article_header"
+        for _, text in self.header_line_texts:
+            if self.byline_line.match(text):
+                return text or None, "article_header"
         if self.header is not None and self.contributor:
             holder = self.header.xpath(f".//*[{has_class(self.contributor)}]/ancestor::p[1]")
             if holder and node_text(holder[0]):
@@ -431,9 +429,8 @@ class ArticlePage:
         # the header costs more than the search).
         names = {person["name"] for person in people}
         wanted = self.contributor or any(word in self.html for word in _PEOPLE_LINE_WORDS)
-        lines = self.header_lines() if wanted else []
-        for node in lines:
-            text = node_text(node)
+        lines = self.header_line_texts if wanted else []
+        for _, text in lines:
             featuring, journalist = _FEATURING.match(text), _JOURNALIST.match(text)
             testimony = _TESTIMONY.match(text)
             if featuring and featuring["rest"] and not people:
@@ -522,8 +519,8 @@ class ArticlePage:
         credit ("Source: Getty" in a caption or figure)."""
         if not _may_hold_source_line(_STRING(self.article.root)):
             return None, None
-        for node in self.header_lines():
-            match = _SOURCE.match(node_text(node))
+        for node, text in self.header_line_texts:
+            match = _SOURCE.match(text)
             if match and not node.xpath(_IN_CAPTION):
                 return match["outlet"], "article_header"
         # only elements whose text mentions "source" at all (the line is rare; pages are long)

@@ -45,9 +45,9 @@ class Brookings(ArticlePage):
 
     def type_label_raw(self) -> Found:
         # the header line showing one of the site's labels (its markup is not recorded)
-        for node in self.header_lines():
-            if self.site and self.site.type_of_label(node_text(node)):
-                return node_text(node), "article_header"
+        for _, text in self.header_line_texts:
+            if self.site and self.site.type_of_label(text):
+                return text, "article_header"
         return None, None
 
     def pdf_href(self) -> Found:
