@@ -284,6 +284,16 @@ def test_incapsula_incident_page_is_a_block_page_but_its_script_is_not() -> None
     assert block_page_reason(article) is None
 
 
+def test_cloudflare_block_title_marks_a_block_page_only_as_its_title() -> None:
+    block = "<html><head><title>Attention Required! | Cloudflare</title></head><body/></html>"
+    assert block_page_reason(block) == "cloudflare-block"
+    quoted = (
+        "<html><head><title>When the firewall says no</title></head><body><p>Readers saw "
+        "a page titled \u201cAttention Required! | Cloudflare\u201d.</p></body></html>"
+    )
+    assert block_page_reason(quoted) is None
+
+
 def test_block_markers_are_looked_for_in_the_first_200000_characters_only() -> None:
     filler = "<p>" + "x" * 200_000 + "</p>"
     marker = "window._cf_chl_opt"

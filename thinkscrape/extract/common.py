@@ -182,14 +182,15 @@ def has_class(name: str) -> str:
 
 # --- block pages ----------------------------------------------------------------------
 
-# Markers of interstitial pages that stand in for the real page (bot challenges, WAF blocks).
-# Literal strings, looked for with `in`: a regex scan per marker over every page's whole
-# HTML cost more than the rest of a page's header extraction.
-_BLOCK_MARKERS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("cloudflare-challenge", ("window._cf_chl_opt", "/cdn-cgi/challenge-platform/")),
-    ("cloudflare-block", ("Attention Required! | Cloudflare", "cf-error-details")),
+# Markers of interstitial pages that stand in for the real page (bot challenges, WAF blocks):
+# words of the page's <title>, and strings anywhere in its HTML. Literal strings, looked for
+# with `in`: a regex scan per marker over every page's whole HTML cost more than the rest of
+# a page's header extraction (and a title's marker is looked for in the title alone).
+_BLOCK_MARKERS: tuple[tuple[str, str | None, tuple[str, ...]], ...] = (
+    ("cloudflare-challenge", None, ("window._cf_chl_opt", "/cdn-cgi/challenge-platform/")),
+    ("cloudflare-block", "Attention Required! | Cloudflare", ("cf-error-details",)),
     # (Incapsula also injects a script into normal pages; only its incident page is a block)
-    ("incapsula", ("Incapsula incident ID",)),
+    ("incapsula", None, ("Incapsula incident ID",)),
 )
 _BLOCK_TITLE = re.compile(r"captcha|are you a robot|access denied", re.IGNORECASE)
 _TITLE = re.compile(r"<title[^>]*>([^<]*)</title>", re.IGNORECASE)
@@ -200,13 +201,16 @@ def block_page_reason(html: str) -> str | None:
     # the first 200,000 characters, searched in place: a copy of them cost as much as the
     # searches
     end = 200_000
-    for reason, markers in _BLOCK_MARKERS:
-        if any(html.find(marker, 0, end) >= 0 for marker in markers):
-            return reason
     start = html.find("<title", 0, end)
     if start < 0:
         start = html[:end].lower().find("<title")
-    title = _TITLE.match(html, start, end) if start >= 0 else None
-    if title and _BLOCK_TITLE.search(title.group(1)):
+    found = _TITLE.match(html, start, end) if start >= 0 else None
+    title = found.group(1) if found else ""
+    for reason, title_marker, markers in _BLOCK_MARKERS:
+        if (title_marker and title_marker in title) or any(
+            html.find(marker, 0, end) >= 0 for marker in markers
+        ):
+            return reason
+    if _BLOCK_TITLE.search(title):
         return "captcha"
     return None
