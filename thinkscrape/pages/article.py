@@ -103,7 +103,8 @@ class ArticlePage:
 
     # --- what a site's subclass may override ----------------------------------------------
     # the element holding the article, first query that finds one
-    scope: ClassVar[tuple[str, ...]] = ("//article[.//h1][1]", "//main[1]")
+    # (the first in the page: /descendant::x[1] stops at it, //x[1] walks the whole page)
+    scope: ClassVar[tuple[str, ...]] = ("/descendant::article[.//h1][1]", "/descendant::main[1]")
     # headings of the blocks that hold other pages' teasers ("Related", "More from X"),
     # lower case; blocks whose class or id says "related" are left out too
     related_headings: ClassVar[tuple[str, ...]] = (
@@ -228,7 +229,7 @@ class ArticlePage:
         if self.other_blocks:
             blocks += f" or {self.other_blocks}"
         if not self.related_headings:
-            roots.update(block.root for block in self.article.xpath(f".//*[{blocks}]"))
+            roots.update(_elements(f".//*[{blocks}]")(self.article.root))
             return roots
         # one lower-cased text per element, looked up in "|heading|heading|"
         wanted = "|" + "|".join(self.related_headings) + "|"
@@ -243,13 +244,13 @@ class ArticlePage:
             f" and contains('{wanted}', concat('|', {_lowered('normalize-space(.)')}, '|'))"
         )
         # one walk over the article for both kinds of element, told apart afterwards
-        for found in self.article.xpath(f".//*[({blocks}) or ({heading})]"):
-            if _matches(blocks, found.root):
-                roots.add(found.root)
-            if not _matches(heading, found.root):
+        for found in _elements(f".//*[({blocks}) or ({heading})]")(self.article.root):
+            if _matches(blocks, found):
+                roots.add(found)
+            if not _matches(heading, found):
                 continue
             # the heading's own section: the nearest ancestor that holds more than the heading
-            for ancestor in found.root.iterancestors():
+            for ancestor in found.iterancestors():
                 if ancestor.tag in ("body", "html", "article", "main"):
                     break
                 text = collapse_whitespace("".join(ancestor.itertext()))
@@ -719,6 +720,12 @@ def page_for(
         if version.matches(first):
             return first if version is pages[0] else version(site, url, html)
     return first
+
+
+@functools.cache
+def _elements(query: str) -> etree.XPath:
+    """A query compiled once, for the elements it finds rather than Selectors of them."""
+    return etree.XPath(query)
 
 
 @functools.cache

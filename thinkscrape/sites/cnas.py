@@ -62,8 +62,9 @@ class CnasArticlePage(ArticlePage):
     paragraph ``p.sans-serif.fz11.bold.uppercase.margin-bottom-1em``, ``a.contributor``),
     its body (``div.wrapper.wysiwyg``, ``#mainbar``) and the "More from CNAS" cards."""
 
-    # id() is looked up in the parser's table of ids; //*[@id] would visit every element
-    scope = ('id("content")//article[1]', *ArticlePage.scope)
+    # id() is looked up in the parser's table of ids (//*[@id] would visit every element);
+    # the first article inside it, the walk stopping there
+    scope = ('id("content")/descendant::article[1]', *ArticlePage.scope)
     related_headings = ("more from cnas",)
     other_blocks = None
     title_group = "article__header__title-group"
