@@ -289,11 +289,14 @@ class ArticlePage:
         for among them, so they are found and read once."""
         if self.header is None:
             return []
+        # not inside a p, h1, h2, h3 or li with text of its own (one named axis per tag:
+        # ancestor::*[self::p or ...] costs libxml2 three times as much)
+        inside_line = " or ".join(
+            f"ancestor::{tag}[text()[normalize-space()]]" for tag in ("p", "h1", "h2", "h3", "li")
+        )
         lines = self.header.xpath(
             ".//*[not(self::script or self::style or self::button)"
-            " and text()[normalize-space()]"
-            " and not(ancestor::*[self::p or self::h1 or self::h2 or self::h3 or self::li]"
-            "         [text()[normalize-space()]])]"
+            f" and text()[normalize-space()] and not({inside_line})]"
         )
         return [(node, node_text(node)) for node in lines]
 
@@ -425,9 +428,11 @@ class ArticlePage:
             for node in nodes:
                 name = node_text(node, strip_zero_width=False)
                 if name:
+                    # the nearest p, div or li with text of its own (a union of named axes,
+                    # in document order, costs libxml2 a third of ancestor::*[self::p or ...])
                     line = node.xpath(
-                        "ancestor::*[self::p or self::div or self::li]"
-                        "[text()[normalize-space()]][1]"
+                        "(ancestor::p | ancestor::div | ancestor::li)"
+                        "[text()[normalize-space()]][last()]"
                     )
                     role = _role_of(node_text(line[0]) if line else "")
                     people.append({"name": name, "profile_url": self._href(node), "role": role})
@@ -764,9 +769,12 @@ def _role_of(line: str) -> str:
     return "author"
 
 
+_CONTEXT_HOLDERS = " | ".join(
+    f"ancestor::{tag}"
+    for tag in ("p", "li", "blockquote", "h2", "h3", "h4", "h5", "h6", "td", "figcaption", "dd")
+)
+
+
 def _link_context(link: Selector) -> str:
-    holder = link.xpath(
-        "ancestor::*[self::p or self::li or self::blockquote or self::h2 or self::h3"
-        " or self::h4 or self::h5 or self::h6 or self::td or self::figcaption or self::dd][1]"
-    )
+    holder = link.xpath(f"({_CONTEXT_HOLDERS})[last()]")  # the nearest
     return node_text(holder[0] if holder else link.xpath(".."))
