@@ -243,9 +243,9 @@ def find_full_article(body: str | None, source_line: str | None = None) -> FullA
     """
     if not body:
         return None
-    paragraphs = [
-        _SPACES.sub(" ", line).strip() for line in body.replace("\u00a0", " ").splitlines()
-    ]
+    # each line's runs of spaces made one ("".split() splits at what [^\S\n]+ matches in a
+    # line, as a regex substitution would, in a fraction of the time)
+    paragraphs = [" ".join(line.split()) for line in body.splitlines()]
     paragraphs = [paragraph for paragraph in paragraphs if paragraph]
     for paragraph in reversed(paragraphs):
         found = _closing_pointer(paragraph, source_line)

@@ -224,30 +224,12 @@ class ArticlePage:
     @functools.cached_property
     def excluded(self) -> set[Any]:
         """The lxml elements of every related, teaser and comment block, to be left out."""
+        blocks, heading, query = _excluded_queries(self.other_blocks, self.related_headings)
         roots: set[Any] = set()
-        blocks = f"{_holds('@class', 'related')} or {_holds('@id', 'related')}"
-        if self.other_blocks:
-            blocks += f" or {self.other_blocks}"
-        if not self.related_headings:
-            roots.update(_elements(f".//*[{blocks}]")(self.article.root))
-            return roots
-        # one lower-cased text per element, looked up in "|heading|heading|"
-        wanted = "|" + "|".join(self.related_headings) + "|"
-        # A text node longer than every heading rules its element out before the element's
-        # whole text is gathered, lowered and looked up (what costs: every paragraph is such
-        # an element): the element's text holds each of its text nodes' normalised text.
-        longest = len(wanted) - 2
-        heading = (
-            "(self::h2 or self::h3 or self::h4 or self::p or self::div or self::span)"
-            " and not(*[not(self::span or self::strong or self::em)])"
-            f" and not(.//text()[string-length(normalize-space()) > {longest}])"
-            f" and contains('{wanted}', concat('|', {_lowered('normalize-space(.)')}, '|'))"
-        )
-        # one walk over the article for both kinds of element, told apart afterwards
-        for found in _elements(f".//*[({blocks}) or ({heading})]")(self.article.root):
-            if _matches(blocks, found):
+        for found in query(self.article.root):
+            if heading is None or _matches(blocks, found):
                 roots.add(found)
-            if not _matches(heading, found):
+            if heading is None or not _matches(heading, found):
                 continue
             # the heading's own section: the nearest ancestor that holds more than the heading
             for ancestor in found.iterancestors():
@@ -728,9 +710,32 @@ def page_for(
 
 
 @functools.cache
-def _elements(query: str) -> etree.XPath:
-    """A query compiled once, for the elements it finds rather than Selectors of them."""
-    return etree.XPath(query)
+def _excluded_queries(
+    other_blocks: str | None, related_headings: tuple[str, ...]
+) -> tuple[str, str | None, etree.XPath]:
+    """The predicates of a page class's related or other blocks and of its related headings
+    (None: it names none), and the one query finding both, compiled once per class."""
+    blocks = f"{_holds('@class', 'related')} or {_holds('@id', 'related')}"
+    if other_blocks:
+        blocks += f" or {other_blocks}"
+    if not related_headings:
+        return blocks, None, etree.XPath(f".//*[{blocks}]")
+    # one lower-cased text per element, looked up in "|heading|heading|"
+    wanted = "|" + "|".join(related_headings) + "|"
+    # A text node longer than every heading rules its element out before the element's
+    # whole text is gathered, lowered and looked up (what costs: every paragraph is such an
+    # element): the element's text holds each of its text nodes' normalised text.
+    shape = (
+        "not(*[not(self::span or self::strong or self::em)])"
+        f" and not(.//text()[string-length(normalize-space()) > {len(wanted) - 2}])"
+        f" and contains('{wanted}', concat('|', {_lowered('normalize-space(.)')}, '|'))"
+    )
+    tags = ("h2", "h3", "h4", "p", "div", "span")
+    heading = f"({' or '.join(f'self::{tag}' for tag in tags)}) and {shape}"
+    # one walk over the article for both kinds of element, told apart afterwards (a union
+    # of named steps costs libxml2 less than one step testing every element's name)
+    query = " | ".join([f".//*[{blocks}]", *(f".//{tag}[{shape}]" for tag in tags)])
+    return blocks, heading, etree.XPath(query)
 
 
 @functools.cache
