@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pytest
+import sqlite_utils
 
-from thinkscrape.archive.schema import migrate, migrations, open_db
+from thinkscrape.archive.schema import INDEX_NEW, migrate, migrations, open_db
 
 TABLES = {
     "crawls": [
@@ -109,8 +111,11 @@ def db():
 
 
 def _insert_publication(db, url="https://www.cnas.org/publications/reports/x", **extra):
+    """A row as the store writes one: inserted, then added to the search index."""
     values = {"url": url, "site": "cnas", "title": "A title", **extra}
-    return db["publications"].insert(values).last_pk
+    pid = db["publications"].insert(values).last_pk
+    db.execute(INDEX_NEW, [json.dumps([pid])])
+    return pid
 
 
 def test_tables_and_their_columns(db):
@@ -223,6 +228,48 @@ def test_full_text_search_follows_inserts_updates_and_deletes(db):
     assert found("alliances") == []
 
 
+def _integrity_check(db) -> None:
+    """FTS5's own check of the index against the publications it indexes (raises if not)."""
+    db.execute(
+        "INSERT INTO publications_fts (publications_fts, rank) VALUES ('integrity-check', 1)"
+    )
+
+
+def test_an_update_rewrites_the_index_only_when_the_indexed_text_changes(db):
+    pid = _insert_publication(db, body="Deterrence on the peninsula.")
+    segments = db.execute("SELECT count(*) FROM publications_fts_data").fetchone()[0]
+    db["publications"].update(pid, {"gone_at": "2026-12-01T00:00:00+00:00", "title": "A title"})
+    # nothing the index holds changed: not one page of it written
+    assert db.execute("SELECT count(*) FROM publications_fts_data").fetchone()[0] == segments
+    db["publications"].update(pid, {"summary": "Sanctions and alliances."})
+    assert [r["id"] for r in db["publications"].search("alliance", columns=["id"])] == [pid]
+    _integrity_check(db)
+
+
+def test_an_older_archive_keeps_its_index_and_indexes_new_publications_after_m010(tmp_path):
+    old = sqlite_utils.Database(tmp_path / "old.db")
+    migrations.apply(old, stop_before="m010_search_index_written_per_batch")
+    # indexed by the insert trigger the archive had then
+    old["publications"].insert(
+        {"url": "https://a.example/1", "site": "cnas", "title": "T", "body": "Sanctions."}
+    )
+    old.close()
+    db = open_db(tmp_path / "old.db")
+    triggers = {
+        row["name"] for row in db.query("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+    }
+    assert triggers == {"publications_ad", "publications_au"}
+    pid = _insert_publication(db, url="https://a.example/2", body="Alliances.")
+    db["publications"].update(1, {"body": "Tariffs."})
+
+    def found(query):
+        return [row["id"] for row in db["publications"].search(query, columns=["id"])]
+
+    assert (found("sanction"), found("tariffs"), found("alliances")) == ([], [1], [pid])
+    _integrity_check(db)
+    db.close()
+
+
 def test_open_db_on_a_file_creates_folders_and_uses_wal(tmp_path):
     path = tmp_path / "nested" / "archive" / "thinktanks.db"
     db = open_db(path)
@@ -252,6 +299,7 @@ def test_migrations_rerun_safely_on_an_existing_file(tmp_path):
         "m007_people_across_sites",
         "m008_republications",
         "m009_republications_with_or_without_www",
+        "m010_search_index_written_per_batch",
     ]
     assert migrations.pending(db) == []
     rows = list(db.query("SELECT url, body FROM publications"))

@@ -486,6 +486,25 @@ def test_full_text_search_finds_body_text_and_follows_changes(archive, db, crawl
     assert found('"war on the rocks"') == [BLINK_URL]
 
 
+def test_the_search_index_holds_every_stored_publication_as_last_stored(archive, db, crawl):
+    # new ones are indexed once per batch: the same page twice in a batch, a change and an
+    # unchanged copy all leave the index as FTS5's own check expects it
+    stored = archive.store_many(
+        [blink_of_war(), harrell_rosenberg(), blink_of_war(body="Continental drift.")], crawl
+    )
+    assert [outcome for _, outcome in stored] == ["new", "new", "changed"]
+    archive.store_many([harrell_rosenberg(), blink_of_war(body="Continental shelf.")], crawl)
+    db.execute(
+        "INSERT INTO publications_fts (publications_fts, rank) VALUES ('integrity-check', 1)"
+    )
+
+    def found(query):
+        return [r["url"] for r in db["publications"].search(query, columns=["url"])]
+
+    assert (found("shelf"), found("drift")) == ([BLINK_URL], [])
+    assert found("russia") == [harrell_rosenberg().url]
+
+
 def test_gone_is_marked_never_deleted_and_cleared_when_seen_again(archive, db, crawl):
     archive.store(blink_of_war(), crawl)
     when = "2026-11-10T02:00:00+00:00"

@@ -19,7 +19,7 @@ from typing import Any
 import sqlite_utils
 
 from thinkscrape import search_syntax, sites
-from thinkscrape.archive.schema import open_read_only
+from thinkscrape.archive.schema import FTS_COLUMNS, open_read_only
 
 # The view every flat export reads from (one row per publication; see archive/schema.py).
 FLAT_VIEW = "publications_flat"
@@ -27,8 +27,6 @@ FLAT_VIEW = "publications_flat"
 # title says more about what a publication is about than the same word in its body.
 RANK_WEIGHTS = "10.0, 5.0, 3.0, 1.0"
 RECENT_CRAWLS = 10
-# The full-text index's columns in an archive of this version (search reads the real ones).
-FTS_COLUMNS = ("title", "subtitle", "summary", "body")
 SQLITE_MAX_INTEGER = 2**63 - 1
 
 

@@ -21,7 +21,7 @@ from typing import Any
 import sqlite_utils
 
 from thinkscrape.archive.history import RECORD_CHANGE
-from thinkscrape.archive.schema import write_transaction
+from thinkscrape.archive.schema import INDEX_NEW, write_transaction
 from thinkscrape.items import Publication
 from thinkscrape.normalize.people import name_key
 
@@ -271,13 +271,31 @@ class Archive:
         Raises ``InvalidPublication`` (before writing anything) for an item without a URL,
         site or title.
         """
-        with self._transaction():
-            return self._store(pub, crawl_id)
+        return self.store_many([pub], crawl_id)[0]
 
     def store_many(self, pubs: Iterable[Publication], crawl_id: int) -> list[tuple[int, str]]:
         """Store a batch in one transaction: all of it is committed, or none of it."""
+        stored: list[tuple[int, str]] = []
         with self._transaction():
-            return [self._store(pub, crawl_id) for pub in pubs]
+            unindexed: dict[str, int] = {}  # new publications not in the search index yet
+            for pub in pubs:
+                if pub.url in unindexed:
+                    # stored again in this batch: its row is about to change, and the index
+                    # must hold what it changes from
+                    self._index_for_search(unindexed.values())
+                    unindexed.clear()
+                publication_id, outcome = self._store(pub, crawl_id)
+                if outcome == "new":
+                    unindexed[pub.url] = publication_id
+                stored.append((publication_id, outcome))
+            self._index_for_search(unindexed.values())
+        return stored
+
+    def _index_for_search(self, publication_ids: Iterable[int]) -> None:
+        """Add new publications to the full-text index, in one statement (see m010)."""
+        ids = list(publication_ids)
+        if ids:
+            self._execute(INDEX_NEW, [to_json(ids)])
 
     def _store(self, pub: Publication, crawl_id: int) -> tuple[int, str]:
         _check(pub)
