@@ -16,7 +16,8 @@ one core against two, each beside its reference measured in the same run.
 - **Re-extraction**: ``reextract_direct`` of the one-crawler run's WARC files with one job
   and with two, beside the parse-only ceiling (parsel and ten selectors over the same HTML,
   ``benchmarks.crawl.parse_ceiling``). Targets: one job at least 0.5x the ceiling; two jobs
-  at least 1.6x one job.
+  at least 1.6x one job. The three are measured three times, interleaved, and the fastest
+  of each kept (every rate is printed).
 
 Run: ``python -m benchmarks.distributed [--publications N]`` (default 1,000), or as part of
 ``python -m benchmarks`` (``--only distributed``).
@@ -48,6 +49,9 @@ from thinkscrape.warc.parallel import reextract_direct
 
 ROOT = Path(__file__).resolve().parent.parent
 PUBLICATIONS = 1_000
+# Re-extraction and its ceiling are measured this many times, interleaved, and the fastest
+# of each kept: on a shared machine a slower run is other processes' doing, not the code's.
+ROUNDS = 3
 THINKSCRAPE = Path(sys.executable).parent / "thinkscrape"
 TARGETS = {
     "two_crawlers_vs_one": 1.6,  # at least
@@ -251,16 +255,24 @@ def shared_crawl(
     }
 
 
-def reextraction(warc_dir: Path, work_dir: Path) -> dict[str, Any]:
-    """Direct re-extraction with one and two jobs, and the parse-only ceiling."""
-    ceiling = crawl_benchmark.parse_ceiling(crawl_benchmark.html_responses(warc_dir))
-    found: dict[str, Any] = {"parse_ceiling": ceiling}
-    for jobs in (1, 2):
-        db = work_dir / f"reextract-{jobs}.db"
-        result = reextract_direct(db, warc_dir, jobs=jobs)
-        found[f"jobs_{jobs}"] = {
-            key: result[key] for key in ("pages", "items", "stored", "seconds", "pages_per_s")
-        }
+def reextraction(warc_dir: Path, work_dir: Path, rounds: int = ROUNDS) -> dict[str, Any]:
+    """Direct re-extraction with one and two jobs, and the parse-only ceiling: ``rounds``
+    times each, interleaved, the fastest of each kept (with every rate measured)."""
+    pages = crawl_benchmark.html_responses(warc_dir)
+    found: dict[str, Any] = {}
+    for round_ in range(rounds):
+        measured = {"parse_ceiling": crawl_benchmark.parse_ceiling(pages)}
+        for jobs in (1, 2):
+            db = work_dir / f"reextract-{jobs}-{round_}.db"
+            result = reextract_direct(db, warc_dir, jobs=jobs)
+            measured[f"jobs_{jobs}"] = {
+                key: result[key] for key in ("pages", "items", "stored", "seconds", "pages_per_s")
+            }
+        for name, figures in measured.items():
+            best = found.setdefault(name, {**figures, "rates": []})
+            best["rates"].append(figures["pages_per_s"])
+            if figures["pages_per_s"] > best["pages_per_s"]:
+                found[name] = {**figures, "rates": best["rates"]}
     return found
 
 
@@ -339,6 +351,11 @@ def print_result(result: dict[str, Any]) -> None:
             f"{found['pages_per_s']:.1f} pages/s ({found['pages_per_s'] / ceiling:.2f}x the "
             f"parse-only ceiling, {ceiling:.1f} pages/s)"
         )
+    rates = "; ".join(
+        f"{name} {', '.join(f'{rate:.0f}' for rate in extraction[key]['rates'])}"
+        for name, key in (("ceiling", "parse_ceiling"), ("1 job", "jobs_1"), ("2 jobs", "jobs_2"))
+    )
+    print(f"  every round's pages/s (the fastest of each is kept): {rates}")
     print(
         f"  one job {result['one_job_vs_ceiling']:.2f}x the ceiling (target >= "
         f"{TARGETS['one_job_vs_ceiling']}x); two jobs {result['two_jobs_vs_one']:.2f}x one "
