@@ -24,10 +24,7 @@ _SLUG_TAIL = r"(?:-[A-Za-z0-9._~%-]*)?"
 class CnasListingPage(ListingPage):
     """Craft's listing cards: type label, outlet, date, title link, excerpt, "By" line."""
 
-    title_links = (
-        "//a[@href and contains(concat(' ', normalize-space(@class), ' '), ' fz16 ')"
-        " and contains(concat(' ', normalize-space(@class), ' '), ' margin-top-half-em ')]"
-    )
+    title_links = f"//a[@href and {has_class('fz16')} and {has_class('margin-top-half-em')}]"
     card_ceiling_ids = frozenset({"content", "mainbar"})
     # "January 6, 2019" on cards, "December 2023" in Sharper
     date_line = re.compile(
