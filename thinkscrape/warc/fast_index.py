@@ -40,11 +40,13 @@ Read = tuple[int, list[tuple[str, str]], str, bytes]  # status, headers, WARC-Da
 
 @dataclass(frozen=True)
 class Kept:
-    """Where the index pass kept a response record, decoded."""
+    """Where the index pass kept a response record, decoded: its status line, headers and
+    WARC-Date pickled, then its body as it is."""
 
     spool: str
     position: int
-    length: int
+    head_length: int
+    body_length: int
 
 
 @dataclass
@@ -205,17 +207,20 @@ def _first_record(stream: Any, start: int) -> int | None:
 
 
 class _Spool:
-    """One part's spool file: each response record, decoded and pickled."""
+    """One part's spool file: each response record, decoded (the body kept apart from the
+    pickled head, so that neither writing nor reading it copies it again)."""
 
     def __init__(self, folder: str, path: Path) -> None:
         handle, self.name = tempfile.mkstemp(prefix=f"{path.name}-", dir=folder)
         self.file = os.fdopen(handle, "wb")
 
     def write(self, read: Read) -> Kept:
-        data = pickle.dumps(read, protocol=pickle.HIGHEST_PROTOCOL)
+        *head, body = read
+        data = pickle.dumps(tuple(head), protocol=pickle.HIGHEST_PROTOCOL)
         position = self.file.tell()
         self.file.write(data)
-        return Kept(self.name, position, len(data))
+        self.file.write(body)
+        return Kept(self.name, position, len(data), len(body))
 
     def close(self) -> None:
         self.file.close()
@@ -243,8 +248,16 @@ def read_at(path: str, offset: int) -> Read | None:
 def read_kept(kept: Kept) -> Read | None:
     """A response record as the index pass kept it."""
     try:
-        with open(kept.spool, "rb") as stream:
-            stream.seek(kept.position)
-            return pickle.loads(stream.read(kept.length))
-    except (OSError, pickle.UnpicklingError, EOFError):
+        # (os.pread on a bare descriptor: a file object per record cost as much as the read)
+        handle = os.open(kept.spool, os.O_RDONLY)
+        try:
+            head = os.pread(handle, kept.head_length, kept.position)
+            body = os.pread(handle, kept.body_length, kept.position + kept.head_length)
+        finally:
+            os.close(handle)
+        status, headers, warc_date = pickle.loads(head)
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError):
         return None
+    if len(body) != kept.body_length:
+        return None  # the spool was cut short
+    return status, headers, warc_date, body
