@@ -87,7 +87,7 @@ def collapse_whitespace(text: str | None, *, strip_zero_width: bool = True) -> s
     if not text:
         return ""
     text = without_control_characters(text)
-    if strip_zero_width:
+    if strip_zero_width and not text.isascii():  # (every zero-width character is not)
         text = _ZERO_WIDTH_RE.sub("", text)
     return " ".join(text.split())
 

@@ -416,7 +416,10 @@ def name_key(name: str) -> str:
     """
     person = clean_name(name)
     text = person.name if person else _clean_text(name)
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    text = "".join(char for char in decomposed if not unicodedata.combining(char))
+    if not text.isascii():  # (ASCII has no accents to fold)
+        decomposed = unicodedata.normalize("NFKD", text.casefold())
+        text = "".join(char for char in decomposed if not unicodedata.combining(char))
+    else:
+        text = text.lower()
     text = _KEY_DROP.sub("", text.translate(_APOSTROPHES))
     return _KEY_SPACE.sub(" ", text).strip()

@@ -30,6 +30,7 @@ from thinkscrape.extract.common import (
     block_page_reason,
     block_texts,
     collapse_whitespace,
+    element_text,
     has_class,
     join_paragraphs,
     node_text,
@@ -410,13 +411,8 @@ class ArticlePage:
             for node in nodes:
                 name = node_text(node, strip_zero_width=False)
                 if name:
-                    # the nearest p, div or li with text of its own (a union of named axes,
-                    # in document order, costs libxml2 a third of ancestor::*[self::p or ...])
-                    line = node.xpath(
-                        "(ancestor::p | ancestor::div | ancestor::li)"
-                        "[text()[normalize-space()]][last()]"
-                    )
-                    role = _role_of(node_text(line[0]) if line else "")
+                    line = _ROLE_LINE(node.root)
+                    role = _role_of(element_text(line[0]) if line else "")
                     people.append({"name": name, "profile_url": self._href(node), "role": role})
         # Lines of the header that name people in text only (on a site that marks up no
         # contributors, looked for only on pages that hold such a line's lead word: finding
@@ -464,7 +460,8 @@ class ArticlePage:
         return people
 
     def _href(self, node: Selector) -> str | None:
-        href = node.xpath("ancestor-or-self::a[@href][1]/@href").get()
+        found = _LINK_HREF(node.root)
+        href = found[0] if found else None
         if not href or href.strip().lower().startswith(("javascript:", "#", "mailto:")):
             return None
         return urljoin(self.url, href.strip())
@@ -750,6 +747,13 @@ def _matches(condition: str, element: Any) -> bool:
 
 # An element's whole text (every text node, in order), read in C.
 _STRING = etree.XPath("string()", smart_strings=False)
+# A contributor's line: the nearest p, div or li with text of its own (a union of named
+# axes, in document order, costs libxml2 a third of ancestor::*[self::p or ...]).
+_ROLE_LINE = etree.XPath(
+    "(ancestor::p | ancestor::div | ancestor::li)[text()[normalize-space()]][last()]"
+)
+# the link a node is, or is inside
+_LINK_HREF = etree.XPath("ancestor-or-self::a[@href][1]/@href", smart_strings=False)
 
 
 def _may_hold_source_line(text: str) -> bool:
