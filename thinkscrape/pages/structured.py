@@ -25,7 +25,25 @@ from w3lib.html import remove_tags
 
 from thinkscrape.extract.common import collapse_whitespace
 
+JSON_LD_TYPE = "application/ld+json"
+# the script's type compared as XPath's translate() lower-cases it: ASCII letters only
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
 # --- <meta> ---------------------------------------------------------------------------
+
+
+def declared_elements(sel: Selector) -> tuple[list[Any], list[str]]:
+    """The page's ``<meta>`` elements and the text of its JSON-LD scripts, found in one walk
+    of the tree (lxml's own: a query through parsel would wrap each element; and each walk
+    of a whole page costs as much as reading what it finds)."""
+    metas: list[Any] = []
+    scripts: list[str] = []
+    for element in sel.root.getroottree().iter("meta", "script"):
+        if element.tag == "meta":
+            metas.append(element)
+        elif (element.get("type") or "").translate(_ASCII_LOWER) == JSON_LD_TYPE and element.text:
+            scripts.append(element.text)
+    return metas, scripts
 
 
 def meta_tags(sel: Selector) -> dict[str, list[str]]:
@@ -33,9 +51,12 @@ def meta_tags(sel: Selector) -> dict[str, list[str]]:
 
     og:, article:, citation_, twitter: and plain names (author, description) all end up here.
     """
+    return _meta_values(declared_elements(sel)[0])
+
+
+def _meta_values(metas: list[Any]) -> dict[str, list[str]]:
     tags: dict[str, list[str]] = {}
-    # lxml's own walk over the <meta> elements: a query through parsel would wrap each one
-    for meta in sel.root.getroottree().iter("meta"):
+    for meta in metas:
         content = collapse_whitespace(meta.get("content"))
         if not content:
             continue
@@ -91,11 +112,12 @@ def _flatten(value: Any) -> Iterator[dict[str, Any]]:
 
 def json_ld_objects(sel: Selector) -> list[dict[str, Any]]:
     """Every JSON-LD object on the page, ``@graph`` members and top-level lists flattened."""
+    return _json_ld_values(declared_elements(sel)[1])
+
+
+def _json_ld_values(scripts: list[str]) -> list[dict[str, Any]]:
     objects: list[dict[str, Any]] = []
-    for script in sel.xpath(
-        "//script[translate(@type, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
-        " = 'application/ld+json']/text()"
-    ).getall():
+    for script in scripts:
         for value in _parse_json_ld_block(script):
             objects.extend(_flatten(value))
     return objects
@@ -275,12 +297,16 @@ class StructuredData:
         self.url = url
 
     @functools.cached_property
+    def _declared(self) -> tuple[list[Any], list[str]]:
+        return declared_elements(self.sel)
+
+    @functools.cached_property
     def meta(self) -> dict[str, list[str]]:
-        return meta_tags(self.sel)
+        return _meta_values(self._declared[0])
 
     @functools.cached_property
     def json_ld(self) -> list[dict[str, Any]]:
-        return json_ld_objects(self.sel)
+        return _json_ld_values(self._declared[1])
 
     @functools.cached_property
     def articles(self) -> list[dict[str, Any]]:
