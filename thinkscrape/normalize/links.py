@@ -108,8 +108,12 @@ def registered_domain(url: str | None) -> str | None:
         host = urlsplit(url).hostname
     except ValueError:
         return None
-    if not host:
-        return None
+    return _domain_of_host(host) if host else None
+
+
+@lru_cache(maxsize=4_096)
+def _domain_of_host(host: str) -> str | None:
+    # (a body links to a few outlets' hosts again and again)
     try:
         return str(ipaddress.ip_address(host))
     except ValueError:
