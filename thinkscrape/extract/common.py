@@ -97,9 +97,11 @@ def strip_zero_width(text: str) -> str:
 
 
 # Compiled once and run on the lxml element itself: read through parsel, every text node
-# of every line read would become a Selector of its own.
+# of every line read would become a Selector of its own. The HTML parser keeps a script's
+# or a style's content as its one text child, never as elements: testing each text node's
+# parent says what testing every ancestor up to the root did, at a fraction of the cost.
 _TEXT_AND_BREAKS = etree.XPath(
-    ".//text()[not(ancestor::script or ancestor::style)] | .//br", smart_strings=False
+    ".//text()[not(parent::script or parent::style)] | .//br", smart_strings=False
 )
 
 

@@ -74,6 +74,11 @@ _AUTHOR_MARK = etree.XPath(
 )
 
 
+def _holding(elements: list[Any]) -> set[Any]:
+    """The elements found and every element around them."""
+    return {holder for element in elements for holder in (element, *element.iterancestors())}
+
+
 def absolute_url(page_url: str, href: str | None) -> str | None:
     """``href`` resolved against the page, or None for an empty or malformed one (an
     unclosed IPv6 bracket, a port that is no number)."""
@@ -305,6 +310,10 @@ class ListingPage:
         # the lines of the title link and of the date element: the element or one inside it
         title_lines = {link.root, *link.root.iterdescendants()}
         date_lines = {date_element, *date_element.iterdescendants()} if times else set()
+        # the lines holding a topic link, and those holding an author link or mark: found
+        # once for the card, not asked of each line
+        topic_lines = _holding(_TAG_LINK(card_root))
+        author_lines = _holding(_AUTHOR_MARK(card_root))
         before_title = True
         tags: list[str] = []  # lines between the type label and the title: outlet, date
         for element, text in self._card_lines(Selector(root=card_root)):
@@ -313,11 +322,14 @@ class ListingPage:
                 continue
             if element in date_lines:
                 continue
-            if _TAG_LINK(element):
+            if element in topic_lines:
                 continue  # the card's topics
             if fields["date_raw"] is None and self.date_line.match(text):
                 fields["date_raw"] = text
-            elif fields["byline_raw"] is None and self._is_byline(element, text):
+            elif fields["byline_raw"] is None and (
+                # "By ..." or a line of author links (rel=author, itemprop=author)
+                self.byline_line.match(text) or element in author_lines
+            ):
                 fields["byline_raw"] = text
             elif fields["type"] is None and self.is_type_label(text):
                 fields["type"] = text
@@ -341,9 +353,3 @@ class ListingPage:
         """Whether a card line is its type label: one the page names, or one the site maps
         onto a type (``Site.type_labels``), so a label is never taken for an outlet."""
         return text.lower() in self.type_labels or self.site.type_of_label(text) is not None
-
-    def _is_byline(self, element: Any, text: str) -> bool:
-        """ "By ..." or a line of author links (rel=author, itemprop=author)."""
-        if self.byline_line.match(text):
-            return True
-        return bool(_AUTHOR_MARK(element))
