@@ -9,6 +9,7 @@ a logged reason and counted (``thinkscrape/replay/missing``); nothing is ever fe
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 from collections.abc import Callable, Iterable
@@ -58,6 +59,18 @@ def warc_files(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]])
     return found
 
 
+def _resolved(path: Path) -> str:
+    """A WARC file's absolute path, symbolic links followed: worked out once for a file
+    named by an absolute path (every capture of its records names it; a relative one
+    depends on the working folder of the moment)."""
+    return _resolved_absolute(path) if path.is_absolute() else str(path.resolve())
+
+
+@functools.lru_cache(maxsize=1_024)
+def _resolved_absolute(path: Path) -> str:
+    return str(path.resolve())
+
+
 @dataclass(frozen=True)
 class IndexEntry:
     """Where one response record is kept, and what the capture row says about it."""
@@ -93,7 +106,7 @@ class IndexEntry:
         """The capture dict of this record (as the capture middleware made it)."""
         return {
             "url": url or self.site_url or self.url,
-            "warc_file": str(self.path.resolve()),
+            "warc_file": _resolved(self.path),
             "offset": self.offset,
             "length": self.length,
             "record_id": self.record_id,
