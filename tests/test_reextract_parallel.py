@@ -242,3 +242,42 @@ def test_a_stray_member_where_the_file_is_cut_sends_it_to_the_checking_walk(tmp_
     assert len(index._ranges(stray)) == 2
     assert walked == [stray]
     assert index.damaged
+
+
+def test_a_publication_captured_twice_is_read_once_from_its_newest_record(tmp_path):
+    """A later crawl's capture of a page under another spelling of its URL (a trailing
+    slash) is the one read, and the older record is not stored again over it: one
+    publication, one new row, whatever order the files sort in."""
+    from datetime import UTC, datetime
+
+    from thinkscrape import sites
+    from thinkscrape.warc.fast_index import FastIndex, read_at
+    from thinkscrape.warc.writer import HttpMessage, WarcWriter
+
+    site = sites.get("cnas")
+    entries = FastIndex([SAMPLE_WARC], home=site.home, site_hosts=site.hosts).entries()
+    entry = next(e for e in entries if site.classify(e.site_url or e.url))
+    url = site.canonical_url(entry.site_url or entry.url)
+    status, headers, _, body = read_at(str(entry.path), entry.offset)
+    html = body.decode("utf-8")
+    title = site.extract_article(url, html)["title"]
+    later = tmp_path / "later"  # (sorts before the sample's folder)
+    with WarcWriter(later, "cnas", started_at=datetime(2030, 1, 1, tzinfo=UTC)) as writer:
+        writer.write_exchange(
+            url + "/",
+            method="GET",
+            request=HttpMessage(headers=[]),
+            status=status,
+            response=HttpMessage(
+                headers=headers, body=html.replace(title, f"{title} (revised)").encode()
+            ),
+            fetched_at=datetime(2030, 1, 1, tzinfo=UTC),
+        )
+    files = [*later.glob("*.warc.gz"), SAMPLE_WARC]
+    db = tmp_path / "direct.db"
+    result = reextract_direct(db, files, jobs=1)
+    assert result["stored"] == {"new": 116}
+    with sqlite3.connect(db) as conn:
+        found = conn.execute("select title from publications where url = ?", [url]).fetchall()
+        versions = conn.execute("select count(*) from publication_versions").fetchone()[0]
+    assert (found, versions) == ([(f"{title} (revised)",)], 0)

@@ -24,11 +24,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from w3lib.url import canonicalize_url
 from warcio.archiveiterator import ArchiveIterator
 
 from thinkscrape.warc.capture import FETCHED_FROM_FIELD
 from thinkscrape.warc.check import FileReport, warcinfo_fields
-from thinkscrape.warc.replay import IndexEntry, WarcIndex
+from thinkscrape.warc.replay import IndexEntry, UrlKey, WarcIndex
 
 # A file is read in parts only when each part is at least this large: a part costs a round
 # trip to a worker process and a search for its first record.
@@ -82,12 +83,13 @@ class FastIndex(WarcIndex):
         spool: str | os.PathLike[str] | None = None,
         pool: Any = None,
         parts: int = 1,
+        url_key: UrlKey | None = canonicalize_url,
     ) -> None:
         self.spool = str(spool) if spool is not None else None
         self.pool = pool
         self.parts = parts if pool is not None else 1
         self.kept: dict[tuple[Path, int], Kept] = {}
-        super().__init__(paths, home=home, site_hosts=site_hosts)
+        super().__init__(paths, url_key=url_key, home=home, site_hosts=site_hosts)
 
     def _scan(self, path: Path) -> None:
         tasks = [(str(path), start, stop, self.spool) for start, stop in self._ranges(path)]

@@ -133,8 +133,17 @@ def reextract_direct(
             stack.enter_context(_collector_spared())
             # (its processes start with the first task given them: none for a small run)
             pool = stack.enter_context(ProcessPoolExecutor(jobs)) if jobs > 1 else None
+            # records filed under their exact URLs: the publications' newest records are
+            # picked by canonical URL below (a canonicalised key per record cost a tenth of
+            # the index pass)
             index = FastIndex(
-                files, home=record.home, site_hosts=record.hosts, spool=spool, pool=pool, parts=jobs
+                files,
+                home=record.home,
+                site_hosts=record.hosts,
+                spool=spool,
+                pool=pool,
+                parts=jobs,
+                url_key=None,
             )
             archive = Archive(open_db(db_path))
             stack.callback(archive.db.close)
@@ -295,8 +304,10 @@ def _sort(
     index: WarcIndex, site: Site
 ) -> tuple[list[tuple[str, IndexEntry]], list[tuple[str, IndexEntry]]]:
     """The site's listing pages and its publications among the records, in file order,
-    each under its canonical URL (the newest record of a URL, as replay reads)."""
-    listings, publications = [], []
+    each under its canonical URL: every listing page, and each publication's newest record
+    (as replay reads it; of two records the same day, the later in the files)."""
+    listings: list[tuple[str, IndexEntry]] = []
+    publications: dict[str, IndexEntry] = {}
     for entry in sorted(index.entries(), key=lambda e: (str(e.path), e.offset)):
         url = site.canonical_url(entry.site_url or entry.url)
         if url is None:
@@ -304,8 +315,10 @@ def _sort(
         if site.listing_index(url) is not None:
             listings.append((url, entry))
         elif site.classify(url) is not None:
-            publications.append((url, entry))
-    return listings, publications
+            known = publications.get(url)
+            if known is None or entry.fetched_at >= known.fetched_at:
+                publications[url] = entry
+    return listings, list(publications.items())
 
 
 def _cards(
