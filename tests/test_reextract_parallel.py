@@ -212,6 +212,35 @@ def test_a_damaged_file_is_read_record_by_record_not_from_the_spool(tmp_path, mo
     assert index.kept == {}
 
 
+@pytest.mark.parametrize("parts", [1, 2])
+@pytest.mark.parametrize("stray", [b"\r\n", b"\n\n\n\n"])
+def test_blank_lines_between_two_records_send_the_file_to_the_checking_walk(
+    tmp_path, monkeypatch, parts, stray
+):
+    """warcio reads on past bytes between two gzip members without a word, as one record
+    of no type that swallows the rest of the file: such a file is walked record by record,
+    which reads every record after them and names the bytes skipped."""
+    from thinkscrape import sites
+    from thinkscrape.warc import fast_index
+    from thinkscrape.warc.replay import WarcIndex
+
+    data = SAMPLE_WARC.read_bytes()
+    site = sites.get("cnas")
+    whole = fast_index.FastIndex([SAMPLE_WARC], home=site.home, site_hosts=site.hosts)
+    cut = min((entry.offset for entry in whole.entries()), key=lambda o: abs(o - len(data) // 3))
+    spaced = tmp_path / "spaced.warc.gz"
+    spaced.write_bytes(data[:cut] + stray + data[cut:])
+    monkeypatch.setattr(fast_index, "PART_MIN", 1_000)
+    index = index_in_parts(spaced, tmp_path, parts)
+    walked = WarcIndex([spaced], home=site.home, site_hosts=site.hosts)
+    key = lambda entry: (entry.offset, entry.url)  # noqa: E731
+    assert len(index.entries()) == len(whole.entries()) == 126
+    assert sorted(index.entries(), key=key) == sorted(walked.entries(), key=key)
+    assert [(report.sound, report.skipped_bytes) for report in index.reports] == [
+        (False, len(stray))
+    ]
+
+
 def test_a_stray_member_where_the_file_is_cut_sends_it_to_the_checking_walk(tmp_path, monkeypatch):
     """A gzip member that holds no WARC record, near where the file is cut in two: the part
     that reaches it cannot read it, the next one starts after it, and the file is walked

@@ -155,8 +155,13 @@ def _read_part(path: Path, start: int, stop: int | None, spool: str | None) -> I
                 if stop is not None and position >= stop:
                     part.end = position
                     break
+                if record.rec_type is None:
+                    # what warcio makes, without a word, of bytes between two members (a
+                    # stray blank line): the rest of the file as one record of no type
+                    part.sound = False
+                    break
                 offset = _read_record(records, record, part, path, keep)
-                if stop is not None and offset != position:
+                if offset != position:
                     part.sound = False  # members do not follow each other: read it all again
                     break
                 position = offset + records.get_record_length()
