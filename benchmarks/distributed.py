@@ -259,21 +259,22 @@ def reextraction(warc_dir: Path, work_dir: Path, rounds: int = ROUNDS) -> dict[s
     """Direct re-extraction with one and two jobs, and the parse-only ceiling: ``rounds``
     times each, interleaved, the fastest of each kept (with every rate measured)."""
     pages = crawl_benchmark.html_responses(warc_dir)
-    found: dict[str, Any] = {}
+    runs: dict[str, list[dict[str, Any]]] = {}
     for round_ in range(rounds):
-        measured = {"parse_ceiling": crawl_benchmark.parse_ceiling(pages)}
+        runs.setdefault("parse_ceiling", []).append(crawl_benchmark.parse_ceiling(pages))
         for jobs in (1, 2):
             db = work_dir / f"reextract-{jobs}-{round_}.db"
             result = reextract_direct(db, warc_dir, jobs=jobs)
-            measured[f"jobs_{jobs}"] = {
-                key: result[key] for key in ("pages", "items", "stored", "seconds", "pages_per_s")
-            }
-        for name, figures in measured.items():
-            best = found.setdefault(name, {**figures, "rates": []})
-            best["rates"].append(figures["pages_per_s"])
-            if figures["pages_per_s"] > best["pages_per_s"]:
-                found[name] = {**figures, "rates": best["rates"]}
-    return found
+            runs.setdefault(f"jobs_{jobs}", []).append(
+                {key: result[key] for key in ("pages", "items", "stored", "seconds", "pages_per_s")}
+            )
+    return {
+        name: {
+            **max(measured, key=lambda figures: figures["pages_per_s"]),
+            "rates": [figures["pages_per_s"] for figures in measured],
+        }
+        for name, measured in runs.items()
+    }
 
 
 def run(publications: int = PUBLICATIONS, mirror_dir: Path | None = None) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from functools import lru_cache
+from typing import Any
 
 from lxml import etree
 from parsel import Selector, SelectorList
@@ -122,15 +123,18 @@ def node_text(node: Selector | SelectorList | None, *, strip_zero_width: bool = 
             pieces = _TEXT_AND_BREAKS(root) if hasattr(root, "xpath") else []
         else:
             pieces = [piece.root for piece in one.xpath(_TEXT_AND_BREAKS.path)]
-        for piece in pieces:
-            parts.append(piece if isinstance(piece, str) else " ")
+        parts.append(_joined(pieces))
     return collapse_whitespace("".join(parts), strip_zero_width=strip_zero_width)
 
 
 def element_text(element: etree._Element) -> str:
     """``node_text`` of one lxml element, for code that walks the tree itself."""
-    pieces = _TEXT_AND_BREAKS(element)
-    return collapse_whitespace("".join(p if isinstance(p, str) else " " for p in pieces))
+    return collapse_whitespace(_joined(_TEXT_AND_BREAKS(element)))
+
+
+def _joined(pieces: Iterable[Any]) -> str:
+    """Text nodes as written, each <br> a space."""
+    return "".join(piece if isinstance(piece, str) else " " for piece in pieces)
 
 
 def first_text(node: Selector | SelectorList, *queries: str) -> str | None:

@@ -84,6 +84,13 @@ def _lowered(expression: str) -> str:
     return f"translate({expression}, '{_UPPER}', '{_LOWER}')"
 
 
+def _ancestors(*tags: str) -> str:
+    """XPath: the element's ancestors of these tags, in document order (the nearest last).
+    libxml2 walks ancestor::p by name at a third of the cost of testing every ancestor
+    against a list of names (ancestor::*[self::p or self::li])."""
+    return "(" + " | ".join(f"ancestor::{tag}" for tag in tags) + ")"
+
+
 def _holds(expression: str, word: str) -> str:
     """XPath: ``expression``, lower-cased, holds ``word`` (lower case). Only the word's own
     letters are lower-cased: no other letter can be part of a match, and translating a
@@ -272,11 +279,8 @@ class ArticlePage:
         for among them, so they are found and read once."""
         if self.header is None:
             return []
-        # not inside a p, h1, h2, h3 or li with text of its own (one named axis per tag:
-        # ancestor::*[self::p or ...] costs libxml2 three times as much)
-        inside_line = " or ".join(
-            f"ancestor::{tag}[text()[normalize-space()]]" for tag in ("p", "h1", "h2", "h3", "li")
-        )
+        # not inside a p, h1, h2, h3 or li with text of its own
+        inside_line = f"{_ancestors('p', 'h1', 'h2', 'h3', 'li')}[text()[normalize-space()]]"
         lines = self.header.xpath(
             ".//*[not(self::script or self::style or self::button)"
             f" and text()[normalize-space()] and not({inside_line})]"
@@ -747,11 +751,8 @@ def _matches(condition: str, element: Any) -> bool:
 
 # An element's whole text (every text node, in order), read in C.
 _STRING = etree.XPath("string()", smart_strings=False)
-# A contributor's line: the nearest p, div or li with text of its own (a union of named
-# axes, in document order, costs libxml2 a third of ancestor::*[self::p or ...]).
-_ROLE_LINE = etree.XPath(
-    "(ancestor::p | ancestor::div | ancestor::li)[text()[normalize-space()]][last()]"
-)
+# A contributor's line: the nearest p, div or li with text of its own.
+_ROLE_LINE = etree.XPath(f"{_ancestors('p', 'div', 'li')}[text()[normalize-space()]][last()]")
 # the link a node is, or is inside
 _LINK_HREF = etree.XPath("ancestor-or-self::a[@href][1]/@href", smart_strings=False)
 
@@ -778,12 +779,11 @@ def _role_of(line: str) -> str:
     return "author"
 
 
-_CONTEXT_HOLDERS = " | ".join(
-    f"ancestor::{tag}"
-    for tag in ("p", "li", "blockquote", "h2", "h3", "h4", "h5", "h6", "td", "figcaption", "dd")
+_CONTEXT_HOLDER = _ancestors(
+    "p", "li", "blockquote", "h2", "h3", "h4", "h5", "h6", "td", "figcaption", "dd"
 )
 
 
 def _link_context(link: Selector) -> str:
-    holder = link.xpath(f"({_CONTEXT_HOLDERS})[last()]")  # the nearest
+    holder = link.xpath(f"{_CONTEXT_HOLDER}[last()]")  # the nearest
     return node_text(holder[0] if holder else link.xpath(".."))

@@ -275,12 +275,12 @@ class ListingPage:
         return card
 
     @staticmethod
-    def _card_lines(card: Selector) -> list[tuple[Any, str]]:
+    def _card_lines(card_root: Any) -> list[tuple[Any, str]]:
         """(lxml element, text) for each element of the card with text of its own,
         outermost first."""
         lines: list[tuple[Any, str]] = []
         inside: set[Any] = set()  # the elements within a line already read
-        for element in _LINE_ELEMENTS(card.root):
+        for element in _LINE_ELEMENTS(card_root):
             if element in inside:
                 continue
             inside.update(element.iterdescendants())
@@ -316,7 +316,7 @@ class ListingPage:
         author_lines = _holding(_AUTHOR_MARK(card_root))
         before_title = True
         tags: list[str] = []  # lines between the type label and the title: outlet, date
-        for element, text in self._card_lines(Selector(root=card_root)):
+        for element, text in self._card_lines(card_root):
             if element in title_lines or (title and text == title):
                 before_title = False
                 continue

@@ -32,7 +32,7 @@ _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrst
 # --- <meta> ---------------------------------------------------------------------------
 
 
-def declared_elements(sel: Selector) -> tuple[list[Any], list[str]]:
+def _declared_elements(sel: Selector) -> tuple[list[Any], list[str]]:
     """The page's ``<meta>`` elements and the text of its JSON-LD scripts, found in one walk
     of the tree (lxml's own: a query through parsel would wrap each element; and each walk
     of a whole page costs as much as reading what it finds)."""
@@ -51,7 +51,7 @@ def meta_tags(sel: Selector) -> dict[str, list[str]]:
 
     og:, article:, citation_, twitter: and plain names (author, description) all end up here.
     """
-    return _meta_values(declared_elements(sel)[0])
+    return _meta_values(_declared_elements(sel)[0])
 
 
 def _meta_values(metas: list[Any]) -> dict[str, list[str]]:
@@ -112,7 +112,7 @@ def _flatten(value: Any) -> Iterator[dict[str, Any]]:
 
 def json_ld_objects(sel: Selector) -> list[dict[str, Any]]:
     """Every JSON-LD object on the page, ``@graph`` members and top-level lists flattened."""
-    return _json_ld_values(declared_elements(sel)[1])
+    return _json_ld_values(_declared_elements(sel)[1])
 
 
 def _json_ld_values(scripts: list[str]) -> list[dict[str, Any]]:
@@ -298,7 +298,7 @@ class StructuredData:
 
     @functools.cached_property
     def _declared(self) -> tuple[list[Any], list[str]]:
-        return declared_elements(self.sel)
+        return _declared_elements(self.sel)
 
     @functools.cached_property
     def meta(self) -> dict[str, list[str]]:

@@ -110,7 +110,7 @@ class CarnegieListing(ListingPage):
         card["byline_raw"] = ", ".join(names) or None
         if card["summary"] in names:
             card["summary"] = None
-        lines = [text for _, text in self._card_lines(root)]
+        lines = [text for _, text in self._card_lines(card_root)]
         if card["date_raw"] in lines[:-1]:  # the outlet of a piece in the media
             card["outlet"] = lines[lines.index(card["date_raw"]) + 1]
         return card

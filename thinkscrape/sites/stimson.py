@@ -28,7 +28,7 @@ class DrupalListing(ListingPage):
 
     def read_card(self, link: Selector, card_root: Any) -> dict[str, Any]:
         card = super().read_card(link, card_root)
-        texts = [text for _, text in self._card_lines(Selector(root=card_root))]
+        texts = [text for _, text in self._card_lines(card_root)]
         for number, text in enumerate(texts):
             if match := _ITEM_LINE.match(text):  # then the teaser
                 teaser = texts[number + 1] if number + 1 < len(texts) else None

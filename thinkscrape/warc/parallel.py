@@ -315,8 +315,7 @@ def _sort(
         if site.listing_index(url) is not None:
             listings.append((url, entry))
         elif site.classify(url) is not None:
-            known = publications.get(url)
-            if known is None or entry.fetched_at >= known.fetched_at:
+            if entry.replaces(publications.get(url)):
                 publications[url] = entry
     return listings, list(publications.items())
 

@@ -102,6 +102,12 @@ class IndexEntry:
             status=status,
         )
 
+    def replaces(self, known: IndexEntry | None) -> bool:
+        """Whether this record is the one to read rather than ``known`` (None: no record
+        yet). Files are read oldest first and records in order, so a later record of the
+        same date is the newer one."""
+        return known is None or self.fetched_at >= known.fetched_at
+
     def capture(self, url: str | None = None) -> dict[str, Any]:
         """The capture dict of this record (as the capture middleware made it)."""
         return {
@@ -208,10 +214,7 @@ class WarcIndex:
                 entry = replace(entry, site_url=site_url)
                 keys.add(self.url_key(site_url))
             for key in keys:
-                known = self._entries.get(key)
-                # Files are scanned oldest first and records in order, so a later record
-                # of the same date is the newer one.
-                if known is None or entry.fetched_at >= known.fetched_at:
+                if entry.replaces(self._entries.get(key)):
                     self._entries[key] = entry
 
     def _mirror_origin(self, entries: list[IndexEntry]) -> str | None:
